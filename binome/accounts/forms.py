@@ -1,0 +1,105 @@
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+
+from binome.accounts.models import ROLES_BY_KIND, Convention, KeyIndicator, Organisation, Role
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="Adresse e-mail professionnelle", max_length=254)
+    role = forms.ChoiceField(label="Rôle")
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        roles = ROLES_BY_KIND[organisation.kind]
+        self.fields["role"].choices = [(r.value, r.label) for r in roles]
+        if len(roles) == 1:
+            self.fields["role"].initial = roles[0].value
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class AcceptInvitationForm(forms.Form):
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+    password1 = forms.CharField(
+        label="Mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="12 caractères au moins, ni trop courant, ni uniquement des chiffres.",
+    )
+    password2 = forms.CharField(
+        label="Confirmez le mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "Les deux mots de passe ne correspondent pas.")
+        elif p1:
+            from binome.accounts.models import User
+
+            probe = User(email=self.email, first_name=cleaned.get("first_name", ""),
+                         last_name=cleaned.get("last_name", ""))
+            try:
+                validate_password(p1, user=probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class ConventionForm(forms.ModelForm):
+    key_indicators = forms.MultipleChoiceField(
+        label="Indicateurs clés",
+        choices=KeyIndicator.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Choisissez 4 à 5 indicateurs d'impact à inscrire dans la convention.",
+    )
+
+    class Meta:
+        model = Convention
+        fields = [
+            "association", "reference", "status", "start_date", "end_date", "youth_target", "objectives",
+            "key_indicators", "reporting_frequency", "reporting_day", "reporting_lead",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "objectives": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, departement: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.departement = departement
+        self.fields["association"].queryset = Organisation.objects.associations().filter(is_active=True)
+        from binome.accounts.models import User
+
+        association_id = self.data.get("association") or self.instance.association_id
+        self.fields["reporting_lead"].queryset = User.objects.filter(
+            memberships__organisation_id=association_id, memberships__role=Role.MANAGER,
+            memberships__is_active=True,
+        ) if association_id else User.objects.none()
+        self.fields["reporting_lead"].help_text = (
+            "Un·e responsable de l'association. Enregistrez d'abord l'association pour voir la liste."
+        )
+
+    def clean_key_indicators(self):
+        chosen = self.cleaned_data["key_indicators"]
+        if len(chosen) > 5:
+            raise forms.ValidationError("Choisissez au plus 5 indicateurs clés.")
+        return chosen
+
+
+class AseServiceForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "email", "phone", "address"]
+        labels = {"name": "Nom du service ou de l'établissement"}

@@ -1,0 +1,429 @@
+"""People and organisations: who works where, with which role, under which convention."""
+
+import datetime
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from binome.utils.models import BaseModel
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("Une adresse e-mail est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A professional. Logs in with an e-mail; belongs to organisations through memberships."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField("adresse e-mail", unique=True)
+    first_name = models.CharField("prénom", max_length=150, blank=True)
+    last_name = models.CharField("nom", max_length=150, blank=True)
+    is_active = models.BooleanField("actif", default=True)
+    is_staff = models.BooleanField(
+        "administrateur de la plateforme",
+        default=False,
+        help_text="Accède à l'administration technique et au journal d'accès de toute la plateforme.",
+    )
+    date_joined = models.DateTimeField("inscrit le", default=timezone.now)
+    sessions_valid_after = models.DateTimeField(
+        "sessions valides après",
+        null=True,
+        blank=True,
+        help_text="Toute session ouverte avant cette date est fermée (désactivation, changement de droits).",
+    )
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = "utilisateur"
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def save(self, *args, **kwargs):
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name or self.email
+
+    def end_all_sessions(self):
+        """Every session opened before now stops working at its next request."""
+        self.sessions_valid_after = timezone.now()
+        self.save(update_fields=["sessions_valid_after"])
+
+    def active_memberships(self):
+        return (
+            self.memberships.filter(is_active=True, organisation__is_active=True)
+            .select_related("organisation", "organisation__departement")
+            .order_by("organisation__name")
+        )
+
+
+class OrganisationKind(models.TextChoices):
+    DEPARTEMENT = "departement", "Conseil départemental"
+    ASSOCIATION = "association", "Association de mentorat"
+    ASE_SERVICE = "ase_service", "Service ou établissement ASE"
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def departements(self):
+        return self.filter(kind=OrganisationKind.DEPARTEMENT)
+
+    def associations(self):
+        return self.filter(kind=OrganisationKind.ASSOCIATION)
+
+    def ase_services(self):
+        return self.filter(kind=OrganisationKind.ASE_SERVICE)
+
+    def partners_of(self, departement):
+        """The organisations a département works with: its ASE services and contracted associations."""
+        return self.filter(
+            Q(pk=departement.pk)
+            | Q(kind=OrganisationKind.ASE_SERVICE, departement=departement)
+            | Q(kind=OrganisationKind.ASSOCIATION, conventions_as_association__departement=departement)
+        ).distinct()
+
+
+class Organisation(BaseModel):
+    kind = models.CharField("type", max_length=20, choices=OrganisationKind.choices)
+    name = models.CharField("nom", max_length=200)
+    departement = models.ForeignKey(
+        "self",
+        verbose_name="département de rattachement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ase_services",
+        limit_choices_to={"kind": OrganisationKind.DEPARTEMENT},
+        help_text="Pour un service ou établissement ASE : le département dont il relève.",
+    )
+    insee_code = models.CharField(
+        "code du département",
+        max_length=3,
+        blank=True,
+        help_text="Pour un département : son code INSEE (ex. 44).",
+    )
+    email = models.EmailField("e-mail de contact", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    address = models.CharField("adresse", max_length=300, blank=True)
+    is_active = models.BooleanField("active", default=True)
+
+    history = HistoricalRecords()
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "organisation"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["insee_code"],
+                condition=Q(kind="departement"),
+                name="unique_departement_insee_code",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="ase_service") | Q(departement__isnull=False),
+                name="ase_service_has_departement",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.kind == OrganisationKind.ASE_SERVICE and not self.departement_id:
+            raise ValidationError({"departement": "Un service ASE relève obligatoirement d'un département."})
+        if self.kind != OrganisationKind.ASE_SERVICE and self.departement_id:
+            raise ValidationError({"departement": "Seul un service ASE est rattaché à un département."})
+        if self.kind == OrganisationKind.DEPARTEMENT and not self.insee_code:
+            raise ValidationError({"insee_code": "Indiquez le code INSEE du département."})
+
+    @property
+    def is_departement(self):
+        return self.kind == OrganisationKind.DEPARTEMENT
+
+    @property
+    def is_association(self):
+        return self.kind == OrganisationKind.ASSOCIATION
+
+    @property
+    def is_ase_service(self):
+        return self.kind == OrganisationKind.ASE_SERVICE
+
+    def departements(self):
+        """The départements this organisation works for (itself, its own, or those it has a convention with)."""
+        if self.is_departement:
+            return Organisation.objects.filter(pk=self.pk)
+        if self.is_ase_service:
+            return Organisation.objects.filter(pk=self.departement_id)
+        return Organisation.objects.filter(conventions_as_departement__association=self).distinct()
+
+
+class ConventionStatus(models.TextChoices):
+    DRAFT = "draft", "En préparation"
+    ACTIVE = "active", "En vigueur"
+    SUSPENDED = "suspended", "Suspendue"
+    ENDED = "ended", "Terminée"
+
+
+class ReportingFrequency(models.TextChoices):
+    MONTHLY = "monthly", "Mensuelle"
+    QUARTERLY = "quarterly", "Trimestrielle"
+
+
+class KeyIndicator(models.TextChoices):
+    """Impact indicators a département may write into a convention (toolkit, 'Suivi et pilotage')."""
+
+    SELF_CONFIDENCE = "self_confidence", "Jeunes ayant repris confiance en eux"
+    GRADES = "grades", "Jeunes ayant amélioré leurs résultats scolaires"
+    INTERNSHIP_JOB = "internship_job", "Jeunes ayant trouvé un stage, une formation ou un emploi"
+    PSYCHOSOCIAL = "psychosocial", "Jeunes ayant développé des compétences psychosociales"
+    SOMEONE_TO_COUNT_ON = "someone_to_count_on", "Jeunes ayant une personne sur qui compter"
+    OBJECTIVE_REACHED = "objective_reached", "Binômes ayant atteint leur objectif"
+    DURATION_12_MONTHS = "duration_12_months", "Binômes ayant duré 12 mois ou plus"
+    TIME_TO_MATCH = "time_to_match", "Délai moyen de mise en relation"
+    SATISFACTION = "satisfaction", "Satisfaction des jeunes et des mentors"
+
+
+class ConventionQuerySet(models.QuerySet):
+    def current(self, at: datetime.date | None = None):
+        at = at or timezone.localdate()
+        return self.filter(status=ConventionStatus.ACTIVE, start_date__lte=at).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=at)
+        )
+
+    def visible_to(self, membership):
+        if membership is None:
+            return self.none()
+        org = membership.organisation
+        if org.is_departement:
+            return self.filter(departement=org)
+        if org.is_association:
+            return self.filter(association=org)
+        return self.none()
+
+
+class Convention(BaseModel):
+    """The contract by which a département entrusts mentoring to an association."""
+
+    departement = models.ForeignKey(
+        Organisation,
+        verbose_name="département",
+        on_delete=models.PROTECT,
+        related_name="conventions_as_departement",
+        limit_choices_to={"kind": OrganisationKind.DEPARTEMENT},
+    )
+    association = models.ForeignKey(
+        Organisation,
+        verbose_name="association",
+        on_delete=models.PROTECT,
+        related_name="conventions_as_association",
+        limit_choices_to={"kind": OrganisationKind.ASSOCIATION},
+    )
+    reference = models.CharField("référence", max_length=60, blank=True)
+    status = models.CharField("statut", max_length=12, choices=ConventionStatus.choices, default="draft")
+    start_date = models.DateField("début")
+    end_date = models.DateField("fin", null=True, blank=True)
+    youth_target = models.PositiveIntegerField(
+        "objectif de jeunes accompagnés", null=True, blank=True, help_text="Sur la durée de la convention."
+    )
+    objectives = models.TextField("objectifs", blank=True)
+    key_indicators = models.JSONField(
+        "indicateurs clés",
+        default=list,
+        blank=True,
+        help_text="4 à 5 indicateurs d'impact choisis par le département.",
+    )
+    reporting_frequency = models.CharField(
+        "fréquence du reporting",
+        max_length=12,
+        choices=ReportingFrequency.choices,
+        default=ReportingFrequency.MONTHLY,
+    )
+    reporting_day = models.PositiveSmallIntegerField(
+        "jour limite du reporting",
+        default=5,
+        help_text="Jour du mois suivant la période avant lequel l'association transmet ses données.",
+    )
+    reporting_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="référent reporting de l'association",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+    objects = ConventionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "convention"
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="convention_end_after_start",
+            ),
+            models.CheckConstraint(condition=Q(reporting_day__gte=1, reporting_day__lte=28), name="reporting_day_1_28"),
+        ]
+
+    def __str__(self):
+        return f"{self.association} — {self.departement}"
+
+    def clean(self):
+        errors = {}
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            errors["end_date"] = "La fin de la convention doit suivre son début."
+        unknown = set(self.key_indicators or []) - set(KeyIndicator.values)
+        if unknown:
+            errors["key_indicators"] = "Indicateur inconnu."
+        if len(self.key_indicators or []) > 5:
+            errors["key_indicators"] = "Choisissez au plus 5 indicateurs clés."
+        if errors:
+            raise ValidationError(errors)
+
+    def key_indicator_labels(self):
+        return [KeyIndicator(code).label for code in self.key_indicators if code in KeyIndicator.values]
+
+    def is_current(self, at: datetime.date | None = None) -> bool:
+        at = at or timezone.localdate()
+        return (
+            self.status == ConventionStatus.ACTIVE
+            and self.start_date <= at
+            and (self.end_date is None or self.end_date >= at)
+        )
+
+
+class Role(models.TextChoices):
+    PILOT = "pilot", "Chargé·e de mission mentorat"
+    VIEWER = "viewer", "Consultation (département)"
+    MANAGER = "manager", "Responsable d'association"
+    COORDINATOR = "coordinator", "Chargé·e de mentorat"
+    REFERRER = "referrer", "Référent·e ASE"
+
+
+ROLES_BY_KIND = {
+    OrganisationKind.DEPARTEMENT: (Role.PILOT, Role.VIEWER),
+    OrganisationKind.ASSOCIATION: (Role.MANAGER, Role.COORDINATOR),
+    OrganisationKind.ASE_SERVICE: (Role.REFERRER,),
+}
+
+
+class Membership(BaseModel):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="utilisateur", on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="organisation", on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    is_active = models.BooleanField("active", default=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    deactivated_at = models.DateTimeField("désactivée le", null=True, blank=True)
+    deactivated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "appartenance"
+        ordering = ["organisation__name", "user__last_name"]
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="unique_membership")]
+
+    def __str__(self):
+        return f"{self.user} — {self.organisation} ({self.get_role_display()})"
+
+    def clean(self):
+        if self.organisation_id and self.role not in ROLES_BY_KIND[self.organisation.kind]:
+            raise ValidationError({"role": "Ce rôle n'existe pas pour ce type d'organisation."})
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(BaseModel):
+    """An e-mailed, expiring invitation to join an organisation with a role. Only a hash of the token is kept."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="organisation", on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField("adresse e-mail")
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField("expire le")
+    accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField("annulée le", null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "invitation"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Invitation {self.organisation} ({self.get_role_display()})"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "acceptée"
+        if self.revoked_at:
+            return "annulée"
+        if self.expires_at <= timezone.now():
+            return "expirée"
+        return "en attente"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == "en attente"

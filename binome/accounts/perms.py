@@ -1,0 +1,105 @@
+"""Who may do what: the one place where access rules live.
+
+Every view of ours carries `@policy("name")`. A policy names the roles of the *current*
+membership that may use the view. Which rows a permitted user then sees is decided by the
+`visible_to(...)` querysets of each model, so another organisation's object answers 404.
+
+`docs/permissions.md` is generated from this file (`manage.py permissions_matrix`), and
+`tests/accounts/test_permission_matrix.py` fails on any URL without a policy.
+"""
+
+from dataclasses import dataclass, field
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from binome.accounts.models import Role
+
+ALL_ROLES = frozenset(Role)
+DEPARTEMENT_ROLES = frozenset({Role.PILOT, Role.VIEWER})
+ASSOCIATION_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR})
+
+
+@dataclass(frozen=True)
+class Policy:
+    description: str
+    roles: frozenset = field(default_factory=frozenset)
+    anonymous: bool = False  # reachable without logging in
+    any_user: bool = False  # any logged-in user, even without an organisation
+    platform_admin: bool = False  # platform administrators (is_staff), whatever their membership
+
+    def allows(self, user, membership) -> bool:
+        if self.anonymous:
+            return True
+        if not user.is_authenticated:
+            return False
+        if self.any_user:
+            return True
+        if self.platform_admin and user.is_staff:
+            return True
+        return membership is not None and membership.role in self.roles
+
+
+POLICIES: dict[str, Policy] = {
+    "public": Policy("Accessible sans connexion (connexion, invitation, feuille de style)", anonymous=True),
+    "account": Policy("Toute personne connectée, même sans organisation (accueil, changement d'organisation)",
+                      any_user=True),
+    "org.view": Policy("Voir son organisation et l'annuaire de ses collègues", roles=ALL_ROLES),
+    "members.manage": Policy(
+        "Inviter des collègues, annuler une invitation, désactiver un membre",
+        roles=frozenset({Role.PILOT, Role.MANAGER}),
+    ),
+    "conventions.view": Policy(
+        "Voir les conventions département–association qui concernent son organisation",
+        roles=frozenset({Role.PILOT, Role.VIEWER, Role.MANAGER}),
+    ),
+    "conventions.manage": Policy("Créer et modifier les conventions du département", roles=frozenset({Role.PILOT})),
+    "partners.view": Policy("Voir les associations et services ASE du département", roles=DEPARTEMENT_ROLES),
+    "partners.manage": Policy(
+        "Créer des services ASE, inviter le premier responsable d'une association ou d'un service",
+        roles=frozenset({Role.PILOT}),
+    ),
+    "audit.view": Policy(
+        "Consulter le journal d'accès (son territoire pour le département, tout pour l'administrateur)",
+        roles=frozenset({Role.PILOT}),
+        platform_admin=True,
+    ),
+}
+
+# URL namespaces we do not write ourselves, and the rule that guards them.
+THIRD_PARTY_POLICIES = {
+    "admin": "Administrateurs de la plateforme uniquement (is_staff), connexion par allauth avec double authentification",
+    "allauth": "Pages de connexion, mot de passe et double authentification (django-allauth)",
+}
+
+
+def get_policy(name: str) -> Policy:
+    try:
+        return POLICIES[name]
+    except KeyError:  # a typo must fail loudly at import time, not silently allow
+        raise KeyError(f"Politique d'accès inconnue : {name}") from None
+
+
+def can(request, name: str) -> bool:
+    return get_policy(name).allows(request.user, getattr(request, "membership", None))
+
+
+def policy(name: str):
+    """Guard a view: anonymous users go to login, others need a role listed in the policy."""
+    rule = get_policy(name)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not rule.anonymous and not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+            if not rule.allows(request.user, getattr(request, "membership", None)):
+                raise PermissionDenied("Votre rôle ne permet pas d'accéder à cette page.")
+            return view(request, *args, **kwargs)
+
+        wrapped.binome_policy = name
+        return wrapped
+
+    return decorator

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from binome.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("organisation/changer/", views.organisation_switch, name="organisation_switch"),
+    path("equipe/", views.members, name="members"),
+    path("equipe/inviter/", views.member_invite, name="member_invite"),
+    path("equipe/<uuid:membership_id>/desactiver/", views.member_deactivate, name="member_deactivate"),
+    path("invitations/<uuid:invitation_id>/annuler/", views.invitation_revoke, name="invitation_revoke"),
+    path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("conventions/", views.convention_list, name="convention_list"),
+    path("conventions/nouvelle/", views.convention_edit, name="convention_create"),
+    path("conventions/<uuid:convention_id>/", views.convention_detail, name="convention_detail"),
+    path("conventions/<uuid:convention_id>/modifier/", views.convention_edit, name="convention_edit"),
+    path("partenaires/", views.partner_list, name="partner_list"),
+    path("partenaires/services-ase/nouveau/", views.ase_service_create, name="ase_service_create"),
+    path("partenaires/<uuid:organisation_id>/", views.partner_detail, name="partner_detail"),
+    path("partenaires/<uuid:organisation_id>/inviter/", views.partner_invite, name="partner_invite"),
+]

@@ -1,0 +1,100 @@
+"""What needs the attention of the person logged in, by role.
+
+Each app contributes items through a provider registered here, so the home page grows with the product
+without knowing every app. A provider returns a list of `Item`s (empty when nothing is due).
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from binome.accounts.models import Convention, ConventionStatus, Invitation, Organisation, Role
+
+
+@dataclass
+class Item:
+    title: str
+    detail: str
+    url: str
+    level: str = "info"  # info | warning | danger
+    count: int | None = None
+
+
+PROVIDERS: list[tuple[frozenset, Callable]] = []
+
+
+def provider(*roles):
+    def register(function):
+        PROVIDERS.append((frozenset(roles), function))
+        return function
+
+    return register
+
+
+def items_for(request) -> list[Item]:
+    membership = request.membership
+    if membership is None:
+        return []
+    items = []
+    for roles, function in PROVIDERS:
+        if membership.role in roles:
+            items.extend(function(request))
+    order = {"danger": 0, "warning": 1, "info": 2}
+    return sorted(items, key=lambda item: order[item.level])
+
+
+@provider(Role.PILOT, Role.VIEWER, Role.MANAGER)
+def conventions_ending(request):
+    soon = timezone.localdate() + datetime.timedelta(days=90)
+    conventions = Convention.objects.visible_to(request.membership).current().filter(end_date__lte=soon)
+    return [
+        Item(
+            title="Convention bientôt échue",
+            detail=f"{c.association} — fin le {c.end_date:%d/%m/%Y}",
+            url=reverse("accounts:convention_detail", kwargs={"convention_id": c.pk}),
+            level="warning",
+        )
+        for c in conventions.select_related("association")
+    ]
+
+
+@provider(Role.PILOT)
+def conventions_in_draft(request):
+    count = Convention.objects.visible_to(request.membership).filter(status=ConventionStatus.DRAFT).count()
+    if not count:
+        return []
+    return [Item("Conventions en préparation", "À finaliser avant qu'elles n'entrent en vigueur.",
+                 reverse("accounts:convention_list"), count=count)]
+
+
+@provider(Role.PILOT)
+def partners_without_members(request):
+    partners = (
+        Organisation.objects.partners_of(request.organisation)
+        .exclude(pk=request.organisation.pk)
+        .filter(is_active=True)
+        .annotate(members=Count("memberships", filter=Q(memberships__is_active=True)))
+        .filter(members=0)
+    )
+    return [
+        Item(
+            title="Organisation sans utilisateur",
+            detail=f"{p} : invitez un premier {'responsable' if p.is_association else 'référent'}.",
+            url=reverse("accounts:partner_detail", kwargs={"organisation_id": p.pk}),
+            level="warning",
+        )
+        for p in partners
+    ]
+
+
+@provider(Role.PILOT, Role.MANAGER)
+def pending_invitations(request):
+    count = Invitation.objects.pending().filter(organisation=request.organisation).count()
+    if not count:
+        return []
+    return [Item("Invitations en attente", "Des collègues n'ont pas encore rejoint la plateforme.",
+                 reverse("accounts:members"), count=count)]

@@ -1,0 +1,28 @@
+from django.conf import settings
+
+from binome.accounts.perms import can
+
+NAVIGATION = [
+    # (label, url name, policy)
+    ("Accueil", "home", "account"),
+    ("Partenaires", "accounts:partner_list", "partners.view"),
+    ("Conventions", "accounts:convention_list", "conventions.view"),
+    ("Équipe", "accounts:members", "org.view"),
+    ("Journal d'accès", "audit:access_log", "audit.view"),
+]
+
+
+def shell(request):
+    user = getattr(request, "user", None)
+    context = {
+        "brand_name": settings.BINOME_BRAND_NAME,
+        "brand_tagline": settings.BINOME_BRAND_TAGLINE,
+        "brand_logo": settings.BINOME_BRAND_LOGO,
+        "demo_mode": settings.BINOME_DEMO,
+        "mfa_relaxed": not settings.BINOME_REQUIRE_MFA,
+    }
+    if user is not None and user.is_authenticated:
+        context["navigation"] = [(label, name) for label, name, rule in NAVIGATION if can(request, rule)]
+        context["current_membership"] = getattr(request, "membership", None)
+        context["memberships"] = getattr(request, "memberships", [])
+    return context

@@ -1,0 +1,34 @@
+"""Every e-mail has a subject, a text body and an HTML body, each from its own template.
+
+Subjects never carry personal data: they name the kind of message, not the person or the child.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from binome.notifications.tasks import deliver_email
+
+
+def render_email(template: str, context: dict) -> tuple[str, str, str]:
+    context = {
+        "brand_name": settings.BINOME_BRAND_NAME,
+        "site_url": settings.BINOME_SITE_URL.rstrip("/"),
+        **context,
+    }
+    subject = render_to_string(f"emails/{template}_subject.txt", context).strip().replace("\n", " ")
+    text = render_to_string(f"emails/{template}.txt", context)
+    html = render_to_string(f"emails/{template}.html", context)
+    return f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", text, html
+
+
+def send_email(*, template: str, to: list[str], context: dict) -> None:
+    """Render now (templates may use objects), deliver in the background worker."""
+    subject, text, html = render_email(template, context)
+    deliver_email(subject=subject, text=text, html=html, to=list(to))
+
+
+def build_message(*, subject: str, text: str, html: str, to: list[str]) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
+    message.attach_alternative(html, "text/html")
+    return message

@@ -1,0 +1,16 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+# The admin has no login form of its own: it sends people through allauth (rate limits, MFA).
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Binôme — administration de la plateforme"
+admin.site.site_title = "Binôme"
+
+urlpatterns = [
+    path("", include("binome.home.urls")),
+    path("comptes/", include("allauth.urls")),
+    path("", include("binome.accounts.urls")),
+    path("journal/", include("binome.audit.urls")),
+    path("admin-plateforme/", admin.site.urls),
+]
