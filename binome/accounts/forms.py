@@ -46,8 +46,11 @@ class AcceptInvitationForm(forms.Form):
         elif p1:
             from binome.accounts.models import User
 
-            probe = User(email=self.email, first_name=cleaned.get("first_name", ""),
-                         last_name=cleaned.get("last_name", ""))
+            probe = User(
+                email=self.email,
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
             try:
                 validate_password(p1, user=probe)
             except forms.ValidationError as error:
@@ -67,8 +70,17 @@ class ConventionForm(forms.ModelForm):
     class Meta:
         model = Convention
         fields = [
-            "association", "reference", "status", "start_date", "end_date", "youth_target", "objectives",
-            "key_indicators", "reporting_frequency", "reporting_day", "reporting_lead",
+            "association",
+            "reference",
+            "status",
+            "start_date",
+            "end_date",
+            "youth_target",
+            "objectives",
+            "key_indicators",
+            "reporting_frequency",
+            "reporting_day",
+            "reporting_lead",
         ]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -83,11 +95,18 @@ class ConventionForm(forms.ModelForm):
         from binome.accounts.models import User
 
         association_id = self.data.get("association") or self.instance.association_id
-        self.fields["reporting_lead"].queryset = User.objects.filter(
-            memberships__organisation_id=association_id, memberships__role=Role.MANAGER,
-            memberships__is_active=True,
-        ) if association_id else User.objects.none()
-        self.fields["reporting_lead"].help_text = (
+        self.fields["reporting_lead"].queryset = (
+            User.objects.filter(
+                memberships__organisation_id=association_id,
+                memberships__role=Role.MANAGER,
+                memberships__is_active=True,
+            )
+            if association_id
+            else User.objects.none()
+        )
+        self.fields[
+            "reporting_lead"
+        ].help_text = (
             "Un·e responsable de l'association. Enregistrez d'abord l'association pour voir la liste."
         )
 

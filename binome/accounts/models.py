@@ -300,7 +300,9 @@ class Convention(BaseModel):
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="convention_end_after_start",
             ),
-            models.CheckConstraint(condition=Q(reporting_day__gte=1, reporting_day__lte=28), name="reporting_day_1_28"),
+            models.CheckConstraint(
+                condition=Q(reporting_day__gte=1, reporting_day__lte=28), name="reporting_day_1_28"
+            ),
         ]
 
     def __str__(self):
@@ -347,7 +349,10 @@ ROLES_BY_KIND = {
 
 class Membership(BaseModel):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="utilisateur", on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        verbose_name="utilisateur",
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
     organisation = models.ForeignKey(
         Organisation, verbose_name="organisation", on_delete=models.PROTECT, related_name="memberships"

@@ -44,8 +44,9 @@ class Policy:
 
 POLICIES: dict[str, Policy] = {
     "public": Policy("Accessible sans connexion (connexion, invitation, feuille de style)", anonymous=True),
-    "account": Policy("Toute personne connectée, même sans organisation (accueil, changement d'organisation)",
-                      any_user=True),
+    "account": Policy(
+        "Toute personne connectée, même sans organisation (accueil, changement d'organisation)", any_user=True
+    ),
     "org.view": Policy("Voir son organisation et l'annuaire de ses collègues", roles=ALL_ROLES),
     "members.manage": Policy(
         "Inviter des collègues, annuler une invitation, désactiver un membre",
@@ -55,7 +56,9 @@ POLICIES: dict[str, Policy] = {
         "Voir les conventions département–association qui concernent son organisation",
         roles=frozenset({Role.PILOT, Role.VIEWER, Role.MANAGER}),
     ),
-    "conventions.manage": Policy("Créer et modifier les conventions du département", roles=frozenset({Role.PILOT})),
+    "conventions.manage": Policy(
+        "Créer et modifier les conventions du département", roles=frozenset({Role.PILOT})
+    ),
     "partners.view": Policy("Voir les associations et services ASE du département", roles=DEPARTEMENT_ROLES),
     "partners.manage": Policy(
         "Créer des services ASE, inviter le premier responsable d'une association ou d'un service",

@@ -73,7 +73,11 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> None:
 
 @transaction.atomic
 def invitation_accept(
-    *, invitation: Invitation, user: User | None = None, first_name: str = "", last_name: str = "",
+    *,
+    invitation: Invitation,
+    user: User | None = None,
+    first_name: str = "",
+    last_name: str = "",
     password: str = "",
 ) -> Membership:
     """Turn a pending invitation into an active membership, creating the account when there is none.
@@ -87,7 +91,10 @@ def invitation_accept(
         if User.objects.filter(email=invitation.email).exists():
             raise ValidationError("Un compte existe déjà pour cette adresse : connectez-vous pour accepter.")
         user = User.objects.create_user(
-            email=invitation.email, password=password, first_name=first_name.strip(), last_name=last_name.strip()
+            email=invitation.email,
+            password=password,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
         )
     elif user.email != invitation.email:
         raise ValidationError("Cette invitation a été envoyée à une autre adresse e-mail.")
@@ -132,13 +139,18 @@ def user_deactivate(*, user: User) -> None:
 
 
 @transaction.atomic
-def ase_service_create(*, departement: Organisation, name: str, email: str = "", phone: str = "",
-                       address: str = "", by: User) -> Organisation:
+def ase_service_create(
+    *, departement: Organisation, name: str, email: str = "", phone: str = "", address: str = "", by: User
+) -> Organisation:
     if not departement.is_departement:
         raise ValidationError("Seul un département peut créer un service ASE.")
     service = Organisation(
-        kind=OrganisationKind.ASE_SERVICE, departement=departement, name=name.strip(), email=email,
-        phone=phone, address=address,
+        kind=OrganisationKind.ASE_SERVICE,
+        departement=departement,
+        name=name.strip(),
+        email=email,
+        phone=phone,
+        address=address,
     )
     service.full_clean()
     service.save()

@@ -22,7 +22,9 @@ class Route:
         """Arguments that resolve: random UUIDs (matching nothing) and a dummy token."""
         kwargs = {}
         for name, converter in self.converters.items():
-            kwargs[name] = uuid.uuid4() if converter.__class__.__name__ == "UUIDConverter" else "jeton-factice"
+            kwargs[name] = (
+                uuid.uuid4() if converter.__class__.__name__ == "UUIDConverter" else "jeton-factice"
+            )
         return kwargs
 
 
@@ -50,14 +52,18 @@ def walk(resolver=None, prefix="", namespace="", converters=None) -> list[Route]
             name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or "")
             view = entry.callback
             module = getattr(view, "__module__", "") or ""
-            routes.append(Route(
-                name=name, pattern=pattern, view=view, converters=entry_converters,
-                third_party=_third_party_of(module, namespace.split(":")[0]),
-            ))
+            routes.append(
+                Route(
+                    name=name,
+                    pattern=pattern,
+                    view=view,
+                    converters=entry_converters,
+                    third_party=_third_party_of(module, namespace.split(":")[0]),
+                )
+            )
     return routes
 
 
 def undeclared(routes: list[Route]) -> list[Route]:
     """Our own views that carry no access policy: each one is a hole in the permission matrix."""
     return [r for r in routes if r.third_party is None and r.policy is None]
-

@@ -28,6 +28,7 @@ def _apply_validation_error(form, error: ValidationError):
 
 # --- Current organisation --------------------------------------------------------------------
 
+
 @policy("account")
 @require_POST
 def organisation_switch(request):
@@ -39,10 +40,11 @@ def organisation_switch(request):
 
 # --- Members of the current organisation ---------------------------------------------------------
 
+
 def _members_context(request, organisation, invite_form=None):
     memberships = (
         Membership.objects.filter(organisation=organisation)
-        .select_related("user")
+        .select_related("user", "organisation")
         .order_by("-is_active", "user__last_name", "user__first_name")
     )
     context = {"organisation": organisation, "memberships": memberships}
@@ -54,8 +56,9 @@ def _members_context(request, organisation, invite_form=None):
 
 @policy("org.view")
 def members(request):
-    log_access(user=request.user, organisation=request.organisation, action="list",
-               object_type="accounts.membership")
+    log_access(
+        user=request.user, organisation=request.organisation, action="list", object_type="accounts.membership"
+    )
     return render(request, "accounts/members.html", _members_context(request, request.organisation))
 
 
@@ -64,7 +67,9 @@ def _invite(request, organisation, on_error_template, context_builder):
     if form.is_valid():
         try:
             services.invitation_create(
-                organisation=organisation, email=form.cleaned_data["email"], role=form.cleaned_data["role"],
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
                 invited_by=request.user,
             )
         except ValidationError as error:
@@ -79,8 +84,12 @@ def _invite(request, organisation, on_error_template, context_builder):
 @require_POST
 def member_invite(request):
     organisation = request.organisation
-    response = _invite(request, organisation, "accounts/members.html",
-                       lambda form: _members_context(request, organisation, invite_form=form))
+    response = _invite(
+        request,
+        organisation,
+        "accounts/members.html",
+        lambda form: _members_context(request, organisation, invite_form=form),
+    )
     return response or redirect("accounts:members")
 
 
@@ -103,7 +112,9 @@ def _manageable_invitations(request):
     """Invitations of the current organisation, and for a département pilot those of its partners."""
     organisations = [request.organisation.pk]
     if can(request, "partners.manage"):
-        organisations += list(Organisation.objects.partners_of(request.organisation).values_list("pk", flat=True))
+        organisations += list(
+            Organisation.objects.partners_of(request.organisation).values_list("pk", flat=True)
+        )
     return Invitation.objects.filter(organisation__in=organisations)
 
 
@@ -125,12 +136,17 @@ def member_deactivate(request, membership_id):
 
 # --- Accepting an invitation ----------------------------------------------------------------------
 
+
 @policy("public")
 def invitation_accept(request, token):
     invitation = services.invitation_from_token(token)
     if invitation is None or not invitation.is_pending:
-        return render(request, "accounts/invitation_invalid.html",
-                      {"status": invitation.status if invitation else None}, status=410 if invitation else 404)
+        return render(
+            request,
+            "accounts/invitation_invalid.html",
+            {"status": invitation.status if invitation else None},
+            status=410 if invitation else 404,
+        )
 
     if request.user.is_authenticated:
         if request.method == "POST":
@@ -153,8 +169,10 @@ def invitation_accept(request, token):
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.invitation_accept(
-                invitation=invitation, first_name=form.cleaned_data["first_name"],
-                last_name=form.cleaned_data["last_name"], password=form.cleaned_data["password1"],
+                invitation=invitation,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                password=form.cleaned_data["password1"],
             )
         except ValidationError as error:
             _apply_validation_error(form, error)
@@ -163,11 +181,16 @@ def invitation_accept(request, token):
             request.session[SESSION_MEMBERSHIP] = str(membership.pk)
             messages.success(request, "Votre compte est créé. Dernière étape : la double authentification.")
             return redirect("home")
-    return render(request, "accounts/invitation_signup.html", {"invitation": invitation, "form": form},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "accounts/invitation_signup.html",
+        {"invitation": invitation, "form": form},
+        status=422 if form.errors else 200,
+    )
 
 
 # --- Conventions --------------------------------------------------------------------------------
+
 
 def _conventions(request):
     return Convention.objects.visible_to(request.membership).select_related(
@@ -194,11 +217,16 @@ def convention_edit(request, convention_id=None):
         convention = form.save()
         messages.success(request, "La convention est enregistrée.")
         return redirect("accounts:convention_detail", convention_id=convention.pk)
-    return render(request, "accounts/convention_form.html", {"form": form, "convention": convention},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "accounts/convention_form.html",
+        {"form": form, "convention": convention},
+        status=422 if form.errors else 200,
+    )
 
 
 # --- The département's partners: associations and ASE services -------------------------------------
+
 
 def _partners(request):
     return Organisation.objects.partners_of(request.organisation).exclude(pk=request.organisation.pk)
@@ -206,13 +234,19 @@ def _partners(request):
 
 @policy("partners.view")
 def partner_list(request):
-    partners = _partners(request).annotate(
-        active_members=Count("memberships", filter=Q(memberships__is_active=True), distinct=True)
-    ).order_by("kind", "name")
-    return render(request, "accounts/partner_list.html", {
-        "associations": [p for p in partners if p.is_association],
-        "ase_services": [p for p in partners if p.is_ase_service],
-    })
+    partners = (
+        _partners(request)
+        .annotate(active_members=Count("memberships", filter=Q(memberships__is_active=True), distinct=True))
+        .order_by("kind", "name")
+    )
+    return render(
+        request,
+        "accounts/partner_list.html",
+        {
+            "associations": [p for p in partners if p.is_association],
+            "ase_services": [p for p in partners if p.is_ase_service],
+        },
+    )
 
 
 def _partner_context(request, partner, invite_form=None):
@@ -238,8 +272,12 @@ def partner_detail(request, organisation_id):
 @require_POST
 def partner_invite(request, organisation_id):
     partner = get_object_or_404(_partners(request), pk=organisation_id)
-    response = _invite(request, partner, "accounts/partner_detail.html",
-                       lambda form: _partner_context(request, partner, invite_form=form))
+    response = _invite(
+        request,
+        partner,
+        "accounts/partner_detail.html",
+        lambda form: _partner_context(request, partner, invite_form=form),
+    )
     return response or redirect("accounts:partner_detail", organisation_id=partner.pk)
 
 
@@ -248,11 +286,14 @@ def ase_service_create(request):
     form = AseServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            service = services.ase_service_create(departement=request.organisation, by=request.user,
-                                                  **form.cleaned_data)
+            service = services.ase_service_create(
+                departement=request.organisation, by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             _apply_validation_error(form, error)
         else:
             messages.success(request, "Le service est créé. Invitez maintenant ses référents.")
             return redirect("accounts:partner_detail", organisation_id=service.pk)
-    return render(request, "accounts/ase_service_form.html", {"form": form}, status=422 if form.errors else 200)
+    return render(
+        request, "accounts/ase_service_form.html", {"form": form}, status=422 if form.errors else 200
+    )

@@ -20,23 +20,35 @@ class AccessLogQuerySet(models.QuerySet):
         if user.is_staff:
             return self
         if membership is not None and membership.organisation.is_departement:
-            return self.filter(Q(departement=membership.organisation) | Q(organisation=membership.organisation))
+            return self.filter(
+                Q(departement=membership.organisation) | Q(organisation=membership.organisation)
+            )
         return self.none()
 
 
 class AccessLog(models.Model):
     at = models.DateTimeField("date", auto_now_add=True, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="utilisateur", on_delete=models.SET_NULL, null=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name="utilisateur",
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="+",
     )
     organisation = models.ForeignKey(
-        "accounts.Organisation", verbose_name="organisation", on_delete=models.SET_NULL, null=True,
+        "accounts.Organisation",
+        verbose_name="organisation",
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="+",
     )
     departement = models.ForeignKey(
-        "accounts.Organisation", verbose_name="département concerné", on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="+",
+        "accounts.Organisation",
+        verbose_name="département concerné",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     action = models.CharField("action", max_length=10, choices=Action.choices)
     object_type = models.CharField("type d'objet", max_length=60)

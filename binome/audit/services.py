@@ -17,8 +17,16 @@ def _departement_of(organisation):
     return departements[0] if len(departements) == 1 else None
 
 
-def log_access(*, user, organisation, action: str, obj: models.Model | None = None, object_type: str = "",
-               object_id: str = "", departement=None) -> AccessLog:
+def log_access(
+    *,
+    user,
+    organisation,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    departement=None,
+) -> AccessLog:
     """Record one read, export or change. Pass `departement` when the record belongs to a known one."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower

@@ -24,7 +24,7 @@ from binome.accounts.models import (
 from binome.territories.models import Commune, Territory
 from binome.territories.services import arrondissements_of, communes_load, departement_name
 
-DEMO_PASSWORD = "Demo-Binome-2026"  # noqa: S105 — documented in the README, demo data only
+DEMO_PASSWORD = "Demo-Binome-2026"
 DEPARTEMENT_CODE = "44"
 
 ASSOCIATIONS = [
@@ -56,8 +56,11 @@ PEOPLE = [
     ("referent.saint-nazaire@cd44.example", "Yann", "Le Bihan", [("ase:1", Role.REFERRER)], False),
     ("referent.foyer@cd44.example", "Fatou", "Diallo", [("ase:3", Role.REFERRER)], False),
     (
-        "coordination@binome.example", "Maël", "Rivière",
-        [("association:1", Role.COORDINATOR), ("association:2", Role.COORDINATOR)], False,
+        "coordination@binome.example",
+        "Maël",
+        "Rivière",
+        [("association:1", Role.COORDINATOR), ("association:2", Role.COORDINATOR)],
+        False,
     ),
 ]
 
@@ -88,7 +91,9 @@ def build_departement() -> DemoWorld:
             departement=departement, name=f"Territoire de {arrondissement['nom']}"
         )
         territory.communes.set(
-            Commune.objects.filter(departement_code=DEPARTEMENT_CODE, arrondissement_code=arrondissement["code"])
+            Commune.objects.filter(
+                departement_code=DEPARTEMENT_CODE, arrondissement_code=arrondissement["code"]
+            )
         )
         world.territories.append(territory)
     return world
@@ -118,8 +123,10 @@ def build_partners(world: DemoWorld) -> None:
                 "objectives": "Proposer un mentor à chaque jeune orienté dans le mois ; "
                 "binômes d'au moins 6 mois ; rencontres au moins toutes les 6 semaines.",
                 "key_indicators": [
-                    KeyIndicator.SELF_CONFIDENCE, KeyIndicator.SOMEONE_TO_COUNT_ON,
-                    KeyIndicator.OBJECTIVE_REACHED, KeyIndicator.DURATION_12_MONTHS,
+                    KeyIndicator.SELF_CONFIDENCE,
+                    KeyIndicator.SOMEONE_TO_COUNT_ON,
+                    KeyIndicator.OBJECTIVE_REACHED,
+                    KeyIndicator.DURATION_12_MONTHS,
                     KeyIndicator.TIME_TO_MATCH,
                 ],
                 "reporting_frequency": ReportingFrequency.MONTHLY,
@@ -128,7 +135,9 @@ def build_partners(world: DemoWorld) -> None:
         )
     for name in ASE_SERVICES:
         service, _ = Organisation.objects.get_or_create(
-            kind=OrganisationKind.ASE_SERVICE, name=name, departement=world.departement,
+            kind=OrganisationKind.ASE_SERVICE,
+            name=name,
+            departement=world.departement,
         )
         world.ase_services.append(service)
 

@@ -67,8 +67,14 @@ def conventions_in_draft(request):
     count = Convention.objects.visible_to(request.membership).filter(status=ConventionStatus.DRAFT).count()
     if not count:
         return []
-    return [Item("Conventions en préparation", "À finaliser avant qu'elles n'entrent en vigueur.",
-                 reverse("accounts:convention_list"), count=count)]
+    return [
+        Item(
+            "Conventions en préparation",
+            "À finaliser avant qu'elles n'entrent en vigueur.",
+            reverse("accounts:convention_list"),
+            count=count,
+        )
+    ]
 
 
 @provider(Role.PILOT)
@@ -96,5 +102,11 @@ def pending_invitations(request):
     count = Invitation.objects.pending().filter(organisation=request.organisation).count()
     if not count:
         return []
-    return [Item("Invitations en attente", "Des collègues n'ont pas encore rejoint la plateforme.",
-                 reverse("accounts:members"), count=count)]
+    return [
+        Item(
+            "Invitations en attente",
+            "Des collègues n'ont pas encore rejoint la plateforme.",
+            reverse("accounts:members"),
+            count=count,
+        )
+    ]

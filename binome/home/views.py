@@ -22,7 +22,11 @@ def home(request):
 def theme_css(request):
     """The département's colour, as CSS custom properties: no inline style, so the CSP stays strict."""
     color = settings.BINOME_BRAND_COLOR
-    if not (color.startswith("#") and len(color) in (4, 7) and all(c in "0123456789abcdefABCDEF" for c in color[1:])):
+    if not (
+        color.startswith("#")
+        and len(color) in (4, 7)
+        and all(c in "0123456789abcdefABCDEF" for c in color[1:])
+    ):
         color = "#1f4e79"
     return HttpResponse(f":root {{ --brand: {color}; }}\n", content_type="text/css")
 

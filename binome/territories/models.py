@@ -27,11 +27,16 @@ class Territory(BaseModel):
     """A group of communes (délégation, territoire d'action sociale) defined by a département."""
 
     departement = models.ForeignKey(
-        "accounts.Organisation", verbose_name="département", on_delete=models.CASCADE, related_name="territories",
+        "accounts.Organisation",
+        verbose_name="département",
+        on_delete=models.CASCADE,
+        related_name="territories",
         limit_choices_to={"kind": "departement"},
     )
     name = models.CharField("nom", max_length=120)
-    communes = models.ManyToManyField(Commune, verbose_name="communes", related_name="territories", blank=True)
+    communes = models.ManyToManyField(
+        Commune, verbose_name="communes", related_name="territories", blank=True
+    )
 
     class Meta:
         verbose_name = "territoire"

@@ -22,7 +22,8 @@ def read_reference(name: str) -> list[dict]:
 def communes_load(*, departement_code: str) -> int:
     """Create or update the current communes of a département. Idempotent."""
     rows = [
-        row for row in read_reference("communes")
+        row
+        for row in read_reference("communes")
         if row.get("departement") == departement_code and row.get("type") == "commune-actuelle"
     ]
     existing = set(Commune.objects.filter(departement_code=departement_code).values_list("pk", flat=True))

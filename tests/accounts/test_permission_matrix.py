@@ -69,7 +69,7 @@ def test_each_role_gets_exactly_what_the_matrix_declares(role, member, client_fo
         url = reverse(route.name, kwargs=route.sample_kwargs())
         status = client.get(url).status_code
         allowed = rule.allows(user, user.memberships.get())
-        if allowed and status == 403 or not allowed and status != 403:
+        if (allowed and status == 403) or (not allowed and status != 403):
             wrong.append(f"{route.name}: {status} ({'autorisé' if allowed else 'interdit'})")
     assert wrong == []
 

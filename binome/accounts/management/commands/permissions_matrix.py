@@ -25,7 +25,11 @@ Rules that apply everywhere:
 def render_matrix() -> str:
     roles = list(Role)
     lines = [HEADER, "## Policies by role", ""]
-    lines.append("| policy | what it allows | " + " | ".join(r.label for r in roles) + " | anonymous | platform admin |")
+    lines.append(
+        "| policy | what it allows | "
+        + " | ".join(r.label for r in roles)
+        + " | anonymous | platform admin |"
+    )
     lines.append("|---" * (len(roles) + 4) + "|")
     for name, rule in POLICIES.items():
         cells = []

@@ -8,15 +8,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         world = build_demo()
-        self.stdout.write(self.style.SUCCESS(
-            f"Démo prête : {world.departement}, {len(world.associations)} associations, "
-            f"{len(world.ase_services)} services ASE, {len(world.territories)} territoires."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Démo prête : {world.departement}, {len(world.associations)} associations, "
+                f"{len(world.ase_services)} services ASE, {len(world.territories)} territoires."
+            )
+        )
         self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
-        for email, _first, _last, memberships, is_admin in PEOPLE:
+        for email, _first, _last, _memberships, is_admin in PEOPLE:
             user = world.users[email]
             roles = " ; ".join(
-                f"{m.get_role_display()} — {m.organisation}" for m in user.memberships.select_related("organisation")
+                f"{m.get_role_display()} — {m.organisation}"
+                for m in user.memberships.select_related("organisation")
             )
             if is_admin:
                 roles = "administrateur de la plateforme"
