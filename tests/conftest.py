@@ -22,8 +22,7 @@ def _clear_cache():
     cache.clear()
 
 
-@pytest.fixture
-def world(db):
+def build_world():
     """Two départements, each with an association under convention and an ASE service."""
     dept = DepartementFactory(name="Département A", insee_code="44")
     other_dept = DepartementFactory(name="Département B", insee_code="85")
@@ -39,6 +38,17 @@ def world(db):
         "ase_service": AseServiceFactory(departement=dept, name="Service ASE A"),
         "other_ase_service": AseServiceFactory(departement=other_dept, name="Service ASE B"),
     }
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def e2e_world(transactional_db):
+    """The same world, committed, so the live server's thread sees it."""
+    return build_world()
 
 
 ROLE_ORGANISATION = {

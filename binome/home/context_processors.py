@@ -24,5 +24,5 @@ def shell(request):
     if user is not None and user.is_authenticated:
         context["navigation"] = [(label, name) for label, name, rule in NAVIGATION if can(request, rule)]
         context["current_membership"] = getattr(request, "membership", None)
-        context["memberships"] = getattr(request, "memberships", [])
+        context["my_memberships"] = getattr(request, "memberships", [])
     return context

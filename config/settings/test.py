@@ -1,7 +1,7 @@
 """Test settings: fast hashing, jobs run immediately, mails go to the outbox."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import HUEY
+from config.settings.base import HUEY, VAR_DIR
 
 DEBUG = False
 SECRET_KEY = "test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ"  # noqa: S105
@@ -18,3 +18,7 @@ STORAGES = {
 }
 BINOME_DEMO = False
 BINOME_REQUIRE_MFA = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: the live server's threads then open their own connections.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405

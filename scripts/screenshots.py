@@ -1,0 +1,53 @@
+"""Screenshots of the main pages for the README: `python scripts/screenshots.py http://localhost:8000`.
+
+Needs `./run` started in demo mode (MFA relaxed) and Debian's Chromium.
+"""
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+BASE = sys.argv[1] if len(sys.argv) > 1 else "http://localhost:8000"
+OUT = Path(sys.argv[2] if len(sys.argv) > 2 else "docs/screenshots")
+PASSWORD = "Demo-Binome-2026"  # noqa: S105 — the documented demo password
+
+SHOTS = [
+    ("login", None, "/comptes/login/"),
+    ("pilot-home", "pilote@cd44.example", "/"),
+    ("pilot-partners", "pilote@cd44.example", "/partenaires/"),
+    ("pilot-conventions", "pilote@cd44.example", "/conventions/"),
+    ("pilot-access-log", "pilote@cd44.example", "/journal/"),
+    ("manager-team", "responsable@tremplin.example", "/equipe/"),
+    ("multi-org-home", "coordination@binome.example", "/"),
+]
+
+
+def main():
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
+        for name, email, path in SHOTS:
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+            page = context.new_page()
+            if email:
+                page.goto(f"{BASE}/comptes/login/")
+                page.fill("#id_login", email)
+                page.fill("#id_password", PASSWORD)
+                page.click("button[type=submit]")
+            page.goto(f"{BASE}{path}")
+            page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+            context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
