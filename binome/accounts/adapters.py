@@ -3,7 +3,6 @@ import time
 from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
-from allauth.mfa.models import Authenticator
 
 from binome.accounts.middleware import SESSION_LOGIN_AT
 
@@ -14,12 +13,12 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
-        """Someone who has just logged in with their password, and must now set up their first
-        authenticator, is not asked for that password a second time."""
+        """A login (password, then the authenticator code once one exists) is as fresh as a
+        reauthentication: right after it, setting up the authenticator and reading the recovery
+        codes do not ask for the password again."""
         request = context.request
         if app == "allauth.mfa" and request is not None and request.user.is_authenticated:
             login_at = request.session.get(SESSION_LOGIN_AT, 0)
-            just_logged_in = time.time() - login_at < app_settings.REAUTHENTICATION_TIMEOUT
-            if just_logged_in and not Authenticator.objects.filter(user=request.user).exists():
+            if time.time() - login_at < app_settings.REAUTHENTICATION_TIMEOUT:
                 return False
         return super().is_reauthentication_required(app=app, **kwargs)

@@ -34,12 +34,12 @@ ASSOCIATIONS = [
 ]
 
 ASE_SERVICES = [
-    "Service ASE — Délégation Nantes",
-    "Service ASE — Délégation Saint-Nazaire",
-    "Service ASE — Délégation Châteaubriant-Ancenis",
-    "Foyer départemental de l'enfance",
-    "MECS Les Tilleuls",
-    "Service d'accueil familial départemental",
+    ("Service ASE — Délégation Nantes", "ase.nantes@cd44.example", "02 40 99 10 00"),
+    ("Service ASE — Délégation Saint-Nazaire", "ase.saint-nazaire@cd44.example", "02 40 99 20 00"),
+    ("Service ASE — Délégation Châteaubriant-Ancenis", "ase.chateaubriant@cd44.example", "02 40 99 30 00"),
+    ("Foyer départemental de l'enfance", "foyer@cd44.example", "02 40 99 40 00"),
+    ("MECS Les Tilleuls", "secretariat@mecs-tilleuls.example", "02 40 99 50 00"),
+    ("Service d'accueil familial départemental", "accueil.familial@cd44.example", "02 40 99 60 00"),
 ]
 
 # (email, first name, last name, [(organisation key, role)], is platform admin)

@@ -83,7 +83,9 @@ def test_invited_colleague_creates_account_and_must_set_up_mfa(page, e2e_world, 
     secret = newcomer.locator("#authenticator_secret").input_value()
     newcomer.get_by_label("Code").fill(totp_code(secret))
     newcomer.get_by_role("button", name="Activer").click()
-    expect(newcomer).not_to_have_url(re.compile(r"/totp/activate/"))
+    # The recovery codes are shown at once, without asking for the password again.
+    expect(newcomer).to_have_url(re.compile(r"/comptes/2fa/recovery-codes/"))
+    assert_accessible(newcomer)
     newcomer.goto("/")
     expect(newcomer.get_by_role("heading", level=1)).to_have_text("Bonjour Inès")
     assert Membership.objects.get(user__email="ines.roux@asso.example").role == Role.COORDINATOR

@@ -91,3 +91,13 @@ def test_production_refuses_to_start_without(missing):
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert f"{missing} est obligatoire" in result.stderr
+
+
+def test_organisation_switcher_only_for_people_in_several_organisations(member, client_for, world):
+    from tests.accounts.factories import MembershipFactory
+
+    single = member(Role.MANAGER)
+    assert 'name="membership"' not in client_for(single).get(reverse("accounts:members")).content.decode()
+    multi = member(Role.COORDINATOR)
+    MembershipFactory(user=multi, organisation=world["other_association"], role=Role.COORDINATOR)
+    assert 'name="membership"' in client_for(multi).get(reverse("accounts:members")).content.decode()
