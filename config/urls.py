@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("binome.home.urls")),
     path("comptes/", include("allauth.urls")),
     path("", include("binome.accounts.urls")),
+    path("", include("binome.youths.urls")),
     path("journal/", include("binome.audit.urls")),
     path("admin-plateforme/", admin.site.urls),
 ]

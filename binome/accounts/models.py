@@ -280,6 +280,31 @@ class Convention(BaseModel):
         default=5,
         help_text="Jour du mois suivant la période avant lequel l'association transmet ses données.",
     )
+    # Routing scope: which youths the département may orient to this association.
+    territories = models.ManyToManyField(
+        "territories.Territory",
+        verbose_name="territoires couverts",
+        blank=True,
+        related_name="conventions",
+        help_text="Aucun territoire coché : tout le département.",
+    )
+    routing_objectives = models.ManyToManyField(
+        "references.ReferenceItem",
+        verbose_name="objectifs accompagnés",
+        blank=True,
+        related_name="conventions",
+        limit_choices_to={"kind": "objective"},
+        help_text="Aucun objectif coché : tous les objectifs.",
+    )
+    modalities = models.JSONField("modalités proposées", default=list, blank=True)
+    age_min = models.PositiveSmallIntegerField("âge minimum", default=11)
+    age_max = models.PositiveSmallIntegerField("âge maximum", default=20)
+    capacity = models.PositiveIntegerField(
+        "capacité d'accueil",
+        null=True,
+        blank=True,
+        help_text="Nombre de jeunes que l'association peut accompagner en même temps (orientations en cours comprises).",
+    )
     reporting_lead = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="référent reporting de l'association",
@@ -317,6 +342,12 @@ class Convention(BaseModel):
             errors["key_indicators"] = "Indicateur inconnu."
         if len(self.key_indicators or []) > 5:
             errors["key_indicators"] = "Choisissez au plus 5 indicateurs clés."
+        if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
+            errors["age_max"] = "L'âge maximum doit être supérieur ou égal à l'âge minimum."
+        from binome.utils.choices import Modality
+
+        if set(self.modalities or []) - set(Modality.values):
+            errors["modalities"] = "Modalité inconnue."
         if errors:
             raise ValidationError(errors)
 

@@ -64,6 +64,29 @@ POLICIES: dict[str, Policy] = {
         "Créer des services ASE, inviter le premier responsable d'une association ou d'un service",
         roles=frozenset({Role.PILOT}),
     ),
+    "youths.view": Policy(
+        "Voir les jeunes de son service ASE (référent) ou de son département (chargé·e de mission)",
+        roles=frozenset({Role.PILOT, Role.REFERRER}),
+    ),
+    "youths.edit": Policy(
+        "Créer, importer et mettre à jour les jeunes : évaluation, proposition, consentements, orientation",
+        roles=frozenset({Role.PILOT, Role.REFERRER}),
+    ),
+    "referrals.route": Policy(
+        "Orienter les fiches vers une association, voir les dossiers bloqués, régler le parcours",
+        roles=frozenset({Role.PILOT}),
+    ),
+    "referrals.receive": Policy(
+        "Recevoir les orientations de son association : profil semi-anonyme, accepter ou refuser",
+        roles=ASSOCIATION_ROLES,
+    ),
+    "coverage.view": Policy(
+        "Voir la couverture de l'obligation légale (chiffres agrégés, sans nom)", roles=DEPARTEMENT_ROLES
+    ),
+    "references.manage": Policy(
+        "Adapter les listes de référence du département (niveaux, mesures, objectifs, motifs)",
+        roles=frozenset({Role.PILOT}),
+    ),
     "audit.view": Policy(
         "Consulter le journal d'accès (son territoire pour le département, tout pour l'administrateur)",
         roles=frozenset({Role.PILOT}),

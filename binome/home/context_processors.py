@@ -5,10 +5,16 @@ from binome.accounts.perms import can
 NAVIGATION = [
     # (label, url name, policy)
     ("Accueil", "home", "account"),
+    ("Jeunes", "youths:list", "youths.view"),
+    ("Orientations", "youths:routing_queue", "referrals.route"),
+    ("Orientations reçues", "youths:inbox", "referrals.receive"),
+    ("Dossiers bloqués", "youths:blocked", "referrals.route"),
+    ("Couverture", "youths:coverage", "coverage.view"),
     ("Partenaires", "accounts:partner_list", "partners.view"),
     ("Conventions", "accounts:convention_list", "conventions.view"),
     ("Équipe", "accounts:members", "org.view"),
     ("Journal d'accès", "audit:access_log", "audit.view"),
+    ("Paramètres", "youths:reference_lists", "references.manage"),
 ]
 
 

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "binome.accounts",
     "binome.territories",
+    "binome.references",
+    "binome.youths",
     "binome.audit",
     "binome.notifications",
     "binome.home",

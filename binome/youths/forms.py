@@ -1,0 +1,243 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from binome.accounts.models import Convention, Organisation, Role, User
+from binome.references.models import ReferenceItem, ReferenceKind
+from binome.territories.models import Commune, Territory
+from binome.utils.choices import SLOTS
+from binome.youths.models import (
+    AssessmentConclusion,
+    ConsentKind,
+    ConsentMethod,
+    PathwaySettings,
+    ProposalOutcome,
+    Youth,
+)
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# Accepted scans, recognised by their first bytes rather than by the name the browser sends.
+SIGNATURES = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+def validate_scan(upload):
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError("Le fichier dépasse 5 Mo : numérisez-le en noir et blanc ou en PDF compressé.")
+    head = upload.read(8)
+    upload.seek(0)
+    if not any(head.startswith(signature) for signature in SIGNATURES):
+        raise ValidationError("Format non accepté : déposez un PDF, un JPEG ou un PNG.")
+    return upload
+
+
+class YouthForm(forms.ModelForm):
+    objectives = forms.ModelMultipleChoiceField(
+        label="Objectifs du mentorat",
+        queryset=ReferenceItem.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    availability = forms.MultipleChoiceField(
+        label="Disponibilités",
+        choices=SLOTS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Les moments de la semaine où le jeune peut rencontrer son mentor.",
+    )
+
+    class Meta:
+        model = Youth
+        fields = [
+            "first_name",
+            "last_name",
+            "birth_date",
+            "gender",
+            "ase_service",
+            "referrer",
+            "external_id",
+            "school_level",
+            "care_measure",
+            "legal_status",
+            "authority_holders",
+            "commune",
+            "territory",
+            "placement_structure",
+            "objectives",
+            "modality",
+            "availability",
+            "interests",
+            "mentor_gender_preference",
+            "mentor_preferences",
+            "notes",
+        ]
+        widgets = {
+            "birth_date": DATE_WIDGET,
+            "interests": forms.Textarea(attrs={"rows": 3}),
+            "mentor_preferences": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        org = membership.organisation
+        departement = org if org.is_departement else org.departement
+        self.instance.departement = departement
+        if org.is_ase_service:
+            self.instance.ase_service = org
+            del self.fields["ase_service"]
+            services = [org.pk]
+        else:
+            self.fields["ase_service"].queryset = Organisation.objects.ase_services().filter(
+                departement=departement, is_active=True
+            )
+            services = list(self.fields["ase_service"].queryset.values_list("pk", flat=True))
+        self.fields["referrer"].queryset = User.objects.filter(
+            memberships__organisation__in=services,
+            memberships__role=Role.REFERRER,
+            memberships__is_active=True,
+        ).distinct()
+        for name, kind in (
+            ("school_level", ReferenceKind.SCHOOL_LEVEL),
+            ("care_measure", ReferenceKind.CARE_MEASURE),
+            ("objectives", ReferenceKind.OBJECTIVE),
+        ):
+            self.fields[name].queryset = ReferenceItem.objects.of(departement, kind)
+        self.fields["commune"].queryset = Commune.objects.filter(departement_code=departement.insee_code)
+        self.fields["territory"].queryset = Territory.objects.filter(departement=departement)
+        self.fields["territory"].help_text = "Déduit de la commune si vous le laissez vide."
+        self.fields["birth_date"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+
+class AssessmentForm(forms.Form):
+    date = forms.DateField(label="Date de l'évaluation", widget=DATE_WIDGET)
+    author_name = forms.CharField(label="Réalisée par (nom et fonction)", max_length=150)
+    conclusion = forms.ChoiceField(
+        label="Conclusion", choices=AssessmentConclusion.choices, widget=forms.RadioSelect
+    )
+    ppe_reference = forms.CharField(
+        label="Lien avec le PPE",
+        max_length=200,
+        required=False,
+        help_text="Ex. « PPE du 12/03/2026, volet scolarité » ou « rapport de situation annuel ».",
+    )
+    notes = forms.CharField(
+        label="Observations", required=False, max_length=3000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ProposalForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Issue de la proposition", choices=ProposalOutcome.choices, widget=forms.RadioSelect
+    )
+    date = forms.DateField(label="Date de la proposition", widget=DATE_WIDGET)
+    postponed_until = forms.DateField(
+        label="Reportée jusqu'au",
+        required=False,
+        widget=DATE_WIDGET,
+        help_text="Seulement si la proposition est reportée.",
+    )
+
+
+class ConsentForm(forms.Form):
+    kind = forms.ChoiceField(label="Consentement", choices=ConsentKind.choices)
+    given_by = forms.CharField(
+        label="Donné par",
+        max_length=150,
+        help_text="Ex. « Mme Dupont, mère », « le jeune », « M. Martin, tuteur ».",
+    )
+    date = forms.DateField(label="Date", widget=DATE_WIDGET)
+    method = forms.ChoiceField(label="Comment", choices=ConsentMethod.choices)
+    document = forms.FileField(
+        label="Document signé (scan)",
+        required=False,
+        validators=[validate_scan],
+        help_text="PDF, JPEG ou PNG, 5 Mo au plus. Conservé hors de tout accès public.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("method") in (ConsentMethod.WRITTEN, ConsentMethod.FORM) and not cleaned.get(
+            "document"
+        ):
+            self.add_error("document", "Un accord écrit doit être accompagné du document signé.")
+        return cleaned
+
+
+class WithdrawConsentForm(forms.Form):
+    note = forms.CharField(label="Motif du retrait", max_length=300)
+
+
+class ReferralForm(forms.Form):
+    message = forms.CharField(
+        label="Message pour l'association",
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Ce que l'association doit savoir pour accompagner le jeune. Visible après son acceptation.",
+    )
+
+
+class RouteForm(forms.Form):
+    association = forms.ModelChoiceField(
+        label="Association", queryset=Organisation.objects.none(), empty_label="Choisissez une association"
+    )
+
+    def __init__(self, *args, departement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["association"].queryset = Organisation.objects.filter(
+            pk__in=Convention.objects.current().filter(departement=departement).values("association")
+        )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.ModelChoiceField(
+        label="Motif du refus", queryset=ReferenceItem.objects.none(), empty_label="Choisissez un motif"
+    )
+    comment = forms.CharField(
+        label="Précisions", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, departement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].queryset = ReferenceItem.objects.of(departement, ReferenceKind.DECLINE_REASON)
+
+
+class WithdrawReferralForm(forms.Form):
+    reason = forms.ModelChoiceField(
+        label="Motif du retrait", queryset=ReferenceItem.objects.none(), empty_label="Choisissez un motif"
+    )
+
+    def __init__(self, *args, departement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].queryset = ReferenceItem.objects.of(
+            departement, ReferenceKind.WITHDRAWAL_REASON
+        )
+
+
+class PathwaySettingsForm(forms.ModelForm):
+    class Meta:
+        model = PathwaySettings
+        fields = ["auto_routing", "accept_delay_days", "match_delay_days", "consent_delay_days"]
+
+
+class ReferenceItemForm(forms.ModelForm):
+    class Meta:
+        model = ReferenceItem
+        fields = ["label", "position", "is_active"]
+
+
+class YouthFilterForm(forms.Form):
+    STATUS_CHOICES = [
+        ("", "Toutes les situations"),
+        ("to_propose", "Mentorat à proposer"),
+        ("assessment_overdue", "Évaluation à faire ou à renouveler"),
+        ("consents_missing", "Consentements incomplets"),
+        ("draft", "Orientation à transmettre"),
+        ("waiting", "Orientation en cours"),
+        ("matched", "En binôme"),
+        ("archived", "Sortis du dispositif"),
+    ]
+    q = forms.CharField(label="Nom ou prénom", required=False, max_length=100)
+    status = forms.ChoiceField(label="Situation", choices=STATUS_CHOICES, required=False)
+    mine = forms.BooleanField(label="Seulement mes jeunes", required=False)

@@ -1,0 +1,382 @@
+"""Import of the youths in care, from the ASE software's export (xlsx or CSV).
+
+All or nothing: every row is validated first; one bad row and nothing is written, and the report
+names each row, column and reason in French. A second import of the same file updates the records
+found by their ASE identifier instead of duplicating them. Rows are written by `services.youth_save`,
+the same service as the form.
+"""
+
+import csv
+import datetime
+import io
+import unicodedata
+from dataclasses import dataclass, field
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from binome.accounts.models import Organisation
+from binome.references.models import ReferenceItem, ReferenceKind
+from binome.territories.models import Commune
+from binome.utils.choices import Gender
+from binome.youths import services
+from binome.youths.models import LegalStatus, Youth
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 20_000
+
+
+def _norm(text) -> str:
+    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
+    return " ".join(text.lower().replace("_", " ").replace("'", " ").replace("-", " ").split())
+
+
+# column key → (accepted headers, required)
+COLUMNS = {
+    "external_id": (("identifiant", "id", "identifiant ase", "numero de dossier", "n dossier"), True),
+    "last_name": (("nom", "nom de famille"), True),
+    "first_name": (("prenom",), True),
+    "birth_date": (("date de naissance", "naissance", "ne le", "ne e le"), True),
+    "gender": (("sexe", "genre"), True),
+    "legal_status": (("situation juridique", "statut juridique", "statut"), True),
+    "care_measure": (("mesure", "mesure ase", "type de mesure"), False),
+    "school_level": (("niveau scolaire", "classe", "niveau"), False),
+    "commune": (("commune", "code commune", "commune de residence", "code insee"), False),
+    "ase_service": (("service", "service ase", "service referent"), False),
+    "authority_holders": (("titulaires autorite parentale", "nombre de titulaires"), False),
+    "placement_structure": (("lieu d accueil", "structure", "lieu de placement"), False),
+}
+COLUMN_LABELS = {
+    "external_id": "Identifiant",
+    "last_name": "Nom",
+    "first_name": "Prénom",
+    "birth_date": "Date de naissance",
+    "gender": "Sexe",
+    "legal_status": "Situation juridique",
+    "care_measure": "Mesure",
+    "school_level": "Niveau scolaire",
+    "commune": "Commune",
+    "ase_service": "Service ASE",
+    "authority_holders": "Titulaires autorité parentale",
+    "placement_structure": "Lieu d'accueil",
+}
+GENDERS = {
+    "f": Gender.FEMALE,
+    "fille": Gender.FEMALE,
+    "femme": Gender.FEMALE,
+    "feminin": Gender.FEMALE,
+    "m": Gender.MALE,
+    "g": Gender.MALE,
+    "garcon": Gender.MALE,
+    "homme": Gender.MALE,
+    "masculin": Gender.MALE,
+    "x": Gender.OTHER,
+    "autre": Gender.OTHER,
+    "": None,
+}
+LEGAL_STATUSES = {
+    "parents": LegalStatus.PARENTS,
+    "autorite parentale": LegalStatus.PARENTS,
+    "autorite parentale exercee par les parents": LegalStatus.PARENTS,
+    "delegue": LegalStatus.DELEGATED,
+    "delegation": LegalStatus.DELEGATED,
+    "delegated": LegalStatus.DELEGATED,
+    "autorite parentale deleguee": LegalStatus.DELEGATED,
+    "dap": LegalStatus.DELEGATED,
+    "pupille": LegalStatus.WARD,
+    "pupille de l etat": LegalStatus.WARD,
+    "ward": LegalStatus.WARD,
+    "majeur": LegalStatus.YOUNG_ADULT,
+    "jeune majeur": LegalStatus.YOUNG_ADULT,
+    "young adult": LegalStatus.YOUNG_ADULT,
+}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Fichier (xlsx ou CSV)",
+        help_text="Export de votre logiciel ASE, 10 Mo et 20 000 lignes au plus.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise ValidationError("Le fichier dépasse 10 Mo.")
+        name = upload.name.lower()
+        if not name.endswith((".xlsx", ".csv")):
+            raise ValidationError("Déposez un fichier .xlsx ou .csv.")
+        return upload
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def read_rows(upload) -> list[list]:
+    """The sheet as a list of rows (first one: the headers)."""
+    name = upload.name.lower()
+    if name.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(upload, read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises many kinds for a damaged file
+            raise ValidationError("Ce fichier xlsx est illisible ou endommagé.") from error
+        sheet = workbook.worksheets[0]
+        rows = [
+            list(row) for row, _ in zip(sheet.iter_rows(values_only=True), range(MAX_ROWS + 2), strict=False)
+        ]
+        workbook.close()
+        return rows
+    raw = upload.read()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
+    except csv.Error:
+        dialect = _Semicolon
+    return [row for row, _ in zip(csv.reader(io.StringIO(text), dialect), range(MAX_ROWS + 2), strict=False)]
+
+
+class _Semicolon(csv.excel):
+    delimiter = ";"
+
+
+def _map_headers(headers) -> tuple[dict[str, int], list[str]]:
+    index, problems = {}, []
+    normalised = [_norm(h) for h in headers]
+    for key, (aliases, required) in COLUMNS.items():
+        found = next((i for i, h in enumerate(normalised) if h in aliases), None)
+        if found is not None:
+            index[key] = found
+        elif required:
+            problems.append(f"Colonne « {COLUMN_LABELS[key]} » absente.")
+    return index, problems
+
+
+def _parse_date(value):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value or "").strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValidationError("date illisible : attendu JJ/MM/AAAA")
+
+
+class _Lookups:
+    """Reference data loaded once, so validating 10,000 rows costs a handful of queries."""
+
+    def __init__(self, departement, importer):
+        self.departement = departement
+        self.importer = importer
+        communes = Commune.objects.filter(departement_code=departement.insee_code)
+        self.communes = {c.insee_code: c for c in communes}
+        self.communes_by_name = {}
+        for c in communes:
+            self.communes_by_name.setdefault(_norm(c.name), []).append(c)
+        self.references = {}
+        for item in ReferenceItem.objects.filter(
+            departement=departement, kind__in=[ReferenceKind.CARE_MEASURE, ReferenceKind.SCHOOL_LEVEL]
+        ):
+            self.references[(item.kind, _norm(item.code))] = item
+            self.references[(item.kind, _norm(item.label))] = item
+        self.services = {
+            _norm(s.name): s for s in Organisation.objects.ase_services().filter(departement=departement)
+        }
+        self.existing = {
+            y.external_id: y for y in Youth.objects.filter(departement=departement).exclude(external_id="")
+        }
+
+    def commune(self, value):
+        text = str(value or "").strip()
+        if not text:
+            return None
+        if text in self.communes:
+            return self.communes[text]
+        matches = self.communes_by_name.get(_norm(text.split("(")[0]), [])
+        if len(matches) == 1:
+            return matches[0]
+        raise ValidationError(f"commune « {text} » inconnue dans le département (code INSEE ou nom exact)")
+
+    def reference(self, kind, value, label):
+        text = _norm(value)
+        if not text:
+            return None
+        item = self.references.get((kind, text))
+        if item is None:
+            raise ValidationError(
+                f"{label} « {value} » inconnu(e) : voyez les listes de référence du département"
+            )
+        return item
+
+    def service(self, value):
+        if self.importer.is_ase_service:
+            if value and _norm(value) != _norm(self.importer.name):
+                raise ValidationError("un service ne peut importer que ses propres jeunes")
+            return self.importer
+        service = self.services.get(_norm(value))
+        if service is None:
+            raise ValidationError(
+                f"service « {value or ''} » inconnu : indiquez le nom exact d'un service ASE"
+            )
+        return service
+
+
+def _clean_row(values: dict, lookups: _Lookups) -> tuple[dict, list[tuple[str, str]]]:
+    data, errors = {}, []
+
+    def attempt(key, function):
+        try:
+            data[key] = function(values.get(key))
+        except ValidationError as error:
+            errors.append((COLUMN_LABELS[key], error.messages[0]))
+
+    def required_text(limit):
+        def clean(value):
+            text = str(value if value is not None else "").strip()
+            if not text:
+                raise ValidationError("obligatoire")
+            if len(text) > limit:
+                raise ValidationError(f"{limit} caractères au plus")
+            return text
+
+        return clean
+
+    def gender(value):
+        if _norm(value) not in GENDERS or GENDERS[_norm(value)] is None:
+            raise ValidationError("attendu F, M ou X")
+        return GENDERS[_norm(value)]
+
+    def legal_status(value):
+        status = LEGAL_STATUSES.get(_norm(value))
+        if status is None:
+            raise ValidationError("attendu : parents, délégation, pupille ou majeur")
+        return status
+
+    def holders(value):
+        if value in (None, ""):
+            return 2
+        try:
+            number = int(float(str(value).replace(",", ".")))
+        except ValueError:
+            raise ValidationError("attendu 1 ou 2") from None
+        if number not in (1, 2):
+            raise ValidationError("attendu 1 ou 2")
+        return number
+
+    attempt("external_id", required_text(60))
+    attempt("last_name", required_text(100))
+    attempt("first_name", required_text(100))
+    attempt("birth_date", _parse_date)
+    attempt("gender", gender)
+    attempt("legal_status", legal_status)
+    attempt("care_measure", lambda v: lookups.reference(ReferenceKind.CARE_MEASURE, v, "mesure"))
+    attempt("school_level", lambda v: lookups.reference(ReferenceKind.SCHOOL_LEVEL, v, "niveau"))
+    attempt("commune", lookups.commune)
+    attempt("ase_service", lookups.service)
+    attempt("authority_holders", holders)
+    attempt("placement_structure", lambda v: str(v or "").strip()[:200])
+    return data, errors
+
+
+def import_youths(upload, *, membership, by) -> ImportReport:
+    report = ImportReport()
+    importer = membership.organisation
+    departement = importer if importer.is_departement else importer.departement
+    try:
+        rows = read_rows(upload)
+    except ValidationError as error:
+        report.errors.append(RowError(0, "", error.messages[0]))
+        return report
+    rows = [r for r in rows if any(str(v or "").strip() for v in r)]
+    if len(rows) < 2:
+        report.errors.append(RowError(0, "", "Le fichier ne contient aucune ligne de données."))
+        return report
+    if len(rows) > MAX_ROWS + 1:
+        report.errors.append(RowError(0, "", f"Le fichier dépasse {MAX_ROWS} lignes : découpez-le."))
+        return report
+    index, problems = _map_headers(rows[0])
+    if problems:
+        report.errors += [RowError(1, "", p) for p in problems]
+        return report
+
+    lookups = _Lookups(departement, importer)
+    seen: dict[str, int] = {}
+    cleaned_rows = []
+    for number, row in enumerate(rows[1:], start=2):
+        values = {key: (row[i] if i < len(row) else None) for key, i in index.items()}
+        data, errors = _clean_row(values, lookups)
+        report.errors += [RowError(number, column, message) for column, message in errors]
+        external_id = data.get("external_id")
+        if external_id:
+            if external_id in seen:
+                report.errors.append(
+                    RowError(number, "Identifiant", f"déjà présent ligne {seen[external_id]} du fichier")
+                )
+            seen[external_id] = number
+            existing = lookups.existing.get(external_id)
+            if existing and importer.is_ase_service and existing.ase_service_id != importer.pk:
+                report.errors.append(
+                    RowError(number, "Identifiant", "ce jeune est suivi par un autre service")
+                )
+        cleaned_rows.append((number, data))
+    report.rows = len(cleaned_rows)
+    if report.errors:
+        return report
+
+    try:
+        with transaction.atomic():
+            for number, data in cleaned_rows:
+                youth = lookups.existing.get(data["external_id"])
+                created = youth is None
+                if created:
+                    youth = Youth(departement=departement)
+                for key, value in data.items():
+                    setattr(youth, key, value)
+                if not created and youth.territory_id and youth.commune_id:
+                    youth.territory = None  # recomputed from the (possibly new) commune
+                try:
+                    services.youth_save(youth=youth, by=by, organisation=importer, imported=True)
+                except ValidationError as error:
+                    for field_name, messages in error.message_dict.items():
+                        column = COLUMN_LABELS.get(field_name, field_name)
+                        report.errors += [RowError(number, column, m) for m in messages]
+                    continue
+                if created:
+                    report.created += 1
+                else:
+                    report.updated += 1
+            if report.errors:
+                raise _Rollback
+    except _Rollback:
+        report.created = report.updated = 0
+    return report
+
+
+class _Rollback(Exception):
+    """Raised inside the transaction when a row fails the model's own rules: nothing is kept."""

@@ -1,0 +1,594 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from binome.accounts.perms import can, policy
+from binome.audit.services import log_access
+from binome.references.models import ReferenceItem, ReferenceKind
+from binome.youths import pdf, rules, services
+from binome.youths.forms import (
+    AssessmentForm,
+    ConsentForm,
+    DeclineForm,
+    PathwaySettingsForm,
+    ProposalForm,
+    ReferenceItemForm,
+    ReferralForm,
+    RouteForm,
+    WithdrawConsentForm,
+    WithdrawReferralForm,
+    YouthFilterForm,
+    YouthForm,
+)
+from binome.youths.imports import ImportForm, import_youths
+from binome.youths.models import Consent, PathwaySettings, Referral, ReferralState, Youth
+from binome.youths.queries import blocked_files, coverage, filter_by_status, next_step, with_referral
+from binome.youths.routing import suggestions
+
+PAGE_SIZE = 50
+
+
+def _departement(request):
+    org = request.organisation
+    return org if org.is_departement else org.departement
+
+
+def _youths(request):
+    return Youth.objects.visible_to(request.membership)
+
+
+def _apply_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _service_messages(request, error: ValidationError):
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# --- Lists -------------------------------------------------------------------------------------
+
+
+@policy("youths.view")
+def youth_list(request):
+    form = YouthFilterForm(request.GET or None)
+    youths = with_referral(_youths(request)).select_related(
+        "ase_service", "territory", "referrer", "school_level"
+    )
+    status = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        status = data["status"]
+        if data["q"]:
+            for word in data["q"].split()[:4]:
+                youths = youths.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+        if data["mine"]:
+            youths = youths.filter(referrer=request.user)
+    youths = filter_by_status(youths, status) if status else youths.filter(archived_at__isnull=True)
+    page = Paginator(youths.order_by("last_name", "first_name", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    for youth in page:
+        youth.step = next_step(youth)
+    counts = {
+        "to_propose": _youths(request).to_propose().count(),
+        "consents_missing": _youths(request)
+        .filter(proposal_outcome="accepted", consents_complete=False, archived_at__isnull=True)
+        .count(),
+    }
+    log_access(
+        user=request.user,
+        organisation=request.organisation,
+        action="list",
+        object_type="youths.youth",
+        departement=_departement(request),
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "youths/youth_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "counts": counts,
+        },
+    )
+
+
+# --- One youth --------------------------------------------------------------------------------
+
+
+@policy("youths.view")
+def youth_detail(request, youth_id):
+    youth = get_object_or_404(
+        with_referral(_youths(request))
+        .select_related("ase_service", "referrer", "territory", "commune", "school_level", "care_measure")
+        .prefetch_related("objectives", "consents"),
+        pk=youth_id,
+    )
+    log_access(
+        user=request.user,
+        organisation=request.organisation,
+        action="view",
+        obj=youth,
+        departement=youth.departement,
+    )
+    referral = youth.referrals.exclude(state=ReferralState.WITHDRAWN).select_related("association").first()
+    return render(
+        request,
+        "youths/youth_detail.html",
+        {
+            "youth": youth,
+            "step": next_step(youth),
+            "assessments": youth.assessments.all()[:5],
+            "consents": youth.consents.all(),
+            "missing_consents": rules.youth_missing_consents(youth),
+            "referral": referral,
+            "blockers": rules.submission_blockers(youth)
+            if referral and referral.state == ReferralState.DRAFT
+            else [],
+            "events": youth.events.select_related("actor", "organisation")[:50],
+            "can_edit": can(request, "youths.edit"),
+        },
+    )
+
+
+@policy("youths.edit")
+def youth_edit(request, youth_id=None):
+    youth = get_object_or_404(_youths(request), pk=youth_id) if youth_id else None
+    form = YouthForm(request.POST or None, instance=youth, membership=request.membership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            youth = services.youth_save(
+                youth=form.save(commit=False),
+                objectives=form.cleaned_data["objectives"],
+                by=request.user,
+                organisation=request.organisation,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "La fiche du jeune est enregistrée.")
+            return redirect("youths:detail", youth_id=youth.pk)
+    return render(
+        request, "youths/youth_form.html", {"form": form, "youth": youth}, status=422 if form.errors else 200
+    )
+
+
+def _youth_action(request, youth_id, form_class, template, title, handler, **form_kwargs):
+    """A small form about one youth (assessment, proposal, consent…): load, validate, call the service."""
+    youth = get_object_or_404(_youths(request), pk=youth_id)
+    form = form_class(request.POST or None, request.FILES or None, **form_kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            handler(youth, form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return redirect("youths:detail", youth_id=youth.pk)
+    return render(
+        request, template, {"form": form, "youth": youth, "title": title}, status=422 if form.errors else 200
+    )
+
+
+@policy("youths.edit")
+def assessment_add(request, youth_id):
+    def handle(youth, data):
+        services.assessment_record(youth=youth, by=request.user, organisation=request.organisation, **data)
+        messages.success(request, "L'évaluation de situation est enregistrée. Elle est valable un an.")
+
+    return _youth_action(
+        request, youth_id, AssessmentForm, "youths/action_form.html", "Évaluation de la situation", handle
+    )
+
+
+@policy("youths.edit")
+def proposal_record(request, youth_id):
+    def handle(youth, data):
+        services.proposal_record(youth=youth, by=request.user, organisation=request.organisation, **data)
+        messages.success(request, "L'issue de la proposition est enregistrée.")
+
+    return _youth_action(
+        request, youth_id, ProposalForm, "youths/action_form.html", "Proposition d'un mentor", handle
+    )
+
+
+@policy("youths.edit")
+def consent_add(request, youth_id):
+    def handle(youth, data):
+        services.consent_record(youth=youth, by=request.user, organisation=request.organisation, **data)
+        messages.success(request, "Le consentement est enregistré.")
+
+    return _youth_action(
+        request, youth_id, ConsentForm, "youths/action_form.html", "Enregistrer un consentement", handle
+    )
+
+
+def _consents(request):
+    return Consent.objects.filter(youth__in=_youths(request)).select_related("youth")
+
+
+@policy("youths.edit")
+def consent_withdraw(request, consent_id):
+    consent = get_object_or_404(_consents(request), pk=consent_id)
+    form = WithdrawConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_withdraw(
+                consent=consent,
+                by=request.user,
+                organisation=request.organisation,
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _service_messages(request, error)
+        else:
+            messages.warning(request, "Le consentement est retiré : le parcours de mentorat est arrêté.")
+        return redirect("youths:detail", youth_id=consent.youth_id)
+    return render(
+        request,
+        "youths/action_form.html",
+        {
+            "form": form,
+            "youth": consent.youth,
+            "title": f"Retirer : {consent.get_kind_display()}",
+            "warning": "Le retrait d'un consentement arrête le parcours : l'orientation en cours est retirée.",
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@policy("youths.view")
+def consent_document(request, consent_id):
+    consent = get_object_or_404(_consents(request), pk=consent_id)
+    if not consent.document:
+        raise Http404
+    log_access(
+        user=request.user,
+        organisation=request.organisation,
+        action="download",
+        obj=consent,
+        departement=consent.youth.departement,
+    )
+    return FileResponse(
+        consent.document.open("rb"),
+        as_attachment=True,
+        filename=f"consentement-{consent.pk}{consent.document.name[-4:]}",
+    )
+
+
+@policy("youths.edit")
+def consent_form_pdf(request, youth_id):
+    youth = get_object_or_404(_youths(request).select_related("ase_service", "departement"), pk=youth_id)
+    log_access(
+        user=request.user,
+        organisation=request.organisation,
+        action="export",
+        obj=youth,
+        departement=youth.departement,
+    )
+    response = HttpResponse(pdf.consent_form(youth, request=request), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="formulaire-consentement-{youth.pk}.pdf"'
+    return response
+
+
+@policy("youths.edit")
+def referral_edit(request, youth_id):
+    youth = get_object_or_404(_youths(request), pk=youth_id)
+    referral = youth.referrals.exclude(state=ReferralState.WITHDRAWN).first()
+    if referral and referral.state != ReferralState.DRAFT:
+        messages.info(request, "L'orientation est déjà transmise : elle ne se modifie plus.")
+        return redirect("youths:detail", youth_id=youth.pk)
+    form = ReferralForm(request.POST or None, initial={"message": referral.message if referral else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            if referral is None:
+                referral = services.referral_create(
+                    youth=youth,
+                    by=request.user,
+                    organisation=request.organisation,
+                    message=form.cleaned_data["message"],
+                )
+            else:
+                referral.message = form.cleaned_data["message"]
+                referral.save(update_fields=["message", "updated_at"])
+            if "submit" in request.POST:
+                services.referral_submit(
+                    referral=referral, by=request.user, organisation=request.organisation
+                )
+                messages.success(request, "L'orientation est transmise au département.")
+            else:
+                messages.success(request, "La fiche d'orientation est enregistrée en brouillon.")
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return redirect("youths:detail", youth_id=youth.pk)
+    return render(
+        request,
+        "youths/referral_form.html",
+        {
+            "form": form,
+            "youth": youth,
+            "referral": referral,
+            "blockers": rules.submission_blockers(youth),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@policy("youths.edit")
+def referral_withdraw(request, referral_id):
+    referral = get_object_or_404(
+        Referral.objects.filter(youth__in=_youths(request)).select_related("youth"), pk=referral_id
+    )
+    form = WithdrawReferralForm(request.POST or None, departement=referral.departement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_withdraw(
+                referral=referral,
+                by=request.user,
+                organisation=request.organisation,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _service_messages(request, error)
+        else:
+            messages.success(request, "L'orientation est retirée.")
+        return redirect("youths:detail", youth_id=referral.youth_id)
+    return render(
+        request,
+        "youths/action_form.html",
+        {"form": form, "youth": referral.youth, "title": "Retirer l'orientation"},
+        status=422 if form.errors else 200,
+    )
+
+
+# --- Import ---------------------------------------------------------------------------------------
+
+
+@policy("youths.edit")
+def youth_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = import_youths(form.cleaned_data["file"], membership=request.membership, by=request.user)
+        if report.ok:
+            messages.success(
+                request,
+                f"Import réussi : {report.created} fiche(s) créée(s), {report.updated} mise(s) à jour.",
+            )
+            return redirect("youths:list")
+    return render(
+        request,
+        "youths/import.html",
+        {"form": form, "report": report},
+        status=422 if (form.errors or (report and not report.ok)) else 200,
+    )
+
+
+# --- Département: routing, blocked files, coverage, settings ---------------------------------------------
+
+
+def _routable(request):
+    return Referral.objects.filter(departement=request.organisation).select_related("youth", "association")
+
+
+@policy("referrals.route")
+def routing_queue(request):
+    referrals = (
+        _routable(request)
+        .filter(state__in=[ReferralState.SUBMITTED, ReferralState.DECLINED])
+        .select_related("youth__territory", "decline_reason")
+        .order_by("submitted_at")
+    )
+    return render(request, "youths/routing_queue.html", {"referrals": referrals})
+
+
+@policy("referrals.route")
+def referral_route(request, referral_id):
+    referral = get_object_or_404(_routable(request), pk=referral_id)
+    form = RouteForm(request.POST or None, departement=referral.departement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_route(
+                referral=referral,
+                association=form.cleaned_data["association"],
+                by=request.user,
+                organisation=request.organisation,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Orientation confiée à {form.cleaned_data['association']}.")
+            return redirect("youths:routing_queue")
+    log_access(
+        user=request.user,
+        organisation=request.organisation,
+        action="view",
+        obj=referral.youth,
+        departement=referral.departement,
+    )
+    return render(
+        request,
+        "youths/referral_route.html",
+        {
+            "form": form,
+            "referral": referral,
+            "youth": referral.youth,
+            "suggestions": suggestions(referral),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@policy("referrals.route")
+def blocked(request):
+    return render(request, "youths/blocked.html", {"blocked": blocked_files(request.organisation)})
+
+
+@policy("coverage.view")
+def coverage_view(request):
+    return render(request, "youths/coverage.html", {"coverage": coverage(request.organisation)})
+
+
+@policy("referrals.route")
+def pathway_settings(request):
+    instance = PathwaySettings.for_departement(request.organisation)
+    form = PathwaySettingsForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Les réglages du parcours sont enregistrés.")
+        return redirect("youths:pathway_settings")
+    return render(request, "youths/pathway_settings.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@policy("references.manage")
+def reference_lists(request):
+    items = ReferenceItem.objects.filter(departement=request.organisation).order_by(
+        "kind", "position", "label"
+    )
+    groups = [(kind, [i for i in items if i.kind == kind]) for kind in ReferenceKind]
+    return render(request, "youths/reference_lists.html", {"groups": groups})
+
+
+@policy("references.manage")
+def reference_edit(request, item_id=None, kind=None):
+    item = get_object_or_404(ReferenceItem, pk=item_id, departement=request.organisation) if item_id else None
+    if item is None and kind not in ReferenceKind.values:
+        raise Http404
+    form = ReferenceItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        item = form.save(commit=False)
+        if item._state.adding:
+            from django.utils.text import slugify
+
+            item.departement, item.kind = request.organisation, kind
+            base = slugify(item.label)[:30] or "element"
+            item.code, n = base, 1
+            while ReferenceItem.objects.filter(
+                departement=item.departement, kind=kind, code=item.code
+            ).exists():
+                n += 1
+                item.code = f"{base}-{n}"
+        item.save()
+        messages.success(request, "La liste est mise à jour.")
+        return redirect("youths:reference_lists")
+    return render(
+        request,
+        "youths/action_form.html",
+        {
+            "form": form,
+            "title": f"{ReferenceKind(item.kind if item else kind).label} — "
+            f"{'modifier' if item else 'ajouter'}",
+            "back_url": "youths:reference_lists",
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+# --- Association: referrals received ------------------------------------------------------------
+
+
+def _received(request):
+    return Referral.objects.for_association(request.organisation).select_related(
+        "youth", "youth__territory", "departement"
+    )
+
+
+@policy("referrals.receive")
+def inbox(request):
+    referrals = _received(request).prefetch_related("youth__objectives").order_by("routed_at")
+    return render(
+        request,
+        "youths/inbox.html",
+        {
+            "to_answer": [r for r in referrals if r.state == ReferralState.ROUTED],
+            "to_match": [r for r in referrals if r.state == ReferralState.ACCEPTED],
+        },
+    )
+
+
+@policy("referrals.receive")
+def received_detail(request, referral_id):
+    referral = get_object_or_404(
+        _received(request).select_related(
+            "youth__commune", "youth__school_level", "youth__referrer", "youth__ase_service"
+        ),
+        pk=referral_id,
+    )
+    log_access(
+        user=request.user,
+        organisation=request.organisation,
+        action="view",
+        obj=referral.youth,
+        departement=referral.departement,
+    )
+    events = referral.youth.events.filter(
+        visible_to_association=True, at__gte=referral.routed_at or referral.created_at
+    )
+    return render(
+        request,
+        "youths/received_detail.html",
+        {
+            "referral": referral,
+            "youth": referral.youth,
+            "full": referral.visible_in_full_to_association,
+            "decline_form": DeclineForm(departement=referral.departement),
+            "events": events,
+        },
+    )
+
+
+@policy("referrals.receive")
+@require_POST
+def received_accept(request, referral_id):
+    referral = get_object_or_404(_received(request), pk=referral_id)
+    try:
+        services.referral_accept(referral=referral, by=request.user, organisation=request.organisation)
+    except ValidationError as error:
+        _service_messages(request, error)
+    else:
+        messages.success(request, "Orientation acceptée : le profil complet du jeune est maintenant visible.")
+    return redirect("youths:received_detail", referral_id=referral.pk)
+
+
+@policy("referrals.receive")
+def received_decline(request, referral_id):
+    referral = get_object_or_404(_received(request), pk=referral_id)
+    form = DeclineForm(request.POST or None, departement=referral.departement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_decline(
+                referral=referral,
+                by=request.user,
+                organisation=request.organisation,
+                reason=form.cleaned_data["reason"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Orientation refusée : elle retourne au département.")
+            return redirect("youths:inbox")
+    return render(
+        request,
+        "youths/received_detail.html",
+        {
+            "referral": referral,
+            "youth": referral.youth,
+            "full": referral.visible_in_full_to_association,
+            "decline_form": form,
+            "events": [],
+        },
+        status=422 if form.errors else 200,
+    )
