@@ -2,6 +2,9 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 
 from binome.accounts.models import ROLES_BY_KIND, Convention, KeyIndicator, Organisation, Role
+from binome.references.models import ReferenceItem, ReferenceKind
+from binome.territories.models import Territory
+from binome.utils.choices import Modality
 
 
 class InvitationForm(forms.Form):
@@ -59,6 +62,13 @@ class AcceptInvitationForm(forms.Form):
 
 
 class ConventionForm(forms.ModelForm):
+    modalities = forms.MultipleChoiceField(
+        label="Modalités proposées",
+        choices=Modality.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Aucune cochée : toutes.",
+    )
     key_indicators = forms.MultipleChoiceField(
         label="Indicateurs clés",
         choices=KeyIndicator.choices,
@@ -81,17 +91,29 @@ class ConventionForm(forms.ModelForm):
             "reporting_frequency",
             "reporting_day",
             "reporting_lead",
+            "territories",
+            "routing_objectives",
+            "modalities",
+            "age_min",
+            "age_max",
+            "capacity",
         ]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "objectives": forms.Textarea(attrs={"rows": 4}),
+            "territories": forms.CheckboxSelectMultiple,
+            "routing_objectives": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args, departement: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.departement = departement
         self.fields["association"].queryset = Organisation.objects.associations().filter(is_active=True)
+        self.fields["territories"].queryset = Territory.objects.filter(departement=departement)
+        self.fields["routing_objectives"].queryset = ReferenceItem.objects.of(
+            departement, ReferenceKind.OBJECTIVE
+        )
         from binome.accounts.models import User
 
         association_id = self.data.get("association") or self.instance.association_id

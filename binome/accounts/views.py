@@ -11,6 +11,7 @@ from binome.accounts.middleware import SESSION_MEMBERSHIP
 from binome.accounts.models import Convention, Invitation, Membership, Organisation
 from binome.accounts.perms import can, policy
 from binome.audit.services import log_access
+from binome.utils.choices import Modality
 
 
 def _form_errors_to_messages(request, error: ValidationError):
@@ -206,7 +207,10 @@ def convention_list(request):
 @policy("conventions.view")
 def convention_detail(request, convention_id):
     convention = get_object_or_404(_conventions(request), pk=convention_id)
-    return render(request, "accounts/convention_detail.html", {"convention": convention})
+    modalities = [Modality(m).label for m in convention.modalities if m in Modality.values]
+    return render(
+        request, "accounts/convention_detail.html", {"convention": convention, "modalities": modalities}
+    )
 
 
 @policy("conventions.manage")

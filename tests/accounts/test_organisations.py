@@ -79,12 +79,16 @@ def test_pilot_creates_a_convention_with_key_indicators(member, client_for, worl
             "key_indicators": [KeyIndicator.SELF_CONFIDENCE, KeyIndicator.GRADES],
             "reporting_frequency": "monthly",
             "reporting_day": "5",
+            "age_min": "11",
+            "age_max": "20",
+            "modalities": ["in_person", "hybrid"],
         },
     )
     assert response.status_code == 302
     convention = Convention.objects.get(association=new_association)
     assert convention.departement == world["departement"]
     assert convention.key_indicators == ["self_confidence", "grades"]
+    assert convention.modalities == ["in_person", "hybrid"]
 
 
 def test_convention_errors_are_french_and_keep_input(member, client_for, world):
