@@ -107,6 +107,8 @@ class YouthForm(forms.ModelForm):
         self.fields["territory"].queryset = Territory.objects.filter(departement=departement)
         self.fields["territory"].help_text = "Déduit de la commune si vous le laissez vide."
         self.fields["birth_date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        if self.instance._state.adding and membership.role == Role.REFERRER:
+            self.initial.setdefault("referrer", membership.user_id)
 
 
 class AssessmentForm(forms.Form):
