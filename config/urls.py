@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("binome.accounts.urls")),
     path("", include("binome.youths.urls")),
     path("journal/", include("binome.audit.urls")),
+    path("territoires/", include("binome.territories.urls")),
     path("admin-plateforme/", admin.site.urls),
 ]

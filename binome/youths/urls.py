@@ -10,6 +10,7 @@ urlpatterns = [
     path("jeunes/importer/", views.youth_import, name="import"),
     path("jeunes/<uuid:youth_id>/", views.youth_detail, name="detail"),
     path("jeunes/<uuid:youth_id>/modifier/", views.youth_edit, name="edit"),
+    path("jeunes/<uuid:youth_id>/sortie/", views.youth_archive, name="archive"),
     path("jeunes/<uuid:youth_id>/evaluation/", views.assessment_add, name="assessment_add"),
     path("jeunes/<uuid:youth_id>/proposition/", views.proposal_record, name="proposal_record"),
     path("jeunes/<uuid:youth_id>/consentements/ajouter/", views.consent_add, name="consent_add"),

@@ -353,6 +353,33 @@ def referral_withdraw(request, referral_id):
     )
 
 
+@policy("youths.edit")
+def youth_archive(request, youth_id):
+    youth = get_object_or_404(_youths(request).filter(archived_at__isnull=True), pk=youth_id)
+    form = WithdrawReferralForm(request.POST or None, departement=youth.departement)
+    form.fields["reason"].label = "Motif de la sortie"
+    if request.method == "POST" and form.is_valid():
+        services.youth_archive(
+            youth=youth,
+            by=request.user,
+            organisation=request.organisation,
+            reason_code=form.cleaned_data["reason"].code,
+        )
+        messages.success(request, "Le jeune est sorti du dispositif ; sa fiche reste consultable.")
+        return redirect("youths:detail", youth_id=youth.pk)
+    return render(
+        request,
+        "youths/action_form.html",
+        {
+            "form": form,
+            "youth": youth,
+            "title": "Sortie du dispositif",
+            "warning": "Le jeune n'apparaîtra plus dans les listes de travail ; une orientation en cours est retirée.",
+        },
+        status=422 if form.errors else 200,
+    )
+
+
 # --- Import ---------------------------------------------------------------------------------------
 
 
