@@ -18,7 +18,7 @@ from binome.youths.models import (
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # Accepted scans, recognised by their first bytes rather than by the name the browser sends.
-SIGNATURES = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+SIGNATURES = {b"%PDF-": ".pdf", b"\x89PNG\r\n\x1a\n": ".png", b"\xff\xd8\xff": ".jpg"}
 
 
 def validate_scan(upload):
@@ -26,8 +26,11 @@ def validate_scan(upload):
         raise ValidationError("Le fichier dépasse 5 Mo : numérisez-le en noir et blanc ou en PDF compressé.")
     head = upload.read(8)
     upload.seek(0)
-    if not any(head.startswith(signature) for signature in SIGNATURES):
+    extension = next((ext for signature, ext in SIGNATURES.items() if head.startswith(signature)), None)
+    if extension is None:
         raise ValidationError("Format non accepté : déposez un PDF, un JPEG ou un PNG.")
+    # The stored name comes from what the file is, never from the name the browser sent.
+    upload.name = f"scan{extension}"
     return upload
 
 

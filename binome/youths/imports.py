@@ -6,12 +6,6 @@ found by their ASE identifier instead of duplicating them. Rows are written by `
 the same service as the form.
 """
 
-import csv
-import datetime
-import io
-import unicodedata
-from dataclasses import dataclass, field
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,16 +14,12 @@ from binome.accounts.models import Organisation
 from binome.references.models import ReferenceItem, ReferenceKind
 from binome.territories.models import Commune
 from binome.utils.choices import Gender
+from binome.utils.tabular import ImportReport, Rollback, RowError, norm, parse_date, read_rows
 from binome.youths import services
 from binome.youths.models import LegalStatus, Youth
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
-
-
-def _norm(text) -> str:
-    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
-    return " ".join(text.lower().replace("_", " ").replace("'", " ").replace("-", " ").split())
 
 
 # column key → (accepted headers, required)
@@ -109,62 +99,9 @@ class ImportForm(forms.Form):
         return upload
 
 
-@dataclass
-class RowError:
-    row: int
-    column: str
-    message: str
-
-
-@dataclass
-class ImportReport:
-    errors: list[RowError] = field(default_factory=list)
-    created: int = 0
-    updated: int = 0
-    rows: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def read_rows(upload) -> list[list]:
-    """The sheet as a list of rows (first one: the headers)."""
-    name = upload.name.lower()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(upload, read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds for a damaged file
-            raise ValidationError("Ce fichier xlsx est illisible ou endommagé.") from error
-        sheet = workbook.worksheets[0]
-        rows = [
-            list(row) for row, _ in zip(sheet.iter_rows(values_only=True), range(MAX_ROWS + 2), strict=False)
-        ]
-        workbook.close()
-        return rows
-    raw = upload.read()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-    except csv.Error:
-        dialect = _Semicolon
-    return [row for row, _ in zip(csv.reader(io.StringIO(text), dialect), range(MAX_ROWS + 2), strict=False)]
-
-
-class _Semicolon(csv.excel):
-    delimiter = ";"
-
-
 def _map_headers(headers) -> tuple[dict[str, int], list[str]]:
     index, problems = {}, []
-    normalised = [_norm(h) for h in headers]
+    normalised = [norm(h) for h in headers]
     for key, (aliases, required) in COLUMNS.items():
         found = next((i for i, h in enumerate(normalised) if h in aliases), None)
         if found is not None:
@@ -172,20 +109,6 @@ def _map_headers(headers) -> tuple[dict[str, int], list[str]]:
         elif required:
             problems.append(f"Colonne « {COLUMN_LABELS[key]} » absente.")
     return index, problems
-
-
-def _parse_date(value):
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = str(value or "").strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValidationError("date illisible : attendu JJ/MM/AAAA")
 
 
 class _Lookups:
@@ -198,15 +121,15 @@ class _Lookups:
         self.communes = {c.insee_code: c for c in communes}
         self.communes_by_name = {}
         for c in communes:
-            self.communes_by_name.setdefault(_norm(c.name), []).append(c)
+            self.communes_by_name.setdefault(norm(c.name), []).append(c)
         self.references = {}
         for item in ReferenceItem.objects.filter(
             departement=departement, kind__in=[ReferenceKind.CARE_MEASURE, ReferenceKind.SCHOOL_LEVEL]
         ):
-            self.references[(item.kind, _norm(item.code))] = item
-            self.references[(item.kind, _norm(item.label))] = item
+            self.references[(item.kind, norm(item.code))] = item
+            self.references[(item.kind, norm(item.label))] = item
         self.services = {
-            _norm(s.name): s for s in Organisation.objects.ase_services().filter(departement=departement)
+            norm(s.name): s for s in Organisation.objects.ase_services().filter(departement=departement)
         }
         self.existing = {
             y.external_id: y for y in Youth.objects.filter(departement=departement).exclude(external_id="")
@@ -218,13 +141,13 @@ class _Lookups:
             return None
         if text in self.communes:
             return self.communes[text]
-        matches = self.communes_by_name.get(_norm(text.split("(")[0]), [])
+        matches = self.communes_by_name.get(norm(text.split("(")[0]), [])
         if len(matches) == 1:
             return matches[0]
         raise ValidationError(f"commune « {text} » inconnue dans le département (code INSEE ou nom exact)")
 
     def reference(self, kind, value, label):
-        text = _norm(value)
+        text = norm(value)
         if not text:
             return None
         item = self.references.get((kind, text))
@@ -236,10 +159,10 @@ class _Lookups:
 
     def service(self, value):
         if self.importer.is_ase_service:
-            if value and _norm(value) != _norm(self.importer.name):
+            if value and norm(value) != norm(self.importer.name):
                 raise ValidationError("un service ne peut importer que ses propres jeunes")
             return self.importer
-        service = self.services.get(_norm(value))
+        service = self.services.get(norm(value))
         if service is None:
             raise ValidationError(
                 f"service « {value or ''} » inconnu : indiquez le nom exact d'un service ASE"
@@ -251,6 +174,8 @@ def _clean_row(values: dict, lookups: _Lookups) -> tuple[dict, list[tuple[str, s
     data, errors = {}, []
 
     def attempt(key, function):
+        if key not in values:  # an optional column the file does not carry: keep what the record has
+            return
         try:
             data[key] = function(values.get(key))
         except ValidationError as error:
@@ -268,12 +193,12 @@ def _clean_row(values: dict, lookups: _Lookups) -> tuple[dict, list[tuple[str, s
         return clean
 
     def gender(value):
-        if _norm(value) not in GENDERS or GENDERS[_norm(value)] is None:
+        if norm(value) not in GENDERS or GENDERS[norm(value)] is None:
             raise ValidationError("attendu F, M ou X")
-        return GENDERS[_norm(value)]
+        return GENDERS[norm(value)]
 
     def legal_status(value):
-        status = LEGAL_STATUSES.get(_norm(value))
+        status = LEGAL_STATUSES.get(norm(value))
         if status is None:
             raise ValidationError("attendu : parents, délégation, pupille ou majeur")
         return status
@@ -292,7 +217,7 @@ def _clean_row(values: dict, lookups: _Lookups) -> tuple[dict, list[tuple[str, s
     attempt("external_id", required_text(60))
     attempt("last_name", required_text(100))
     attempt("first_name", required_text(100))
-    attempt("birth_date", _parse_date)
+    attempt("birth_date", parse_date)
     attempt("gender", gender)
     attempt("legal_status", legal_status)
     attempt("care_measure", lambda v: lookups.reference(ReferenceKind.CARE_MEASURE, v, "mesure"))
@@ -309,7 +234,7 @@ def import_youths(upload, *, membership, by) -> ImportReport:
     importer = membership.organisation
     departement = importer if importer.is_departement else importer.departement
     try:
-        rows = read_rows(upload)
+        rows = read_rows(upload, MAX_ROWS)
     except ValidationError as error:
         report.errors.append(RowError(0, "", error.messages[0]))
         return report
@@ -321,6 +246,10 @@ def import_youths(upload, *, membership, by) -> ImportReport:
         report.errors.append(RowError(0, "", f"Le fichier dépasse {MAX_ROWS} lignes : découpez-le."))
         return report
     index, problems = _map_headers(rows[0])
+    if importer.is_departement and "ase_service" not in index:
+        problems.append(
+            "Colonne « Service ASE » absente : le département doit indiquer le service de chaque jeune."
+        )
     if problems:
         report.errors += [RowError(1, "", p) for p in problems]
         return report
@@ -331,6 +260,8 @@ def import_youths(upload, *, membership, by) -> ImportReport:
     for number, row in enumerate(rows[1:], start=2):
         values = {key: (row[i] if i < len(row) else None) for key, i in index.items()}
         data, errors = _clean_row(values, lookups)
+        if importer.is_ase_service:
+            data.setdefault("ase_service", importer)
         report.errors += [RowError(number, column, message) for column, message in errors]
         external_id = data.get("external_id")
         if external_id:
@@ -372,11 +303,7 @@ def import_youths(upload, *, membership, by) -> ImportReport:
                 else:
                     report.updated += 1
             if report.errors:
-                raise _Rollback
-    except _Rollback:
+                raise Rollback
+    except Rollback:
         report.created = report.updated = 0
     return report
-
-
-class _Rollback(Exception):
-    """Raised inside the transaction when a row fails the model's own rules: nothing is kept."""

@@ -276,7 +276,12 @@ class Youth(BaseModel):
             errors["ase_service"] = "Ce service ne relève pas du département."
         if self.legal_status == LegalStatus.YOUNG_ADULT and self.birth_date and self.age() < 18:
             errors["legal_status"] = "Un jeune majeur a 18 ans ou plus : vérifiez la date de naissance."
-        if self.legal_status in (LegalStatus.PARENTS,) and self.birth_date and self.age() >= 18:
+        if (
+            self.legal_status
+            and self.legal_status != LegalStatus.YOUNG_ADULT
+            and self.birth_date
+            and self.age() >= 18
+        ):
             errors["legal_status"] = "À 18 ans, le jeune consent pour lui-même : choisissez « Jeune majeur »."
         if errors:
             raise ValidationError(errors)

@@ -1,3 +1,5 @@
+import os
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -260,10 +262,11 @@ def consent_document(request, consent_id):
         obj=consent,
         departement=consent.youth.departement,
     )
+    extension = os.path.splitext(consent.document.name)[1].lower()
     return FileResponse(
         consent.document.open("rb"),
         as_attachment=True,
-        filename=f"consentement-{consent.pk}{consent.document.name[-4:]}",
+        filename=f"consentement-{consent.pk}{extension}",
     )
 
 
