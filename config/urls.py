@@ -12,6 +12,7 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("", include("binome.accounts.urls")),
     path("", include("binome.youths.urls")),
+    path("", include("binome.mentors.urls")),
     path("journal/", include("binome.audit.urls")),
     path("territoires/", include("binome.territories.urls")),
     path("admin-plateforme/", admin.site.urls),

@@ -80,6 +80,14 @@ POLICIES: dict[str, Policy] = {
         "Recevoir les orientations de son association : profil semi-anonyme, accepter ou refuser",
         roles=ASSOCIATION_ROLES,
     ),
+    "mentors.manage": Policy(
+        "Gérer les mentors de son association : candidatures, étapes, formations",
+        roles=ASSOCIATION_ROLES,
+    ),
+    "honorability.manage": Policy(
+        "Demander et enregistrer les contrôles d'honorabilité des mentors des associations conventionnées",
+        roles=frozenset({Role.PILOT}),
+    ),
     "coverage.view": Policy(
         "Voir la couverture de l'obligation légale (chiffres agrégés, sans nom)", roles=DEPARTEMENT_ROLES
     ),

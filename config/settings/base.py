@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "binome.territories",
     "binome.references",
     "binome.youths",
+    "binome.mentors",
     "binome.audit",
     "binome.notifications",
     "binome.home",
