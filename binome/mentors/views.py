@@ -392,6 +392,8 @@ def check_list(request, import_form=None, report=None):
         object_type="mentors.mentor",
         departement=departement,
     )
+    import_form = import_form or ImportForm()
+    import_form.fields["file"].help_text = "Le fichier exporté ci-dessus (xlsx ou CSV), complété."
     return render(
         request,
         "mentors/check_list.html",
@@ -399,7 +401,7 @@ def check_list(request, import_form=None, report=None):
             "todo": todo,
             "alerts": alerts,
             "recent": recent,
-            "import_form": import_form or ImportForm(),
+            "import_form": import_form,
             "report": report,
         },
         status=422 if report and not report.ok else 200,
