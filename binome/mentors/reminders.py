@@ -55,15 +55,17 @@ def send_mentor_reminders(now: datetime.datetime | None = None) -> int:
             ):
                 digests[(departement_id, (Role.PILOT,), "mentors:check_list")].append(line)
 
-    for settings in MentorSettings.objects.all():
-        limit = now - datetime.timedelta(days=settings.stale_after_days)
-        for mentor in Mentor.objects.filter(
-            association=settings.association_id, stage__in=ACTIVE_STAGES, stage_since__lt=limit
+    # Associations that never opened their settings use the default delay.
+    delays = dict(MentorSettings.objects.values_list("association_id", "stale_after_days"))
+    default_days = MentorSettings._meta.get_field("stale_after_days").default
+    for mentor in Mentor.objects.filter(stage__in=ACTIVE_STAGES):
+        limit = now - datetime.timedelta(days=delays.get(mentor.association_id, default_days))
+        if mentor.stage_since < limit and _first_time(
+            "stale", mentor.pk, timezone.localdate(mentor.stage_since)
         ):
-            if _first_time("stale", mentor.pk, timezone.localdate(mentor.stage_since)):
-                digests[(settings.association_id, (Role.MANAGER, Role.COORDINATOR), "mentors:list")].append(
-                    "une candidature attend à la même étape depuis trop longtemps"
-                )
+            digests[(mentor.association_id, (Role.MANAGER, Role.COORDINATOR), "mentors:list")].append(
+                "une candidature attend à la même étape depuis trop longtemps"
+            )
 
     sent = 0
     for (organisation_id, roles, url_name), lines in digests.items():

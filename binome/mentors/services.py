@@ -123,7 +123,7 @@ def mentor_move(
         mentor.interview_notes = interview_notes
         fields.append("interview_notes")
     mentor.save(update_fields=fields)
-    _event(mentor, stage=stage, detail=reason, by=by)
+    _event(mentor, stage=stage, detail=mentor.stage_reason, by=by)
     if organisation is not None:
         log_access(user=by, organisation=organisation, action="update", obj=mentor)
     return mentor

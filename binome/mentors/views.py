@@ -404,7 +404,7 @@ def check_list(request, import_form=None, report=None):
             "import_form": import_form,
             "report": report,
         },
-        status=422 if report and not report.ok else 200,
+        status=422 if (report and not report.ok) or import_form.errors else 200,
     )
 
 

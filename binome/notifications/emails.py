@@ -5,9 +5,16 @@ Subjects never carry personal data: they name the kind of message, not the perso
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.template import Context, engines
 from django.template.loader import render_to_string
 
 from binome.notifications.tasks import deliver_email
+
+
+def _render_plain(name: str, context: dict) -> str:
+    """Plain text is not HTML: no escaping, so « d'honorabilité » stays readable."""
+    template = engines["django"].engine.get_template(name)
+    return template.render(Context(context, autoescape=False))
 
 
 def render_email(template: str, context: dict) -> tuple[str, str, str]:
@@ -16,8 +23,8 @@ def render_email(template: str, context: dict) -> tuple[str, str, str]:
         "site_url": settings.BINOME_SITE_URL.rstrip("/"),
         **context,
     }
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip().replace("\n", " ")
-    text = render_to_string(f"emails/{template}.txt", context)
+    subject = _render_plain(f"emails/{template}_subject.txt", context).strip().replace("\n", " ")
+    text = _render_plain(f"emails/{template}.txt", context)
     html = render_to_string(f"emails/{template}.html", context)
     return f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", text, html
 

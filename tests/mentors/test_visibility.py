@@ -1,0 +1,99 @@
+"""Who sees which mentor: the association its own, the département's pilot only for honorability checks."""
+
+import pytest
+from django.urls import reverse
+
+from binome.accounts.models import Role
+from binome.mentors.models import Mentor
+from tests.mentors.factories import MentorFactory, TrainingSessionFactory
+
+
+@pytest.fixture
+def mentor(world):
+    return MentorFactory(association=world["association"], first_name="Hugo", last_name="Perrin")
+
+
+def mentor_urls(mentor):
+    return [
+        reverse("mentors:detail", args=[mentor.pk]),
+        reverse("mentors:edit", args=[mentor.pk]),
+    ]
+
+
+@pytest.mark.parametrize("role", [Role.MANAGER, Role.COORDINATOR])
+def test_the_association_sees_its_mentor(world, member, client_for, mentor, role):
+    response = client_for(member(role)).get(reverse("mentors:detail", args=[mentor.pk]))
+    assert response.status_code == 200
+    assert "Hugo Perrin" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.MANAGER, Role.COORDINATOR])
+def test_another_association_gets_404_on_the_mentor(world, member, client_for, mentor, role):
+    client = client_for(member(role, organisation=world["other_association"]))
+    for url in mentor_urls(mentor):
+        assert client.get(url).status_code == 404
+
+
+def test_another_association_cannot_move_the_mentor(world, member, client_for, mentor):
+    client = client_for(member(Role.MANAGER, organisation=world["other_association"]))
+    response = client.post(reverse("mentors:move", args=[mentor.pk]), {"stage": "interview_done"})
+    assert response.status_code == 404
+    mentor.refresh_from_db()
+    assert mentor.stage == "candidate"
+
+
+def test_another_association_does_not_list_the_mentor(world, member, client_for, mentor):
+    client = client_for(member(Role.COORDINATOR, organisation=world["other_association"]))
+    response = client.get(reverse("mentors:list"))
+    assert list(response.context["page"]) == []
+    assert "Perrin" not in response.content.decode()
+
+
+def test_the_association_lists_its_mentor(world, member, client_for, mentor):
+    response = client_for(member(Role.COORDINATOR)).get(reverse("mentors:list"), {"q": "perr"})
+    assert list(response.context["page"]) == [mentor]
+
+
+@pytest.mark.parametrize("role", [Role.REFERRER, Role.VIEWER])
+def test_a_referrer_and_a_viewer_are_forbidden(world, member, client_for, mentor, role):
+    client = client_for(member(role))
+    for url in [reverse("mentors:list"), *mentor_urls(mentor), reverse("mentors:training_list")]:
+        assert client.get(url).status_code == 403
+    assert (
+        client.post(reverse("mentors:move", args=[mentor.pk]), {"stage": "interview_done"}).status_code == 403
+    )
+
+
+@pytest.mark.parametrize("role", [Role.REFERRER, Role.VIEWER, Role.MANAGER, Role.COORDINATOR])
+def test_only_the_pilot_reaches_the_honorability_checks(world, member, client_for, mentor, role):
+    client = client_for(member(role))
+    assert client.get(reverse("mentors:check_list")).status_code == 403
+    assert client.get(reverse("mentors:check_record", args=[mentor.pk])).status_code == 403
+
+
+def test_the_pilot_has_no_access_to_the_mentor_list(world, member, client_for, mentor):
+    client = client_for(member(Role.PILOT))
+    assert client.get(reverse("mentors:list")).status_code == 403
+    assert client.get(reverse("mentors:detail", args=[mentor.pk])).status_code == 403
+    session = TrainingSessionFactory(association=world["association"])
+    assert client.get(reverse("mentors:training_session", args=[session.pk])).status_code == 403
+
+
+def test_an_anonymous_visitor_goes_to_the_login_page(world, client, mentor):
+    response = client.get(reverse("mentors:detail", args=[mentor.pk]))
+    assert response.status_code == 302
+    assert response.url.startswith("/comptes/")
+
+
+def test_the_pilot_sees_only_the_mentors_of_associations_under_convention(world, member):
+    mentor = MentorFactory(association=world["association"])
+    MentorFactory(association=world["other_association"])
+    pilot = member(Role.PILOT)
+    membership = pilot.memberships.get()
+    assert list(Mentor.objects.visible_to(membership)) == [mentor]
+
+
+@pytest.mark.parametrize("role", [Role.REFERRER, Role.VIEWER])
+def test_other_roles_see_no_mentor_at_all(world, member, role):
+    MentorFactory(association=world["association"])
+    assert not Mentor.objects.visible_to(member(role).memberships.get()).exists()
