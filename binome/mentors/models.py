@@ -367,20 +367,5 @@ class HonorabilityCheck(BaseModel):
         )
 
 
-class MentorReminderLog(models.Model):
-    kind = models.CharField(max_length=40)
-    object_id = models.UUIDField()
-    due_on = models.DateField()
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id", "due_on"], name="unique_mentor_reminder")
-        ]
-
-    def __str__(self):
-        return f"{self.kind} {self.due_on}"
-
-
 def stage_allowed(current: str, target: str) -> bool:
     return target in TRANSITIONS.get(MentorStage(current), set())

@@ -533,20 +533,3 @@ class YouthEvent(models.Model):
 
     def __str__(self):
         return self.get_kind_display()
-
-
-class ReminderLog(models.Model):
-    """One row per reminder sent: the daily job never sends the same reminder twice."""
-
-    kind = models.CharField(max_length=40)
-    object_id = models.UUIDField()
-    due_on = models.DateField()
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id", "due_on"], name="unique_reminder"),
-        ]
-
-    def __str__(self):
-        return f"{self.kind} {self.due_on}"

@@ -8,8 +8,9 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from binome.accounts.models import Role
-from binome.mentors.models import MentorReminderLog, MentorSettings, MentorStage
+from binome.mentors.models import MentorSettings, MentorStage
 from binome.mentors.reminders import send_mentor_reminders
+from binome.notifications.models import ReminderLog
 from tests.mentors.factories import MentorFactory
 
 SUBJECT = "Relance : des dossiers de mentorat attendent une action"
@@ -78,7 +79,7 @@ def test_the_60_day_reminder_is_sent_once(world, people, mailoutbox):
     with freeze_time("2026-03-03 07:40"):
         assert send_mentor_reminders() == 0
     assert len(mailoutbox) == 2
-    assert MentorReminderLog.objects.filter(kind="honorability_60").count() == 1
+    assert ReminderLog.objects.filter(kind="honorability_60").count() == 1
 
 
 def test_a_check_expiring_in_61_days_is_not_reminded_yet(world, people, mailoutbox):

@@ -7,8 +7,9 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from binome.accounts.models import Role
+from binome.notifications.models import ReminderLog
 from binome.youths import services
-from binome.youths.models import EventKind, PathwaySettings, ProposalOutcome, ReminderLog
+from binome.youths.models import EventKind, PathwaySettings, ProposalOutcome
 from binome.youths.queries import blocked_files
 from binome.youths.reminders import send_pathway_reminders
 from tests.accounts.factories import ConventionFactory
