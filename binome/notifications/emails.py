@@ -3,6 +3,9 @@
 Subjects never carry personal data: they name the kind of message, not the person or the child.
 """
 
+import contextvars
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import Context, engines
@@ -29,8 +32,23 @@ def render_email(template: str, context: dict) -> tuple[str, str, str]:
     return f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", text, html
 
 
+_suppressed = contextvars.ContextVar("binome_emails_suppressed", default=False)
+
+
+@contextmanager
+def suppressed():
+    """No e-mail leaves inside this block: for building demo history, never for real work."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
 def send_email(*, template: str, to: list[str], context: dict) -> None:
     """Render now (templates may use objects), deliver in the background worker."""
+    if _suppressed.get():
+        return
     subject, text, html = render_email(template, context)
     deliver_email(subject=subject, text=text, html=html, to=list(to))
 

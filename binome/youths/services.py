@@ -148,7 +148,11 @@ def proposal_record(*, youth: Youth, by, organisation, outcome, date, postponed_
     record_event(youth, EventKind.PROPOSAL, by=by, organisation=organisation, detail=detail)
     log_access(user=by, organisation=organisation, action="update", obj=youth, departement=youth.departement)
     if outcome != ProposalOutcome.ACCEPTED:
-        _stop_open_referral(youth, by=by, organisation=organisation, reason_code="youth_changed_mind")
+        reason_code = {
+            ProposalOutcome.DECLINED_YOUTH: "youth_changed_mind",
+            ProposalOutcome.DECLINED_GUARDIANS: "consent_withdrawn",
+        }.get(outcome, "other")
+        _stop_open_referral(youth, by=by, organisation=organisation, reason_code=reason_code)
     return youth
 
 
