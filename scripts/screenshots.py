@@ -20,6 +20,13 @@ SHOTS = [
     ("pilot-access-log", "pilote@cd44.example", "/journal/"),
     ("manager-team", "responsable@tremplin.example", "/equipe/"),
     ("multi-org-home", "coordination@binome.example", "/"),
+    ("referrer-youths", "referent.nantes@cd44.example", "/jeunes/"),
+    ("pilot-routing", "pilote@cd44.example", "/orientations/a-orienter/"),
+    ("pilot-blocked", "pilote@cd44.example", "/pilotage/dossiers-bloques/"),
+    ("pilot-coverage", "pilote@cd44.example", "/pilotage/couverture/"),
+    ("association-inbox", "responsable@tremplin.example", "/orientations/recues/"),
+    ("association-mentors", "responsable@tremplin.example", "/mentors/"),
+    ("pilot-honorability", "pilote@cd44.example", "/honorabilite/"),
 ]
 
 

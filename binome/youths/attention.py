@@ -5,6 +5,7 @@ from django.urls import reverse
 from binome.accounts.models import Role
 from binome.home.attention import Item, provider
 from binome.youths.models import Referral, ReferralState, Youth
+from binome.youths.queries import blocked_files
 
 
 @provider(Role.REFERRER)
@@ -87,3 +88,19 @@ def referrals_to_answer(request):
             )
         )
     return items
+
+
+@provider(Role.PILOT)
+def blocked_files_item(request):
+    count = len(blocked_files(request.organisation))
+    if not count:
+        return []
+    return [
+        Item(
+            "Dossiers bloqués",
+            "Dossiers sans nouvelle au-delà des délais fixés par le département.",
+            reverse("youths:blocked"),
+            level="warning",
+            count=count,
+        )
+    ]

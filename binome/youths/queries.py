@@ -93,11 +93,21 @@ def filter_by_status(queryset, status: str, on: datetime.date | None = None):
     return queryset
 
 
+BLOCKED_KINDS = {
+    "no_answer": "Pas de réponse de l'association",
+    "not_matched": "Acceptée, toujours sans binôme",
+    "not_routed": "En attente d'orientation",
+    "consents": "Consentements manquants",
+    "assessment": "Évaluation de plus d'un an",
+}
+
+
 @dataclass
 class Blocked:
     youth: Youth
     reason: str
     since: datetime.date | None
+    kind: str = ""
 
 
 def blocked_files(departement, on: datetime.date | None = None) -> list[Blocked]:
@@ -117,6 +127,7 @@ def blocked_files(departement, on: datetime.date | None = None) -> list[Blocked]
                 referral.youth,
                 f"Pas de réponse de {referral.association} à l'orientation",
                 timezone.localtime(referral.routed_at).date(),
+                "no_answer",
             )
         )
     for referral in referrals.filter(
@@ -127,6 +138,7 @@ def blocked_files(departement, on: datetime.date | None = None) -> list[Blocked]
                 referral.youth,
                 f"Acceptée par {referral.association}, toujours sans binôme",
                 timezone.localtime(referral.accepted_at).date(),
+                "not_matched",
             )
         )
     for referral in referrals.filter(
@@ -138,6 +150,7 @@ def blocked_files(departement, on: datetime.date | None = None) -> list[Blocked]
                 referral.youth,
                 "En attente d'orientation par le département",
                 timezone.localtime(referral.updated_at).date(),
+                "not_routed",
             )
         )
     consent_limit = on - datetime.timedelta(days=settings.consent_delay_days)
@@ -145,14 +158,21 @@ def blocked_files(departement, on: datetime.date | None = None) -> list[Blocked]
         proposal_outcome=ProposalOutcome.ACCEPTED, consents_complete=False, proposal_date__lt=consent_limit
     ).prefetch_related("consents"):
         result.append(
-            Blocked(youth, "Il manque " + ", ".join(youth_missing_consents(youth)), youth.proposal_date)
+            Blocked(
+                youth,
+                "Il manque " + ", ".join(youth_missing_consents(youth)),
+                youth.proposal_date,
+                "consents",
+            )
         )
     overdue = youths.filter(
         proposal_outcome=ProposalOutcome.ACCEPTED, assessment_date__lt=years_before(on, 1)
     )
     overdue = overdue.exclude(referrals__state=ReferralState.MATCHED)
     for youth in overdue:
-        result.append(Blocked(youth, "Évaluation de situation de plus d'un an", youth.assessment_due))
+        result.append(
+            Blocked(youth, "Évaluation de situation de plus d'un an", youth.assessment_due, "assessment")
+        )
     result.sort(key=lambda b: b.since or on)
     return result
 

@@ -1,4 +1,5 @@
 import os
+from collections import Counter
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -28,7 +29,14 @@ from binome.youths.forms import (
 )
 from binome.youths.imports import ImportForm, import_youths
 from binome.youths.models import Consent, PathwaySettings, Referral, ReferralState, Youth
-from binome.youths.queries import blocked_files, coverage, filter_by_status, next_step, with_referral
+from binome.youths.queries import (
+    BLOCKED_KINDS,
+    blocked_files,
+    coverage,
+    filter_by_status,
+    next_step,
+    with_referral,
+)
 from binome.youths.routing import suggestions
 
 PAGE_SIZE = 50
@@ -463,7 +471,19 @@ def referral_route(request, referral_id):
 
 @policy("referrals.route")
 def blocked(request):
-    return render(request, "youths/blocked.html", {"blocked": blocked_files(request.organisation)})
+    everything = blocked_files(request.organisation)
+    kind = request.GET.get("motif", "")
+    counts = Counter(b.kind for b in everything)
+    return render(
+        request,
+        "youths/blocked.html",
+        {
+            "blocked": [b for b in everything if b.kind == kind] if kind in BLOCKED_KINDS else everything,
+            "kinds": [(code, label, counts.get(code, 0)) for code, label in BLOCKED_KINDS.items()],
+            "kind": kind,
+            "total": len(everything),
+        },
+    )
 
 
 @policy("coverage.view")

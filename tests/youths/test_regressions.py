@@ -74,3 +74,32 @@ def test_downloaded_scan_is_named_after_what_it_is(world, member, client_for):
         response = client.get(reverse("youths:consent_document", kwargs={"consent_id": consent.pk}))
         assert response["Content-Disposition"].endswith(f'{expected}"')
         assert response["Content-Type"] in ("image/jpeg", "application/pdf")
+
+
+def test_blocked_files_can_be_filtered_by_reason(world, member, client_for):
+    import datetime
+
+    from django.utils import timezone
+
+    from binome.youths.models import ProposalOutcome
+
+    pilot = member(Role.PILOT)
+    youth = YouthFactory(
+        departement=world["departement"],
+        ase_service=world["ase_service"],
+        legal_status=LegalStatus.PARENTS,
+        birth_date=years_ago(13),
+    )
+    Youth.objects.filter(pk=youth.pk).update(
+        proposal_outcome=ProposalOutcome.ACCEPTED,
+        consents_complete=False,
+        proposal_date=timezone.localdate() - datetime.timedelta(days=60),
+        assessment_date=timezone.localdate() - datetime.timedelta(days=10),
+        assessment_in_interest=True,
+    )
+    client = client_for(pilot)
+    page = client.get(reverse("youths:blocked"), {"motif": "consents"}).content.decode()
+    assert youth.last_name in page
+    page = client.get(reverse("youths:blocked"), {"motif": "no_answer"}).content.decode()
+    assert youth.last_name not in page
+    assert "Dossiers bloqués" in client.get(reverse("home")).content.decode()
