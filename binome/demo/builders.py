@@ -27,6 +27,7 @@ from binome.accounts.models import (
     User,
 )
 from binome.audit.models import AccessLog
+from binome.demo.mentors import build_mentors
 from binome.notifications import emails
 from binome.references.models import ReferenceItem, ReferenceKind
 from binome.territories.models import Commune, Territory
@@ -942,4 +943,5 @@ def build_demo() -> DemoWorld:
     build_people(world)
     build_routing_scopes(world)
     build_youths(world)
+    build_mentors(world)
     return world

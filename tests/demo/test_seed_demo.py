@@ -1,10 +1,26 @@
 import datetime
+from collections import Counter
 
+from django.core import mail
 from django.core.management import call_command
+from django.db.models import Count
 from django.utils import timezone
 
 from binome.accounts.models import Convention, Membership, Organisation, User
 from binome.audit.models import AccessLog
+from binome.mentors.honorability import checks_to_do
+from binome.mentors.models import (
+    CheckResult,
+    HonorabilityCheck,
+    Mentor,
+    MentorEvent,
+    MentorStage,
+    TrainingModule,
+    TrainingRegistration,
+    TrainingSession,
+)
+from binome.mentors.reminders import send_mentor_reminders
+from binome.mentors.services import stale_before
 from binome.territories.models import Commune, Territory
 from binome.youths import rules
 from binome.youths.models import (
@@ -23,7 +39,15 @@ from binome.youths.routing import suggestions
 def counts():
     models = (Organisation, Convention, Membership, User, Commune, Territory)
     youth_models = (Youth, Referral, Consent, YouthEvent, AccessLog)
-    return [m.objects.count() for m in (*models, *youth_models)]
+    mentor_models = (
+        Mentor,
+        HonorabilityCheck,
+        TrainingModule,
+        TrainingSession,
+        TrainingRegistration,
+        MentorEvent,
+    )
+    return [m.objects.count() for m in (*models, *youth_models, *mentor_models)]
 
 
 def seed():
@@ -94,6 +118,87 @@ def assert_backdated_and_routed(departement):
     assert len({tuple(s.association.pk for s in suggestions(r) if s.fits) for r in submitted}) > 1
 
 
+def assert_mentors_at_every_stage(departement):
+    today = timezone.localdate()
+    mentors = Mentor.objects.filter(association__conventions_as_association__departement=departement)
+    sizes = dict(mentors.values_list("association__name").annotate(n=Count("pk")))
+    assert 35 <= sizes["Tremplin Mentorat Atlantique"] <= 45
+    assert 20 <= sizes["Les Passeurs d'Avenir"] <= 30
+    assert 10 <= sizes["Cap Mentor Estuaire"] <= 20
+    # Every stage but « en binôme »: the matching issue makes the pairs.
+    assert set(mentors.values_list("stage", flat=True)) == set(MentorStage.values) - {MentorStage.IN_PAIR}
+    assert not mentors.exclude(email__endswith="@mentor.example").exists()
+    assert mentors.filter(commune__name="Nantes").count() > mentors.filter(commune__name="Rezé").count()
+    assert mentors.filter(commune__name="Saint-Nazaire").exists()
+    assert not mentors.filter(stage=MentorStage.READY).exclude(training_complete=True).exists()
+    closed = mentors.filter(stage__in=[MentorStage.LEFT, MentorStage.NOT_RETAINED, MentorStage.PAUSED])
+    assert not closed.filter(stage_reason="").exists()
+
+    # Some are matchable today, in every association; the expired check is not.
+    matchable = Mentor.objects.matchable()
+    assert matchable.count() >= 20
+    assert matchable.values("association").distinct().count() == 3
+    active = mentors.exclude(stage__in=[MentorStage.LEFT, MentorStage.NOT_RETAINED])
+
+    def expiring(first, last):
+        return active.filter(
+            honorability_valid_until__gte=today + datetime.timedelta(days=first),
+            honorability_valid_until__lte=today + datetime.timedelta(days=last),
+        )
+
+    assert expiring(0, 30).count() >= 2
+    assert expiring(31, 60).count() >= 2
+    expired = active.get(honorability_valid_until__lt=today)
+    assert expired.stage == MentorStage.READY
+    assert not matchable.filter(pk=expired.pk).exists()
+
+    # The pilot's « Honorabilité » page: first checks (asked or not yet), renewals, the expired one.
+    todo = checks_to_do(departement)
+    reasons = Counter((item.reason, item.pending is not None) for item in todo)
+    assert reasons[("Premier contrôle", False)] and reasons[("Premier contrôle", True)]
+    assert reasons[("Renouvellement annuel", False)] and reasons[("Renouvellement annuel", True)]
+    assert reasons[("Contrôle échu", False)] == 1
+    assert any(not item.mentor.birth_place for item in todo)  # the B2 request needs it: to complete
+    assert HonorabilityCheck.objects.filter(result=CheckResult.NOT_COMPLIANT).exists()
+
+    # The services kept the denormalised fields; the backdating kept them consistent.
+    now = timezone.now()
+    for mentor in mentors.prefetch_related("checks", "events"):
+        done = sorted(
+            (c for c in mentor.checks.all() if c.result != CheckResult.PENDING), key=lambda c: c.result_on
+        )
+        latest = done[-1] if done else None
+        expected = latest.valid_until if latest and latest.result == CheckResult.COMPLIANT else None
+        assert mentor.honorability_valid_until == expected, mentor
+        for check in done:
+            assert check.requested_on <= check.result_on <= today
+        events = sorted(mentor.events.all(), key=lambda e: (e.at, e.pk))
+        assert mentor.created_at <= events[0].at and events[-1].at <= now
+        last_move = [e for e in events if e.stage][-1]
+        assert (last_move.stage, last_move.at) == (mentor.stage, mentor.stage_since), mentor
+    assert MentorEvent.objects.filter(at__lt=now - datetime.timedelta(days=365)).exists()
+    waiting = mentors.filter(stage=MentorStage.CANDIDATE)
+    for association in Organisation.objects.associations():
+        assert waiting.filter(association=association, stage_since__lt=stale_before(association)).exists()
+        assert waiting.filter(association=association, stage_since__gte=stale_before(association)).exists()
+
+    # Training: two required modules and an optional one, past sessions with attendance, one to come.
+    modules = TrainingModule.objects.filter(association__in=Organisation.objects.associations())
+    assert Counter(modules.values_list("name", "required_before_matching")) == {
+        ("Posture du mentor", True): 3,
+        ("Protection de l'enfance et ASE", True): 3,
+        ("Accompagner la scolarité", False): 3,
+    }
+    upcoming = TrainingSession.objects.filter(starts_at__gt=now)
+    assert upcoming.count() == 3
+    assert set(
+        TrainingRegistration.objects.filter(session__in=upcoming).values_list("attended", flat=True)
+    ) == {None}
+    past = TrainingRegistration.objects.filter(session__starts_at__lt=now)
+    assert past.filter(attended=True).exists() and past.filter(attended=False).exists()
+    assert not past.filter(attended=None).exists()
+
+
 def test_seed_demo_builds_a_believable_departement_and_is_idempotent(db):
     seed()
     first = counts()
@@ -101,5 +206,12 @@ def test_seed_demo_builds_a_believable_departement_and_is_idempotent(db):
     departement = Organisation.objects.departements().get()
     assert_youths_at_every_stage(departement)
     assert_backdated_and_routed(departement)
+    assert_mentors_at_every_stage(departement)
     seed()
     assert counts() == first
+    # The demo's past sent nothing; today's reminders have checks expiring within 60 and 30 days.
+    assert mail.outbox == []
+    assert send_mentor_reminders() >= 2
+    bodies = " ".join(message.body for message in mail.outbox)
+    assert "expire dans moins de 30 jours" in bodies
+    assert "expire dans moins de 60 jours" in bodies
