@@ -112,12 +112,14 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(kind=OrganisationKind.ASE_SERVICE)
 
     def partners_of(self, departement):
-        """The organisations a département works with: its ASE services and contracted associations."""
+        """The organisations a département works with: its ASE services and the associations under a
+        convention in force (a draft, suspended or ended convention gives no access)."""
+        current = Convention.objects.current().filter(departement=departement).values("association")
         return self.filter(
             Q(pk=departement.pk)
             | Q(kind=OrganisationKind.ASE_SERVICE, departement=departement)
-            | Q(kind=OrganisationKind.ASSOCIATION, conventions_as_association__departement=departement)
-        ).distinct()
+            | Q(kind=OrganisationKind.ASSOCIATION, pk__in=current)
+        )
 
 
 class Organisation(BaseModel):

@@ -9,7 +9,15 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from binome.accounts.models import ROLES_BY_KIND, Invitation, Membership, Organisation, OrganisationKind, User
+from binome.accounts.models import (
+    ROLES_BY_KIND,
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+)
 from binome.audit.services import log_access
 from binome.notifications.emails import send_email
 
@@ -62,6 +70,27 @@ def invitation_from_token(token: str) -> Invitation | None:
     )
 
 
+def partner_invitation_check(*, organisation: Organisation, email: str) -> None:
+    """A département only starts a partner off: it invites the first manager of an association (or
+    the first referrer of one of its services), never someone who works for a département, and never
+    once the partner has its own manager, who then invites colleagues."""
+    email = email.strip().lower()
+    if Membership.objects.filter(user__email=email, organisation__kind=OrganisationKind.DEPARTEMENT).exists():
+        raise ValidationError(
+            {
+                "email": "Cette adresse appartient à un compte de département : invitez une "
+                "personne de la structure elle-même."
+            }
+        )
+    if (
+        organisation.is_association
+        and Membership.objects.filter(organisation=organisation, role=Role.MANAGER, is_active=True).exists()
+    ):
+        raise ValidationError(
+            "Cette association a déjà un·e responsable : c'est à elle ou lui d'inviter ses collègues."
+        )
+
+
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, by: User) -> None:
     if not invitation.is_pending:
@@ -104,6 +133,14 @@ def invitation_accept(
         defaults={"role": invitation.role, "invited_by": invitation.invited_by},
     )
     if not created:
+        invited_from_inside = Membership.objects.filter(
+            organisation=invitation.organisation, user=invitation.invited_by, is_active=True
+        ).exists()
+        if not membership.is_active and not invited_from_inside:
+            raise ValidationError(
+                "Votre accès à cette organisation a été retiré par elle : "
+                "seul·e un·e de ses responsables peut vous réinviter."
+            )
         membership.role = invitation.role
         membership.is_active = True
         membership.deactivated_at = None

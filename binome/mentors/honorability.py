@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from binome.accounts.models import Convention
 from binome.mentors import services
 from binome.mentors.models import CheckResult, HonorabilityCheck, Mentor, MentorStage
 from binome.utils.tabular import ImportReport, Rollback, RowError, norm, parse_date, read_rows
@@ -47,7 +48,9 @@ class ToCheck:
 
 
 def mentors_of(departement):
-    return Mentor.objects.filter(association__conventions_as_association__departement=departement).distinct()
+    """Mentors of the associations under a convention in force with the département."""
+    current = Convention.objects.current().filter(departement=departement).values("association")
+    return Mentor.objects.filter(association__in=current)
 
 
 def checks_to_do(departement, on: datetime.date | None = None) -> list[ToCheck]:
@@ -200,7 +203,7 @@ def import_results(upload, *, departement, by) -> ImportReport:
         with transaction.atomic():
             for number, mentor, result, result_on, requested_on in todo:
                 try:
-                    check = mentor.checks.filter(result=CheckResult.PENDING).first()
+                    check = mentor.checks.filter(result=CheckResult.PENDING, departement=departement).first()
                     if check is None:
                         check = services.check_request(
                             mentor=mentor,
@@ -208,7 +211,9 @@ def import_results(upload, *, departement, by) -> ImportReport:
                             requested_on=requested_on or result_on,
                             by=by,
                         )
-                    services.check_result(check=check, result=result, result_on=result_on, by=by)
+                    services.check_result(
+                        check=check, result=result, result_on=result_on, by=by, departement=departement
+                    )
                 except ValidationError as error:
                     report.errors += [RowError(number, "", message) for message in error.messages]
                     continue

@@ -131,7 +131,9 @@ class MentorQuerySet(models.QuerySet):
         if membership.role in (Role.MANAGER, Role.COORDINATOR):
             return self.filter(association=org)
         if membership.role == Role.PILOT:
-            return self.filter(association__conventions_as_association__departement=org).distinct()
+            from binome.mentors.honorability import mentors_of
+
+            return mentors_of(org)
         return self.none()
 
     def matchable(self, on: datetime.date | None = None):

@@ -23,6 +23,7 @@ from binome.mentors.models import (
 )
 from binome.mentors.signals import honorability_failed
 from binome.notifications.emails import send_email
+from binome.utils.dates import one_year_after
 
 CLOSED_STAGES = (MentorStage.LEFT, MentorStage.NOT_RETAINED)
 
@@ -70,10 +71,30 @@ def mentor_apply(*, mentor: Mentor) -> Mentor:
     return mentor
 
 
+IDENTITY_FIELDS = ("first_name", "last_name", "birth_date", "birth_place")
+
+
 @transaction.atomic
 def mentor_save(*, mentor: Mentor, by, organisation) -> Mentor:
+    """Create or update a mentor's file. Changing the identity of someone already checked voids the
+    honorability check: the clearance belongs to a person, not to a file."""
     creating = mentor._state.adding
     mentor.full_clean()
+    if not creating and mentor.checks.exists():
+        before = Mentor.objects.get(pk=mentor.pk)
+        if any(getattr(before, f) != getattr(mentor, f) for f in IDENTITY_FIELDS):
+            mentor.honorability_valid_until = None
+            if mentor.stage == MentorStage.READY:
+                mentor.stage, mentor.stage_since = MentorStage.VETTING, timezone.now()
+            mentor.save()
+            _event(
+                mentor,
+                stage=mentor.stage,
+                by=by,
+                detail="Identité modifiée : un nouveau contrôle d'honorabilité est nécessaire",
+            )
+            log_access(user=by, organisation=organisation, action="update", obj=mentor)
+            return mentor
     mentor.save()
     if creating:
         _event(mentor, stage=mentor.stage, detail="Fiche créée par l'association", by=by)
@@ -197,7 +218,11 @@ def training_attendance(*, session, attended_ids: set, by) -> None:
 
 
 def _refresh_honorability(mentor: Mentor) -> None:
-    latest = mentor.checks.exclude(result=CheckResult.PENDING).order_by("-result_on", "-created_at").first()
+    # The latest *requested* check decides: a failure stays in force until a check asked for after it
+    # comes back compliant, whatever dates the results carry.
+    latest = (
+        mentor.checks.exclude(result=CheckResult.PENDING).order_by("-requested_on", "-created_at").first()
+    )
     valid_until = latest.valid_until if latest and latest.result == CheckResult.COMPLIANT else None
     if valid_until != mentor.honorability_valid_until:
         mentor.honorability_valid_until = valid_until
@@ -220,13 +245,17 @@ def check_request(*, mentor: Mentor, departement, requested_on, by) -> Honorabil
 
 @transaction.atomic
 def check_result(
-    *, check: HonorabilityCheck, result: str, result_on, by, valid_until=None
+    *, check: HonorabilityCheck, result: str, result_on, by, departement=None, valid_until=None
 ) -> HonorabilityCheck:
     """Record the result. Compliant: valid one year unless told otherwise; a vetted, trained mentor
     becomes ready. Not compliant: unmatchable at once; a mentor in a pair raises an alert the
     département must confirm (check_confirm_failure)."""
+    if departement is not None and check.departement_id != departement.pk:
+        raise ValidationError("Ce contrôle a été demandé par un autre département.")
     if result == CheckResult.PENDING:
         raise ValidationError({"result": "Indiquez le résultat du contrôle."})
+    if valid_until and result_on and not result_on <= valid_until <= one_year_after(result_on):
+        raise ValidationError({"valid_until": "Un contrôle vaut un an au plus après son résultat."})
     check.result = result
     check.result_on = result_on
     check.recorded_by = by
@@ -235,7 +264,7 @@ def check_result(
         check.valid_until = None
     check.full_clean()
     check.save()
-    mentor = check.mentor
+    mentor = Mentor.objects.get(pk=check.mentor_id)
     _refresh_honorability(mentor)
     log_access(
         user=by, organisation=check.departement, action="update", obj=check, departement=check.departement
@@ -246,11 +275,12 @@ def check_result(
             detail=f"Contrôle d'honorabilité conforme, valable jusqu'au {check.valid_until:%d/%m/%Y}",
             by=by,
         )
-        if mentor.stage == MentorStage.VETTING and mentor.training_complete:
+        if mentor.stage == MentorStage.VETTING and not readiness_problems(mentor):
             mentor_move(
                 mentor=mentor,
                 stage=MentorStage.READY,
                 by=by,
+                organisation=check.departement,
                 reason="Formé·e et contrôle d'honorabilité conforme",
             )
         return check

@@ -452,13 +452,15 @@ def check_import(request):
 @policy("honorability.manage")
 def check_record(request, mentor_id):
     mentor = get_object_or_404(_checkable(request).select_related("association"), pk=mentor_id)
-    pending = mentor.checks.filter(result=CheckResult.PENDING).first()
+    pending = mentor.checks.filter(result=CheckResult.PENDING, departement=request.organisation).first()
     form_class = CheckResultForm if pending else CheckRequestForm
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             if pending:
-                services.check_result(check=pending, by=request.user, **form.cleaned_data)
+                services.check_result(
+                    check=pending, by=request.user, departement=request.organisation, **form.cleaned_data
+                )
                 messages.success(request, "Le résultat du contrôle est enregistré.")
             else:
                 services.check_request(
