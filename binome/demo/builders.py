@@ -11,6 +11,7 @@ import itertools
 import random
 from dataclasses import dataclass, field
 
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
@@ -50,6 +51,11 @@ from binome.youths.models import (
 )
 from binome.youths.routing import suggestions
 
+# A one-page blank PDF standing for a signed, scanned agreement in the demo.
+DEMO_SCAN = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
 DEMO_PASSWORD = "Demo-Binome-2026"
 DEPARTEMENT_CODE = "44"
 
@@ -799,8 +805,16 @@ class _Pathway:
                     postponed_until=step.data.get("postponed_until"),
                 )
             elif step.kind == "consent":
+                document = None
+                if step.data["kind"] in rules.WRITTEN_KINDS:
+                    document = ContentFile(DEMO_SCAN, name="scan.pdf")
                 consent = youth_services.consent_record(
-                    youth=youth, by=by, organisation=organisation, date=step.date, **step.data
+                    youth=youth,
+                    by=by,
+                    organisation=organisation,
+                    date=step.date,
+                    document=document,
+                    **step.data,
                 )
                 consents.append(consent)
                 dated.append((consent, step.when))

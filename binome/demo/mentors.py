@@ -892,12 +892,11 @@ class _MentorRun:
                 services.check_result(
                     check=check,
                     result=step.data["result"],
-                    result_on=date,
+                    result_on=temporary or date,
                     by=self.pilot,
-                    valid_until=temporary,
                 )
                 if temporary and step.data["result"] == CheckResult.COMPLIANT:
-                    fixes.append((check, valid_until, temporary))
+                    fixes.append((check, valid_until, one_year_after(temporary), date))
                 dated.append((HonorabilityCheck, check.pk, {"updated_at": step.when}))
             else:
                 raise ValueError(step.kind)
@@ -929,15 +928,15 @@ class _MentorRun:
         TrainingRegistration.objects.filter(mentor=mentor, updated_at__gt=last).update(
             updated_at=F("created_at")
         )
-        for check, valid_until, temporary in fixes:
-            HonorabilityCheck.objects.filter(pk=check.pk).update(valid_until=valid_until)
+        for check, valid_until, temporary, result_on in fixes:
+            HonorabilityCheck.objects.filter(pk=check.pk).update(valid_until=valid_until, result_on=result_on)
             MentorEvent.objects.filter(mentor=mentor, detail__endswith=f"{temporary:%d/%m/%Y}").update(
                 detail=f"Contrôle d'honorabilité conforme, valable jusqu'au {valid_until:%d/%m/%Y}"
             )
         latest = (
             HonorabilityCheck.objects.filter(mentor=mentor)
             .exclude(result=CheckResult.PENDING)
-            .order_by("-result_on", "-created_at")
+            .order_by("-requested_on", "-created_at")
             .first()
         )
         Mentor.objects.filter(pk=mentor.pk).update(

@@ -225,7 +225,6 @@ class CheckResultForm(forms.Form):
 
 
 class MentorFilterForm(forms.Form):
-    q = forms.CharField(label="Nom, prénom ou e-mail", required=False, max_length=100)
     stage = forms.ChoiceField(
         label="Étape", required=False, choices=[("", "Toutes les étapes"), *MentorStage.choices]
     )

@@ -80,7 +80,7 @@ def mentor_save(*, mentor: Mentor, by, organisation) -> Mentor:
     honorability check: the clearance belongs to a person, not to a file."""
     creating = mentor._state.adding
     mentor.full_clean()
-    if not creating and mentor.checks.exists():
+    if not creating and (mentor.honorability_valid_until or mentor.checks.exists()):
         before = Mentor.objects.get(pk=mentor.pk)
         if any(getattr(before, f) != getattr(mentor, f) for f in IDENTITY_FIELDS):
             mentor.honorability_valid_until = None
@@ -176,12 +176,10 @@ def refresh_training(mentor: Mentor) -> bool:
             association=mentor.association, required_before_matching=True
         ).values_list("pk", flat=True)
     )
-    attended = set(
-        TrainingRegistration.objects.filter(mentor=mentor, attended=True).values_list(
-            "session__modules", flat=True
-        )
-    )
-    complete = required <= attended
+    registrations = TrainingRegistration.objects.filter(mentor=mentor, attended=True)
+    attended = set(registrations.values_list("session__modules", flat=True))
+    # Without a required module, at least one session attended still counts as the training.
+    complete = required <= attended if required else registrations.exists()
     if complete != mentor.training_complete:
         mentor.training_complete = complete
         mentor.save(update_fields=["training_complete", "updated_at"])
@@ -206,6 +204,8 @@ def training_register(*, session, mentor: Mentor, by) -> TrainingRegistration:
 @transaction.atomic
 def training_attendance(*, session, attended_ids: set, by) -> None:
     """Record who attended; absent is every other registered mentor."""
+    if session.starts_at > timezone.now():
+        raise ValidationError("Cette session n'a pas encore eu lieu : les présences se notent après.")
     for registration in session.registrations.select_related("mentor"):
         present = str(registration.mentor_id) in attended_ids
         if registration.attended != present:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -34,10 +35,21 @@ from binome.mentors.models import (
     TrainingSession,
 )
 from binome.territories.models import Commune
+from binome.utils.search import remembered_search
 from binome.utils.tabular import ImportReport
 from binome.youths.imports import ImportForm
 
 APPLICATIONS_PER_HOUR = 10
+
+
+def client_ip(request) -> str:
+    """The visitor's address. Behind BINOME_TRUSTED_PROXIES reverse proxies, the address they forwarded."""
+    proxies = settings.BINOME_TRUSTED_PROXIES
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def _apply_errors(form, error: ValidationError):
@@ -61,16 +73,20 @@ def apply(request, association_id):
     association = get_object_or_404(
         Organisation, pk=association_id, kind=OrganisationKind.ASSOCIATION, is_active=True
     )
-    form = ApplicationForm(request.POST or None, communes=_communes_for(association))
+    form = ApplicationForm(
+        request.POST if request.method == "POST" else None, communes=_communes_for(association)
+    )
     if request.method == "POST":
-        key = f"mentor-apply:{request.META.get('REMOTE_ADDR', '')}"
+        # Every attempt counts, per association and per visitor (behind the proxy: the forwarded address).
+        key = f"mentor-apply:{association.pk}:{client_ip(request)}"
         attempts = cache.get_or_set(key, 0, 3600)
+        cache.incr(key)
+        valid = form.is_valid()
         if attempts >= APPLICATIONS_PER_HOUR:
             form.add_error(
                 None, "Trop de candidatures envoyées depuis cette connexion. Réessayez dans une heure."
             )
-        elif form.is_valid():
-            cache.incr(key)
+        elif valid:
             mentor = form.save(commit=False)
             mentor.association = association
             try:
@@ -103,16 +119,18 @@ def _mentors(request):
 @policy("mentors.manage")
 def mentor_list(request):
     association = request.organisation
+    terms, response = remembered_search(request, "mentors")
+    if response:
+        return response
     mentors = _mentors(request).select_related("coordinator", "commune")
+    for word in terms.split()[:4]:
+        mentors = mentors.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
+        )
     form = MentorFilterForm(request.GET or None)
     stale_before = services.stale_before(association)
     if form.is_valid():
         data = form.cleaned_data
-        if data["q"]:
-            for word in data["q"].split()[:4]:
-                mentors = mentors.filter(
-                    Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
-                )
         if data["stage"]:
             mentors = mentors.filter(stage=data["stage"])
         if data["stale"]:
@@ -129,6 +147,7 @@ def mentor_list(request):
         "mentors/mentor_list.html",
         {
             "form": form,
+            "terms": terms,
             "page": page,
             "query": query.urlencode(),
             "stages": [(stage, counts.get(stage.value, 0)) for stage in MentorStage],
@@ -163,6 +182,8 @@ def mentor_detail(request, mentor_id):
 @policy("mentors.manage")
 def mentor_edit(request, mentor_id=None):
     mentor = get_object_or_404(_mentors(request), pk=mentor_id) if mentor_id else None
+    if mentor is not None and request.method == "GET":
+        log_access(user=request.user, organisation=request.organisation, action="view", obj=mentor)
     form = MentorForm(request.POST or None, instance=mentor, communes=_communes_for(request.organisation))
     form.fields["coordinator"].queryset = (
         form.fields["coordinator"]

@@ -43,6 +43,7 @@ DEFAULTS = {
     ],
     ReferenceKind.WITHDRAWAL_REASON: [
         ("consent_withdrawn", "Retrait d'un consentement"),
+        ("not_in_interest", "Le mentorat n'est plus dans l'intérêt du jeune"),
         ("youth_changed_mind", "Le jeune ne souhaite plus de mentor"),
         ("end_of_care", "Fin de la prise en charge ASE"),
         ("move", "Déménagement ou changement de lieu d'accueil"),

@@ -243,6 +243,5 @@ class YouthFilterForm(forms.Form):
         ("matched", "En binôme"),
         ("archived", "Sortis du dispositif"),
     ]
-    q = forms.CharField(label="Nom ou prénom", required=False, max_length=100)
     status = forms.ChoiceField(label="Situation", choices=STATUS_CHOICES, required=False)
     mine = forms.BooleanField(label="Seulement mes jeunes", required=False)

@@ -50,8 +50,34 @@ def missing_consents(legal_status: str, authority_holders: int, given_kinds: lis
     return missing
 
 
+# Written agreement (art. D.221-37): these kinds count only when signed and scanned.
+WRITTEN_KINDS = {ConsentKind.PARENT, ConsentKind.DELEGATE, ConsentKind.TUTOR, ConsentKind.FAMILY_COUNCIL}
+WRITTEN_METHODS = {"written", "form", "decision"}
+
+
+def counts_towards_gate(consent) -> bool:
+    if consent.withdrawn_at is not None:
+        return False
+    if consent.kind in WRITTEN_KINDS:
+        return consent.method in WRITTEN_METHODS and bool(consent.document)
+    return True
+
+
+def giver_key(given_by: str) -> str:
+    return " ".join(given_by.lower().split())
+
+
 def youth_missing_consents(youth) -> list[str]:
-    kinds = [c.kind for c in youth.consents.all() if c.withdrawn_at is None]
+    """Each holder of parental authority counts once, however many times their agreement is recorded."""
+    kinds, parents = [], set()
+    for consent in youth.consents.all():
+        if not counts_towards_gate(consent):
+            continue
+        if consent.kind == ConsentKind.PARENT:
+            if giver_key(consent.given_by) in parents:
+                continue
+            parents.add(giver_key(consent.given_by))
+        kinds.append(consent.kind)
     return missing_consents(youth.legal_status, youth.authority_holders, kinds)
 
 
@@ -60,6 +86,14 @@ def submission_blockers(youth) -> list[str]:
     blockers = []
     if youth.archived_at:
         blockers.append("Le jeune est sorti du dispositif.")
+    elif not youth.is_eligible():
+        blockers.append(
+            "Le jeune n'est pas dans la tranche d'âge du dispositif (11 à 20 ans, ou entrée au collège)."
+        )
+    if youth.age() >= 18 and youth.legal_status != LegalStatus.YOUNG_ADULT:
+        blockers.append(
+            "Le jeune a 18 ans : il consent pour lui-même, passez sa situation à « Jeune majeur »."
+        )
     if youth.proposal_outcome != ProposalOutcome.ACCEPTED:
         blockers.append("La proposition de mentorat n'a pas été acceptée.")
     if not youth.assessment_date:

@@ -16,6 +16,7 @@ from binome.territories.models import Territory
 from binome.youths import rules
 from binome.youths.models import (
     Consent,
+    ConsentKind,
     EventKind,
     PathwaySettings,
     ProposalOutcome,
@@ -116,6 +117,9 @@ def assessment_record(
     youth.assessment_date = latest.date
     youth.assessment_in_interest = latest.conclusion == "in_interest"
     youth.save(update_fields=["assessment_date", "assessment_in_interest", "updated_at"])
+    if not youth.assessment_in_interest:
+        # Art. D.221-40: mentoring ends when it no longer serves the youth's interest.
+        _stop_open_referral(youth, by=by, organisation=organisation, reason_code="not_in_interest")
     record_event(
         youth,
         EventKind.ASSESSMENT,
@@ -161,6 +165,23 @@ def consent_record(*, youth: Youth, by, organisation, kind, given_by, date, meth
     consent = Consent(youth=youth, kind=kind, given_by=given_by, date=date, method=method, recorded_by=by)
     if document:
         consent.document = document
+    if kind in rules.WRITTEN_KINDS and (method not in rules.WRITTEN_METHODS or not document):
+        raise ValidationError(
+            {
+                "document": "Cet accord doit être écrit : joignez le document signé "
+                "et choisissez « écrit signé », « formulaire » ou « décision »."
+            }
+        )
+    if kind == ConsentKind.PARENT and any(
+        rules.giver_key(c.given_by) == rules.giver_key(given_by)
+        for c in youth.consents.filter(kind=ConsentKind.PARENT, withdrawn_at__isnull=True)
+    ):
+        raise ValidationError(
+            {
+                "given_by": "L'accord de cette personne est déjà enregistré : le second "
+                "titulaire de l'autorité parentale doit donner le sien."
+            }
+        )
     consent.full_clean()
     consent.save()
     _refresh_consents(youth)
@@ -217,6 +238,13 @@ def _check_state(referral, *allowed):
         )
 
 
+def _check_gate(referral):
+    """The legal gate holds at every step, not only when the referral is sent."""
+    blockers = rules.submission_blockers(referral.youth)
+    if blockers:
+        raise ValidationError(["Le dossier ne remplit plus les conditions : " + blockers[0], *blockers[1:]])
+
+
 @transaction.atomic
 def referral_create(*, youth: Youth, by, organisation, message="") -> Referral:
     if youth.referrals.exclude(state=ReferralState.WITHDRAWN).exists():
@@ -253,7 +281,7 @@ def referral_submit(*, referral: Referral, by, organisation) -> Referral:
                 referral=referral,
                 association=choice.association,
                 by=by,
-                organisation=organisation,
+                organisation=referral.departement,
                 automatic=True,
             )
     _notify_pilots(referral, template="referral_to_route")
@@ -274,6 +302,7 @@ def referral_route(*, referral: Referral, association, by, organisation, automat
         )
     if referral.declined_by_associations.filter(pk=association.pk).exists():
         raise ValidationError({"association": "Cette association a déjà refusé cette orientation."})
+    _check_gate(referral)
     referral.state = ReferralState.ROUTED
     referral.association = association
     referral.routed_at = timezone.now()
@@ -306,6 +335,13 @@ def referral_accept(*, referral: Referral, by, organisation) -> Referral:
     _check_state(referral, ReferralState.ROUTED)
     if referral.association_id != organisation.pk:
         raise ValidationError("Cette orientation ne concerne pas votre association.")
+    if (
+        not Convention.objects.current()
+        .filter(departement=referral.departement, association=organisation)
+        .exists()
+    ):
+        raise ValidationError("Votre convention avec le département n'est plus en vigueur.")
+    _check_gate(referral)
     referral.state = ReferralState.ACCEPTED
     referral.accepted_at = timezone.now()
     referral.save(update_fields=["state", "accepted_at", "updated_at"])

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from binome.accounts.perms import can, policy
 from binome.audit.services import log_access
 from binome.references.models import ReferenceItem, ReferenceKind
+from binome.utils.search import remembered_search
 from binome.youths import pdf, rules, services
 from binome.youths.forms import (
     AssessmentForm,
@@ -64,11 +65,34 @@ def _service_messages(request, error: ValidationError):
         messages.error(request, message)
 
 
+def _log_read(request, youth):
+    log_access(
+        user=request.user,
+        organisation=request.organisation,
+        action="view",
+        obj=youth,
+        departement=youth.departement,
+    )
+
+
+def _log_list(request):
+    log_access(
+        user=request.user,
+        organisation=request.organisation,
+        action="list",
+        object_type="youths.youth",
+        departement=_departement(request),
+    )
+
+
 # --- Lists -------------------------------------------------------------------------------------
 
 
 @policy("youths.view")
 def youth_list(request):
+    terms, response = remembered_search(request, "youths")
+    if response:
+        return response
     form = YouthFilterForm(request.GET or None)
     youths = with_referral(_youths(request)).select_related(
         "ase_service", "territory", "referrer", "school_level"
@@ -77,11 +101,10 @@ def youth_list(request):
     if form.is_valid():
         data = form.cleaned_data
         status = data["status"]
-        if data["q"]:
-            for word in data["q"].split()[:4]:
-                youths = youths.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
         if data["mine"]:
             youths = youths.filter(referrer=request.user)
+    for word in terms.split()[:4]:
+        youths = youths.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     youths = filter_by_status(youths, status) if status else youths.filter(archived_at__isnull=True)
     page = Paginator(youths.order_by("last_name", "first_name", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -108,6 +131,7 @@ def youth_list(request):
         "youths/youth_list.html",
         {
             "form": form,
+            "terms": terms,
             "page": page,
             "query": query.urlencode(),
             "counts": counts,
@@ -156,6 +180,8 @@ def youth_detail(request, youth_id):
 @policy("youths.edit")
 def youth_edit(request, youth_id=None):
     youth = get_object_or_404(_youths(request), pk=youth_id) if youth_id else None
+    if youth is not None and request.method == "GET":
+        _log_read(request, youth)
     form = YouthForm(request.POST or None, instance=youth, membership=request.membership)
     if request.method == "POST" and form.is_valid():
         try:
@@ -423,6 +449,7 @@ def _routable(request):
 
 @policy("referrals.route")
 def routing_queue(request):
+    _log_list(request)
     referrals = (
         _routable(request)
         .filter(state__in=[ReferralState.SUBMITTED, ReferralState.DECLINED])
@@ -471,6 +498,7 @@ def referral_route(request, referral_id):
 
 @policy("referrals.route")
 def blocked(request):
+    _log_list(request)
     everything = blocked_files(request.organisation)
     kind = request.GET.get("motif", "")
     counts = Counter(b.kind for b in everything)
@@ -557,6 +585,7 @@ def _received(request):
 
 @policy("referrals.receive")
 def inbox(request):
+    _log_list(request)
     referrals = _received(request).prefetch_related("youth__objectives").order_by("routed_at")
     return render(
         request,
@@ -595,6 +624,7 @@ def received_detail(request, referral_id):
             "full": referral.visible_in_full_to_association,
             "decline_form": DeclineForm(departement=referral.departement),
             "events": events,
+            "hide_who": not referral.visible_in_full_to_association,
         },
     )
 
@@ -615,6 +645,7 @@ def received_accept(request, referral_id):
 @policy("referrals.receive")
 def received_decline(request, referral_id):
     referral = get_object_or_404(_received(request), pk=referral_id)
+    _log_read(request, referral.youth)
     form = DeclineForm(request.POST or None, departement=referral.departement)
     if request.method == "POST" and form.is_valid():
         try:

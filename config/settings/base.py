@@ -253,6 +253,8 @@ BINOME_SITE_URL = os.environ.get("BINOME_SITE_URL", "http://localhost:8000")
 
 # --- Domain settings --------------------------------------------------------------------------
 BINOME_INVITATION_DAYS = int(os.environ.get("BINOME_INVITATION_DAYS", "7"))
+# Number of reverse proxies in front of gunicorn that set X-Forwarded-For (for per-visitor limits).
+BINOME_TRUSTED_PROXIES = int(os.environ.get("BINOME_TRUSTED_PROXIES", "0"))
 BINOME_ACCESS_LOG_RETENTION_MONTHS = int(os.environ.get("BINOME_ACCESS_LOG_RETENTION_MONTHS", "12"))
 
 # --- Logging: never personal data, ids only ----------------------------------------------------

@@ -50,7 +50,9 @@ def test_another_association_does_not_list_the_mentor(world, member, client_for,
 
 
 def test_the_association_lists_its_mentor(world, member, client_for, mentor):
-    response = client_for(member(Role.COORDINATOR)).get(reverse("mentors:list"), {"q": "perr"})
+    client = client_for(member(Role.COORDINATOR))
+    client.post(reverse("mentors:list"), {"q": "perr"})
+    response = client.get(reverse("mentors:list"))
     assert list(response.context["page"]) == [mentor]
 
 

@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from binome.references.models import ReferenceItem
@@ -133,9 +134,17 @@ class ConsentFactory(factory.django.DjangoModelFactory):
 
     youth = factory.SubFactory(YouthFactory)
     kind = "youth_adhesion"
-    given_by = "le jeune"
+    # Written agreements are signed and scanned, and each holder is a different person.
+    given_by = factory.LazyAttributeSequence(
+        lambda o, n: "le jeune" if o.kind == "youth_adhesion" else f"Signataire {n}"
+    )
     date = factory.LazyFunction(lambda: today() - datetime.timedelta(days=5))
-    method = ConsentMethod.ORAL
+    method = factory.LazyAttribute(
+        lambda o: ConsentMethod.WRITTEN if o.kind in rules.WRITTEN_KINDS else ConsentMethod.ORAL
+    )
+    document = factory.LazyAttribute(
+        lambda o: ContentFile(b"%PDF-1.4 scan", name="scan.pdf") if o.kind in rules.WRITTEN_KINDS else None
+    )
 
 
 class ReferralFactory(factory.django.DjangoModelFactory):

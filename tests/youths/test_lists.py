@@ -121,13 +121,17 @@ def test_status_to_propose_lists_eligible_youths_not_yet_proposed(world, member,
 def test_search_by_first_or_last_name(world, member, client_for, query):
     YouthFactory(ase_service=world["ase_service"], first_name="Manon", last_name="Lefèvre")
     YouthFactory(ase_service=world["ase_service"], first_name="Théo", last_name="Garnier")
-    response = client_for(member(Role.REFERRER)).get(reverse("youths:list"), {"q": query})
+    client = client_for(member(Role.REFERRER))
+    assert client.post(reverse("youths:list"), {"q": query}).status_code == 302
+    response = client.get(reverse("youths:list"))
     assert names_in(response) == {("Manon", "Lefèvre")}
 
 
 def test_search_without_match_says_so(world, member, client_for):
     YouthFactory(ase_service=world["ase_service"], first_name="Manon", last_name="Lefèvre")
-    response = client_for(member(Role.REFERRER)).get(reverse("youths:list"), {"q": "Dupuis"})
+    client = client_for(member(Role.REFERRER))
+    client.post(reverse("youths:list"), {"q": "Dupuis"})
+    response = client.get(reverse("youths:list"))
     assert names_in(response) == set()
     assert "Aucun jeune ne correspond." in response.content.decode()
 

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from binome.accounts.models import Convention, ConventionStatus, Role
@@ -114,7 +115,10 @@ def test_full_pathway_leaves_each_step_on_the_timeline_with_its_actor(world, ref
             kind=kind,
             given_by=given_by,
             date=today(),
-            method=ConsentMethod.ORAL,
+            method=ConsentMethod.ORAL if kind == ConsentKind.YOUTH_ADHESION else ConsentMethod.WRITTEN,
+            document=None
+            if kind == ConsentKind.YOUTH_ADHESION
+            else ContentFile(b"%PDF-1.4", name="accord.pdf"),
         )
     referral = services.referral_create(youth=youth, by=referrer, organisation=service, message="Aime lire.")
     services.referral_submit(referral=referral, by=referrer, organisation=service)
