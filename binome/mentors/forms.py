@@ -106,6 +106,9 @@ class ApplicationForm(MentorProfileFields):
     """The public form. Anti-spam without third parties: a hidden field that people leave empty, a
     signed timestamp (too fast or too old is refused) and, in the view, a per-address rate limit."""
 
+    class Meta(MentorProfileFields.Meta):
+        fields = [*MentorProfileFields.Meta.fields[:5], "birth_place", *MentorProfileFields.Meta.fields[5:]]
+
     website = forms.CharField(
         required=False,
         label="Laissez ce champ vide",

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from binome.accounts.models import Organisation, OrganisationKind
 from binome.accounts.perms import policy
+from binome.audit.models import AccessLog
 from binome.audit.services import log_access
 from binome.mentors import honorability, services
 from binome.mentors.forms import (
@@ -212,6 +213,7 @@ def mentor_edit(request, mentor_id=None):
 @require_POST
 def mentor_move(request, mentor_id):
     mentor = get_object_or_404(_mentors(request), pk=mentor_id)
+    log_access(user=request.user, organisation=request.organisation, action="view", obj=mentor)
     form = MoveForm(request.POST, mentor=mentor)
     if form.is_valid():
         data = form.cleaned_data
@@ -292,6 +294,9 @@ def training_session_edit(request, session_id=None):
 def training_session(request, session_id):
     session = get_object_or_404(
         TrainingSession.objects.prefetch_related("modules"), pk=session_id, association=request.organisation
+    )
+    log_access(
+        user=request.user, organisation=request.organisation, action="list", object_type="mentors.mentor"
     )
     if request.method == "POST":
         try:
@@ -435,12 +440,19 @@ def check_export(request, fmt):
         raise Http404
     departement = request.organisation
     items = honorability.checks_to_do(departement)
-    log_access(
-        user=request.user,
-        organisation=departement,
-        action="export",
-        object_type="mentors.mentor",
-        departement=departement,
+    # One entry per exported person: the export carries names, birth dates and places.
+    AccessLog.objects.bulk_create(
+        [
+            AccessLog(
+                user=request.user,
+                organisation=departement,
+                departement=departement,
+                action="export",
+                object_type="mentors.mentor",
+                object_id=str(item.mentor.pk),
+            )
+            for item in items
+        ]
     )
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":

@@ -257,6 +257,8 @@ def _consents(request):
 @policy("youths.edit")
 def consent_withdraw(request, consent_id):
     consent = get_object_or_404(_consents(request), pk=consent_id)
+    if request.method == "GET":
+        _log_read(request, consent.youth)
     form = WithdrawConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -322,6 +324,8 @@ def consent_form_pdf(request, youth_id):
 @policy("youths.edit")
 def referral_edit(request, youth_id):
     youth = get_object_or_404(_youths(request), pk=youth_id)
+    if request.method == "GET":
+        _log_read(request, youth)
     referral = youth.referrals.exclude(state=ReferralState.WITHDRAWN).first()
     if referral and referral.state != ReferralState.DRAFT:
         messages.info(request, "L'orientation est déjà transmise : elle ne se modifie plus.")
@@ -393,6 +397,8 @@ def referral_withdraw(request, referral_id):
 @policy("youths.edit")
 def youth_archive(request, youth_id):
     youth = get_object_or_404(_youths(request).filter(archived_at__isnull=True), pk=youth_id)
+    if request.method == "GET":
+        _log_read(request, youth)
     form = WithdrawReferralForm(request.POST or None, departement=youth.departement)
     form.fields["reason"].label = "Motif de la sortie"
     if request.method == "POST" and form.is_valid():
