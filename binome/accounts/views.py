@@ -12,20 +12,7 @@ from binome.accounts.models import Convention, Invitation, Membership, Organisat
 from binome.accounts.perms import can, policy
 from binome.audit.services import log_access
 from binome.utils.choices import Modality
-
-
-def _form_errors_to_messages(request, error: ValidationError):
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def _apply_validation_error(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
+from binome.utils.forms import apply_validation_error, error_messages
 
 # --- Current organisation --------------------------------------------------------------------
 
@@ -74,7 +61,7 @@ def _invite(request, organisation, on_error_template, context_builder):
                 invited_by=request.user,
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "L'invitation a été envoyée. Le lien est valable quelques jours.")
             return None
@@ -101,7 +88,7 @@ def invitation_revoke(request, invitation_id):
     try:
         services.invitation_revoke(invitation=invitation, by=request.user)
     except ValidationError as error:
-        _form_errors_to_messages(request, error)
+        error_messages(request, error)
     else:
         messages.success(request, "L'invitation a été annulée.")
     if invitation.organisation_id != request.organisation.pk:
@@ -129,7 +116,7 @@ def member_deactivate(request, membership_id):
     try:
         services.membership_deactivate(membership=membership, by=request.user)
     except ValidationError as error:
-        _form_errors_to_messages(request, error)
+        error_messages(request, error)
     else:
         messages.success(request, f"{membership.user} n'a plus accès à {membership.organisation}.")
     return redirect("accounts:members")
@@ -154,7 +141,7 @@ def invitation_accept(request, token):
             try:
                 membership = services.invitation_accept(invitation=invitation, user=request.user)
             except ValidationError as error:
-                _form_errors_to_messages(request, error)
+                error_messages(request, error)
                 return redirect("home")
             request.session[SESSION_MEMBERSHIP] = str(membership.pk)
             messages.success(request, f"Bienvenue dans {membership.organisation}.")
@@ -176,7 +163,7 @@ def invitation_accept(request, token):
                 password=form.cleaned_data["password1"],
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
             request.session[SESSION_MEMBERSHIP] = str(membership.pk)
@@ -281,7 +268,7 @@ def partner_invite(request, organisation_id):
     except ValidationError as error:
         form = InvitationForm(request.POST, organisation=partner)
         form.is_valid()
-        _apply_validation_error(form, error)
+        apply_validation_error(form, error)
         return render(
             request,
             "accounts/partner_detail.html",
@@ -306,7 +293,7 @@ def ase_service_create(request):
                 departement=request.organisation, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "Le service est créé. Invitez maintenant ses référents.")
             return redirect("accounts:partner_detail", organisation_id=service.pk)

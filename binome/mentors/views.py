@@ -36,6 +36,7 @@ from binome.mentors.models import (
     TrainingSession,
 )
 from binome.territories.models import Commune
+from binome.utils.forms import apply_validation_error, error_messages
 from binome.utils.search import remembered_search
 from binome.utils.tabular import ImportReport
 from binome.youths.imports import ImportForm
@@ -51,14 +52,6 @@ def client_ip(request) -> str:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")
-
-
-def _apply_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _communes_for(association):
@@ -93,7 +86,7 @@ def apply(request, association_id):
             try:
                 services.mentor_apply(mentor=mentor)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_validation_error(form, error)
             else:
                 return redirect("mentors:apply_thanks", association_id=association.pk)
     return render(
@@ -197,7 +190,7 @@ def mentor_edit(request, mentor_id=None):
         try:
             mentor = services.mentor_save(mentor=mentor, by=request.user, organisation=request.organisation)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "La fiche du mentor est enregistrée.")
             return redirect("mentors:detail", mentor_id=mentor.pk)
@@ -228,7 +221,7 @@ def mentor_move(request, mentor_id):
                 interview_notes=data["interview_notes"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, f"Étape enregistrée : {MentorStage(data['stage']).label}.")
             return redirect("mentors:detail", mentor_id=mentor.pk)
@@ -504,7 +497,7 @@ def check_record(request, mentor_id):
                 )
                 messages.success(request, "La demande de contrôle est enregistrée.")
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             return redirect("mentors:check_list")
     log_access(
@@ -534,8 +527,7 @@ def check_confirm_failure(request, check_id):
     try:
         services.check_confirm_failure(check=check, by=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        error_messages(request, error)
     else:
         messages.warning(request, "Le mentorat de ce mentor prend fin (motif : honorabilité).")
     return redirect("mentors:check_list")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from binome.accounts.perms import can, policy
 from binome.audit.services import log_access
 from binome.references.models import ReferenceItem, ReferenceKind
+from binome.utils.forms import apply_validation_error, error_messages
 from binome.utils.search import remembered_search
 from binome.youths import pdf, rules, services
 from binome.youths.forms import (
@@ -50,19 +51,6 @@ def _departement(request):
 
 def _youths(request):
     return Youth.objects.visible_to(request.membership)
-
-
-def _apply_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _service_messages(request, error: ValidationError):
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def _log_read(request, youth):
@@ -192,7 +180,7 @@ def youth_edit(request, youth_id=None):
                 organisation=request.organisation,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "La fiche du jeune est enregistrée.")
             return redirect("youths:detail", youth_id=youth.pk)
@@ -209,7 +197,7 @@ def _youth_action(request, youth_id, form_class, template, title, handler, **for
         try:
             handler(youth, form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             return redirect("youths:detail", youth_id=youth.pk)
     return render(
@@ -269,7 +257,7 @@ def consent_withdraw(request, consent_id):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _service_messages(request, error)
+            error_messages(request, error)
         else:
             messages.warning(request, "Le consentement est retiré : le parcours de mentorat est arrêté.")
         return redirect("youths:detail", youth_id=consent.youth_id)
@@ -351,7 +339,7 @@ def referral_edit(request, youth_id):
             else:
                 messages.success(request, "La fiche d'orientation est enregistrée en brouillon.")
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             return redirect("youths:detail", youth_id=youth.pk)
     return render(
@@ -382,7 +370,7 @@ def referral_withdraw(request, referral_id):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _service_messages(request, error)
+            error_messages(request, error)
         else:
             messages.success(request, "L'orientation est retirée.")
         return redirect("youths:detail", youth_id=referral.youth_id)
@@ -478,7 +466,7 @@ def referral_route(request, referral_id):
                 organisation=request.organisation,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, f"Orientation confiée à {form.cleaned_data['association']}.")
             return redirect("youths:routing_queue")
@@ -642,7 +630,7 @@ def received_accept(request, referral_id):
     try:
         services.referral_accept(referral=referral, by=request.user, organisation=request.organisation)
     except ValidationError as error:
-        _service_messages(request, error)
+        error_messages(request, error)
     else:
         messages.success(request, "Orientation acceptée : le profil complet du jeune est maintenant visible.")
     return redirect("youths:received_detail", referral_id=referral.pk)
@@ -663,7 +651,7 @@ def received_decline(request, referral_id):
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "Orientation refusée : elle retourne au département.")
             return redirect("youths:inbox")
