@@ -9,3 +9,11 @@ from binome.audit.services import purge_access_logs
 @lock_task("purge-access-logs")
 def nightly_purge_access_logs():
     purge_access_logs(months=settings.BINOME_ACCESS_LOG_RETENTION_MONTHS)
+
+
+@db_periodic_task(crontab(hour="3", minute="37"))
+@lock_task("apply-retention")
+def nightly_retention():
+    from binome.audit.retention import apply_retention
+
+    apply_retention()

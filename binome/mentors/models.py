@@ -214,6 +214,7 @@ class Mentor(BaseModel):
         help_text="Vide si aucun contrôle conforme, ou si le dernier résultat n'est pas conforme.",
     )
     current_pairs = models.PositiveSmallIntegerField("binômes en cours", default=0)
+    anonymised_at = models.DateTimeField("anonymisé le", null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["interview_notes"])
     objects = MentorQuerySet.as_manager()

@@ -218,6 +218,7 @@ class Youth(BaseModel):
     proposal_date = models.DateField("date de la proposition", null=True, blank=True)
     proposal_postponed_until = models.DateField("reportée jusqu'au", null=True, blank=True)
     archived_at = models.DateTimeField("sorti du dispositif le", null=True, blank=True)
+    anonymised_at = models.DateTimeField("anonymisé le", null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["notes"])
     objects = YouthQuerySet.as_manager()
