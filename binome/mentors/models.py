@@ -243,10 +243,6 @@ class Mentor(BaseModel):
     def subject_labels(self) -> str:
         return ", ".join(Subject(code).label for code in self.subjects if code in Subject.values) or "—"
 
-    @property
-    def free_places(self) -> int:
-        return max(0, self.capacity - self.current_pairs)
-
     def clean(self):
         if self.birth_date and self.age() < 16:
             raise ValidationError({"birth_date": "Un mentor a au moins 16 ans."})

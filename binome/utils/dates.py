@@ -1,4 +1,4 @@
-"""Ages and school years, computed in one place."""
+"""Ages and anniversaries, computed in one place."""
 
 import datetime
 
@@ -17,8 +17,3 @@ def years_before(on: datetime.date, years: int) -> datetime.date:
 
 def one_year_after(day: datetime.date) -> datetime.date:
     return years_before(day, -1)
-
-
-def school_year_start(on: datetime.date) -> int:
-    """The calendar year a school year starts in (1 September)."""
-    return on.year if on.month >= 9 else on.year - 1

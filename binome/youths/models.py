@@ -394,7 +394,8 @@ class ReferralState(models.TextChoices):
 
 class ReferralQuerySet(models.QuerySet):
     def open(self):
-        return self.exclude(state__in=[ReferralState.WITHDRAWN])
+        """The referral in progress, if any (at most one per youth: `one_open_referral_per_youth`)."""
+        return self.exclude(state=ReferralState.WITHDRAWN)
 
     def for_association(self, association):
         return self.filter(association=association, state__in=Referral.STATES_SEEN_BY_ASSOCIATION)
@@ -404,14 +405,6 @@ class Referral(BaseModel):
     """The fiche d'orientation. One open referral per youth at a time."""
 
     STATES_SEEN_BY_ASSOCIATION = (ReferralState.ROUTED, ReferralState.ACCEPTED, ReferralState.MATCHED)
-    OPEN_STATES = (
-        ReferralState.DRAFT,
-        ReferralState.SUBMITTED,
-        ReferralState.ROUTED,
-        ReferralState.ACCEPTED,
-        ReferralState.DECLINED,
-        ReferralState.MATCHED,
-    )
 
     youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="referrals")
     departement = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")

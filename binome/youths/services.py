@@ -28,28 +28,6 @@ from binome.youths.models import (
 )
 from binome.youths.signals import pathway_stopped
 
-YOUTH_FIELDS = [
-    "first_name",
-    "last_name",
-    "birth_date",
-    "gender",
-    "school_level",
-    "care_measure",
-    "legal_status",
-    "authority_holders",
-    "commune",
-    "territory",
-    "placement_structure",
-    "modality",
-    "availability",
-    "interests",
-    "mentor_gender_preference",
-    "mentor_preferences",
-    "notes",
-    "external_id",
-    "referrer",
-]
-
 
 def record_event(youth, kind, *, by=None, organisation=None, detail="", visible_to_association=False):
     return YouthEvent.objects.create(
@@ -223,7 +201,7 @@ def consent_withdraw(*, consent: Consent, by, organisation, note="") -> Consent:
 
 
 def _stop_open_referral(youth, *, by, organisation, reason_code):
-    referral = youth.referrals.exclude(state=ReferralState.WITHDRAWN).first()
+    referral = youth.referrals.open().first()
     if referral is not None:
         referral_withdraw(referral=referral, by=by, organisation=organisation, reason_code=reason_code)
 
@@ -247,7 +225,7 @@ def _check_gate(referral):
 
 @transaction.atomic
 def referral_create(*, youth: Youth, by, organisation, message="") -> Referral:
-    if youth.referrals.exclude(state=ReferralState.WITHDRAWN).exists():
+    if youth.referrals.open().exists():
         raise ValidationError("Ce jeune a déjà une fiche d'orientation en cours.")
     referral = Referral.objects.create(
         youth=youth, departement=youth.departement, message=message, created_by=by

@@ -145,7 +145,7 @@ def youth_detail(request, youth_id):
         obj=youth,
         departement=youth.departement,
     )
-    referral = youth.referrals.exclude(state=ReferralState.WITHDRAWN).select_related("association").first()
+    referral = youth.referrals.open().select_related("association").first()
     return render(
         request,
         "youths/youth_detail.html",
@@ -314,7 +314,7 @@ def referral_edit(request, youth_id):
     youth = get_object_or_404(_youths(request), pk=youth_id)
     if request.method == "GET":
         _log_read(request, youth)
-    referral = youth.referrals.exclude(state=ReferralState.WITHDRAWN).first()
+    referral = youth.referrals.open().first()
     if referral and referral.state != ReferralState.DRAFT:
         messages.info(request, "L'orientation est déjà transmise : elle ne se modifie plus.")
         return redirect("youths:detail", youth_id=youth.pk)
