@@ -32,11 +32,15 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, invi
     """Invite someone to join `organisation` with `role`, and e-mail them a link valid a few days.
 
     A new invitation to the same address replaces the pending one, so only the latest link works.
+    Someone from outside the organisation (a département starting a partner off) is held to
+    `partner_invitation_check`.
     """
     email = email.strip().lower()
     check_role_for(organisation, role)
     if Membership.objects.filter(organisation=organisation, user__email=email, is_active=True).exists():
         raise ValidationError({"email": "Cette personne fait déjà partie de l'organisation."})
+    if not Membership.objects.filter(organisation=organisation, user=invited_by, is_active=True).exists():
+        partner_invitation_check(organisation=organisation, email=email)
     now = timezone.now()
     Invitation.objects.pending().filter(organisation=organisation, email=email).update(revoked_at=now)
     token = secrets.token_urlsafe(32)

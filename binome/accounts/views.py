@@ -263,18 +263,6 @@ def partner_detail(request, organisation_id):
 @require_POST
 def partner_invite(request, organisation_id):
     partner = get_object_or_404(_partners(request), pk=organisation_id)
-    try:
-        services.partner_invitation_check(organisation=partner, email=request.POST.get("email", ""))
-    except ValidationError as error:
-        form = InvitationForm(request.POST, organisation=partner)
-        form.is_valid()
-        apply_validation_error(form, error)
-        return render(
-            request,
-            "accounts/partner_detail.html",
-            _partner_context(request, partner, invite_form=form),
-            status=422,
-        )
     response = _invite(
         request,
         partner,

@@ -89,18 +89,6 @@ class MentorProfileFields(forms.ModelForm):
         self.fields["occupation"].choices = Occupation.choices
         self.fields["heard_from"].choices = [("", "—"), *HeardFrom.choices]
 
-    def clean_capacity(self):
-        capacity = self.cleaned_data["capacity"]
-        if not 1 <= capacity <= 3:
-            raise ValidationError("Entre 1 et 3 jeunes à la fois.")
-        return capacity
-
-    def clean_travel_km(self):
-        km = self.cleaned_data["travel_km"]
-        if km > 100:
-            raise ValidationError("100 km au plus.")
-        return km
-
 
 class ApplicationForm(MentorProfileFields):
     """The public form. Anti-spam without third parties: a hidden field that people leave empty, a

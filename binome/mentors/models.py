@@ -98,6 +98,16 @@ ACTIVE_STAGES = (
 )
 
 
+def validate_capacity(value):
+    if not 1 <= value <= 3:
+        raise ValidationError("Entre 1 et 3 jeunes à la fois.")
+
+
+def validate_travel_km(value):
+    if value > 100:
+        raise ValidationError("100 km au plus.")
+
+
 class MentorSettings(models.Model):
     """An association's settings for its mentor pipeline."""
 
@@ -181,12 +191,16 @@ class Mentor(BaseModel):
     motivation = models.TextField("motivation", max_length=3000)
     availability = models.JSONField("disponibilités", default=list, blank=True)
     modality = models.CharField("modalité", max_length=12, choices=Modality.choices)
-    travel_km = models.PositiveSmallIntegerField("distance de déplacement (km)", default=10)
+    travel_km = models.PositiveSmallIntegerField(
+        "distance de déplacement (km)", default=10, validators=[validate_travel_km]
+    )
     objectives = models.JSONField("objectifs", default=list, blank=True)
     subjects = models.JSONField("matières", default=list, blank=True)
     interests = models.TextField("centres d'intérêt", blank=True, max_length=2000)
     languages = models.CharField("langues parlées", max_length=200, blank=True)
-    capacity = models.PositiveSmallIntegerField("nombre de jeunes accompagnés en même temps", default=1)
+    capacity = models.PositiveSmallIntegerField(
+        "nombre de jeunes accompagnés en même temps", default=1, validators=[validate_capacity]
+    )
     heard_from = models.CharField("connu par", max_length=20, choices=HeardFrom.choices, blank=True)
     privacy_accepted_at = models.DateTimeField("information RGPD acceptée le", null=True, blank=True)
 
