@@ -13,7 +13,7 @@ from django.utils import timezone
 from binome.accounts.models import Convention
 from binome.mentors import services
 from binome.mentors.models import CheckResult, HonorabilityCheck, Mentor, MentorStage
-from binome.utils.tabular import ImportReport, Rollback, RowError, norm, parse_date, read_rows
+from binome.utils.tabular import ImportReport, Rollback, RowError, norm, parse_date, read_table
 
 RENEWAL_NOTICE_DAYS = 60
 MAX_ROWS = 20_000
@@ -143,14 +143,8 @@ def import_results(upload, *, departement, by) -> ImportReport:
     """Results filled in the exported file (Identifiant, Résultat, Date du résultat; optionally
     Date de demande). All or nothing; rows with an empty Résultat are skipped."""
     report = ImportReport()
-    try:
-        rows = read_rows(upload, MAX_ROWS)
-    except ValidationError as error:
-        report.errors.append(RowError(0, "", error.messages[0]))
-        return report
-    rows = [r for r in rows if any(str(v or "").strip() for v in r)]
-    if len(rows) < 2:
-        report.errors.append(RowError(0, "", "Le fichier ne contient aucune ligne de données."))
+    rows = read_table(upload, MAX_ROWS, report)
+    if rows is None:
         return report
     headers = [norm(h) for h in rows[0]]
     wanted = {"id": "identifiant", "result": "resultat", "result_on": "date du resultat"}

@@ -273,11 +273,11 @@ def training_session_edit(request, session_id=None):
         return redirect("mentors:training_session", session_id=session.pk)
     return render(
         request,
-        "mentors/simple_form.html",
+        "form_page.html",
         {
             "form": form,
             "title": "Session de formation",
-            "back": "mentors:training_list",
+            "back_url": "mentors:training_list",
         },
         status=422 if form.errors else 200,
     )
@@ -357,11 +357,11 @@ def training_module_edit(request, module_id=None):
             return redirect("mentors:training_list")
     return render(
         request,
-        "mentors/simple_form.html",
+        "form_page.html",
         {
             "form": form,
             "title": "Module de formation",
-            "back": "mentors:training_list",
+            "back_url": "mentors:training_list",
         },
         status=422 if form.errors else 200,
     )

@@ -67,6 +67,24 @@ def read_rows(upload, max_rows: int) -> list[list]:
     return [row for row, _ in zip(csv.reader(io.StringIO(text), dialect), range(max_rows + 2), strict=False)]
 
 
+def read_table(upload, max_rows: int, report: "ImportReport") -> list[list] | None:
+    """Headers then data rows, blank rows dropped; None (with the reason in `report`) when the file
+    is unreadable, empty or too long."""
+    try:
+        rows = read_rows(upload, max_rows)
+    except ValidationError as error:
+        report.errors.append(RowError(0, "", error.messages[0]))
+        return None
+    rows = [r for r in rows if any(str(v or "").strip() for v in r)]
+    if len(rows) < 2:
+        report.errors.append(RowError(0, "", "Le fichier ne contient aucune ligne de données."))
+        return None
+    if len(rows) > max_rows + 1:
+        report.errors.append(RowError(0, "", f"Le fichier dépasse {max_rows} lignes : découpez-le."))
+        return None
+    return rows
+
+
 class _Semicolon(csv.excel):
     delimiter = ";"
 

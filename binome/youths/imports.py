@@ -14,7 +14,7 @@ from binome.accounts.models import Organisation
 from binome.references.models import ReferenceItem, ReferenceKind
 from binome.territories.models import Commune
 from binome.utils.choices import Gender
-from binome.utils.tabular import ImportReport, Rollback, RowError, norm, parse_date, read_rows
+from binome.utils.tabular import ImportReport, Rollback, RowError, norm, parse_date, read_table
 from binome.youths import services
 from binome.youths.models import LegalStatus, Youth
 
@@ -233,17 +233,8 @@ def import_youths(upload, *, membership, by) -> ImportReport:
     report = ImportReport()
     importer = membership.organisation
     departement = importer if importer.is_departement else importer.departement
-    try:
-        rows = read_rows(upload, MAX_ROWS)
-    except ValidationError as error:
-        report.errors.append(RowError(0, "", error.messages[0]))
-        return report
-    rows = [r for r in rows if any(str(v or "").strip() for v in r)]
-    if len(rows) < 2:
-        report.errors.append(RowError(0, "", "Le fichier ne contient aucune ligne de données."))
-        return report
-    if len(rows) > MAX_ROWS + 1:
-        report.errors.append(RowError(0, "", f"Le fichier dépasse {MAX_ROWS} lignes : découpez-le."))
+    rows = read_table(upload, MAX_ROWS, report)
+    if rows is None:
         return report
     index, problems = _map_headers(rows[0])
     if importer.is_departement and "ase_service" not in index:

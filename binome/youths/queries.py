@@ -110,53 +110,62 @@ class Blocked:
     kind: str = ""
 
 
+@dataclass(frozen=True)
+class Delay:
+    """A referral waiting too long in some states, counted from one of its dates."""
+
+    kind: str
+    states: tuple
+    since_field: str
+    settings_field: str  # the PathwaySettings delay that applies
+
+
+REFERRAL_DELAYS = (
+    Delay("no_answer", (ReferralState.ROUTED,), "routed_at", "accept_delay_days"),
+    Delay("not_matched", (ReferralState.ACCEPTED,), "accepted_at", "match_delay_days"),
+    Delay("not_routed", (ReferralState.SUBMITTED, ReferralState.DECLINED), "updated_at", "accept_delay_days"),
+)
+
+
+def late_referrals(departement, settings, now, kinds=None):
+    """(delay, referral, day it started waiting) for every referral past its delay. The one
+    definition used by the blocked-files page and the reminders."""
+    referrals = Referral.objects.filter(departement=departement).select_related("youth", "association")
+    for delay in REFERRAL_DELAYS:
+        if kinds is not None and delay.kind not in kinds:
+            continue
+        days = getattr(settings, delay.settings_field)
+        late = referrals.filter(
+            state__in=delay.states, **{f"{delay.since_field}__lt": now - datetime.timedelta(days=days)}
+        )
+        for referral in late:
+            yield delay, referral, timezone.localtime(getattr(referral, delay.since_field)).date()
+
+
+def late_consents(departement, settings, on):
+    """Youths who accepted mentoring but still miss a consent after the département's delay."""
+    return Youth.objects.filter(
+        departement=departement,
+        archived_at__isnull=True,
+        proposal_outcome=ProposalOutcome.ACCEPTED,
+        consents_complete=False,
+        proposal_date__lt=on - datetime.timedelta(days=settings.consent_delay_days),
+    )
+
+
 def blocked_files(departement, on: datetime.date | None = None) -> list[Blocked]:
     """Files with no news beyond the département's delays, with the reason, oldest first."""
     on = on or timezone.localdate()
     settings = PathwaySettings.for_departement(departement)
-    now = timezone.now()
-    youths = Youth.objects.filter(departement=departement, archived_at__isnull=True)
     result = []
-
-    referrals = Referral.objects.filter(departement=departement).select_related("youth", "association")
-    for referral in referrals.filter(
-        state=ReferralState.ROUTED, routed_at__lt=now - datetime.timedelta(days=settings.accept_delay_days)
-    ):
-        result.append(
-            Blocked(
-                referral.youth,
-                f"Pas de réponse de {referral.association} à l'orientation",
-                timezone.localtime(referral.routed_at).date(),
-                "no_answer",
-            )
-        )
-    for referral in referrals.filter(
-        state=ReferralState.ACCEPTED, accepted_at__lt=now - datetime.timedelta(days=settings.match_delay_days)
-    ):
-        result.append(
-            Blocked(
-                referral.youth,
-                f"Acceptée par {referral.association}, toujours sans binôme",
-                timezone.localtime(referral.accepted_at).date(),
-                "not_matched",
-            )
-        )
-    for referral in referrals.filter(
-        state__in=[ReferralState.SUBMITTED, ReferralState.DECLINED],
-        updated_at__lt=now - datetime.timedelta(days=settings.accept_delay_days),
-    ):
-        result.append(
-            Blocked(
-                referral.youth,
-                "En attente d'orientation par le département",
-                timezone.localtime(referral.updated_at).date(),
-                "not_routed",
-            )
-        )
-    consent_limit = on - datetime.timedelta(days=settings.consent_delay_days)
-    for youth in youths.filter(
-        proposal_outcome=ProposalOutcome.ACCEPTED, consents_complete=False, proposal_date__lt=consent_limit
-    ).prefetch_related("consents"):
+    for delay, referral, since in late_referrals(departement, settings, timezone.now()):
+        reason = {
+            "no_answer": f"Pas de réponse de {referral.association} à l'orientation",
+            "not_matched": f"Acceptée par {referral.association}, toujours sans binôme",
+            "not_routed": "En attente d'orientation par le département",
+        }[delay.kind]
+        result.append(Blocked(referral.youth, reason, since, delay.kind))
+    for youth in late_consents(departement, settings, on).prefetch_related("consents"):
         result.append(
             Blocked(
                 youth,
@@ -165,10 +174,12 @@ def blocked_files(departement, on: datetime.date | None = None) -> list[Blocked]
                 "consents",
             )
         )
-    overdue = youths.filter(
-        proposal_outcome=ProposalOutcome.ACCEPTED, assessment_date__lt=years_before(on, 1)
-    )
-    overdue = overdue.exclude(referrals__state=ReferralState.MATCHED)
+    overdue = Youth.objects.filter(
+        departement=departement,
+        archived_at__isnull=True,
+        proposal_outcome=ProposalOutcome.ACCEPTED,
+        assessment_date__lt=years_before(on, 1),
+    ).exclude(referrals__state=ReferralState.MATCHED)
     for youth in overdue:
         result.append(
             Blocked(youth, "Évaluation de situation de plus d'un an", youth.assessment_due, "assessment")

@@ -12,13 +12,26 @@ from binome.youths.models import (
     EventKind,
     PathwaySettings,
     ProposalOutcome,
-    Referral,
     ReferralState,
     Youth,
 )
+from binome.youths.queries import late_consents, late_referrals
 from binome.youths.services import record_event
 
 ASSESSMENT_NOTICE_DAYS = 30
+# Blocked-file kind → (reminder kind, digest line, timeline detail)
+REFERRAL_REMINDERS = {
+    "no_answer": (
+        "referral_answer",
+        "une orientation attend votre réponse",
+        "Relance de l'association (réponse)",
+    ),
+    "not_matched": (
+        "referral_match",
+        "un jeune accepté attend toujours son binôme",
+        "Relance de l'association (binôme)",
+    ),
+}
 
 
 def send_pathway_reminders(now: datetime.datetime | None = None) -> int:
@@ -29,37 +42,13 @@ def send_pathway_reminders(now: datetime.datetime | None = None) -> int:
 
     for departement in Organisation.objects.departements().filter(is_active=True):
         settings = PathwaySettings.for_departement(departement)
-        referrals = Referral.objects.filter(departement=departement).select_related("youth")
-        answer_limit = now - datetime.timedelta(days=settings.accept_delay_days)
-        for referral in referrals.filter(state=ReferralState.ROUTED, routed_at__lt=answer_limit):
-            due = timezone.localdate(referral.routed_at) + datetime.timedelta(days=settings.accept_delay_days)
-            if first_time("referral_answer", referral.pk, due):
-                digests.add(
-                    referral.association_id,
-                    (Role.MANAGER, Role.COORDINATOR),
-                    "youths:inbox",
-                    "une orientation attend votre réponse",
-                )
-                record_event(referral.youth, EventKind.REMINDER, detail="Relance de l'association (réponse)")
-        match_limit = now - datetime.timedelta(days=settings.match_delay_days)
-        for referral in referrals.filter(state=ReferralState.ACCEPTED, accepted_at__lt=match_limit):
-            due = timezone.localdate(referral.accepted_at) + datetime.timedelta(
-                days=settings.match_delay_days
-            )
-            if first_time("referral_match", referral.pk, due):
-                digests.add(
-                    referral.association_id,
-                    (Role.MANAGER, Role.COORDINATOR),
-                    "youths:inbox",
-                    "un jeune accepté attend toujours son binôme",
-                )
-                record_event(referral.youth, EventKind.REMINDER, detail="Relance de l'association (binôme)")
-
-        youths = Youth.objects.filter(
-            departement=departement, archived_at__isnull=True, proposal_outcome=ProposalOutcome.ACCEPTED
-        )
-        consent_limit = today - datetime.timedelta(days=settings.consent_delay_days)
-        for youth in youths.filter(consents_complete=False, proposal_date__lt=consent_limit):
+        for delay, referral, since in late_referrals(departement, settings, now, kinds=REFERRAL_REMINDERS):
+            kind, line, detail = REFERRAL_REMINDERS[delay.kind]
+            due = since + datetime.timedelta(days=getattr(settings, delay.settings_field))
+            if first_time(kind, referral.pk, due):
+                digests.add(referral.association_id, (Role.MANAGER, Role.COORDINATOR), "youths:inbox", line)
+                record_event(referral.youth, EventKind.REMINDER, detail=detail)
+        for youth in late_consents(departement, settings, today):
             due = youth.proposal_date + datetime.timedelta(days=settings.consent_delay_days)
             if first_time("consents", youth.pk, due):
                 digests.add(
@@ -69,6 +58,9 @@ def send_pathway_reminders(now: datetime.datetime | None = None) -> int:
                     "des consentements manquent encore pour un jeune",
                 )
                 record_event(youth, EventKind.REMINDER, detail="Relance du service (consentements)")
+        youths = Youth.objects.filter(
+            departement=departement, archived_at__isnull=True, proposal_outcome=ProposalOutcome.ACCEPTED
+        )
         soon = years_before(today + datetime.timedelta(days=ASSESSMENT_NOTICE_DAYS), 1)
         for youth in youths.filter(assessment_date__lte=soon).exclude(referrals__state=ReferralState.MATCHED):
             if first_time("assessment", youth.pk, one_year_after(youth.assessment_date)):

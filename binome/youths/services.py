@@ -216,6 +216,15 @@ def _check_state(referral, *allowed):
         )
 
 
+def _routed_to(referral, association) -> Referral:
+    """Lock a referral the association is answering; it must be routed to that association."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    _check_state(referral, ReferralState.ROUTED)
+    if referral.association_id != association.pk:
+        raise ValidationError("Cette orientation ne concerne pas votre association.")
+    return referral
+
+
 def _check_gate(referral):
     """The legal gate holds at every step, not only when the referral is sent."""
     blockers = rules.submission_blockers(referral.youth)
@@ -309,10 +318,7 @@ def referral_route(*, referral: Referral, association, by, organisation, automat
 
 @transaction.atomic
 def referral_accept(*, referral: Referral, by, organisation) -> Referral:
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    _check_state(referral, ReferralState.ROUTED)
-    if referral.association_id != organisation.pk:
-        raise ValidationError("Cette orientation ne concerne pas votre association.")
+    referral = _routed_to(referral, organisation)
     if (
         not Convention.objects.current()
         .filter(departement=referral.departement, association=organisation)
@@ -346,10 +352,7 @@ def referral_accept(*, referral: Referral, by, organisation) -> Referral:
 @transaction.atomic
 def referral_decline(*, referral: Referral, by, organisation, reason: ReferenceItem, comment="") -> Referral:
     """The association declines; the referral goes back to the département's routing queue."""
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    _check_state(referral, ReferralState.ROUTED)
-    if referral.association_id != organisation.pk:
-        raise ValidationError("Cette orientation ne concerne pas votre association.")
+    referral = _routed_to(referral, organisation)
     if reason is None or reason.kind != ReferenceKind.DECLINE_REASON:
         raise ValidationError({"reason": "Le motif du refus est obligatoire."})
     if reason.code == "other" and not comment.strip():

@@ -189,52 +189,59 @@ def youth_edit(request, youth_id=None):
     )
 
 
-def _youth_action(request, youth_id, form_class, template, title, handler, **form_kwargs):
-    """A small form about one youth (assessment, proposal, consent…): load, validate, call the service."""
+def _youth_action(request, youth_id, form_class, title, service, success):
+    """A small form about one youth (assessment, proposal, consent): load, validate, call the service."""
     youth = get_object_or_404(_youths(request), pk=youth_id)
-    form = form_class(request.POST or None, request.FILES or None, **form_kwargs)
+    form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            handler(youth, form.cleaned_data)
+            service(youth=youth, by=request.user, organisation=request.organisation, **form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
+            messages.success(request, success)
             return redirect("youths:detail", youth_id=youth.pk)
     return render(
-        request, template, {"form": form, "youth": youth, "title": title}, status=422 if form.errors else 200
+        request,
+        "form_page.html",
+        {"form": form, "youth": youth, "title": title},
+        status=422 if form.errors else 200,
     )
 
 
 @policy("youths.edit")
 def assessment_add(request, youth_id):
-    def handle(youth, data):
-        services.assessment_record(youth=youth, by=request.user, organisation=request.organisation, **data)
-        messages.success(request, "L'évaluation de situation est enregistrée. Elle est valable un an.")
-
     return _youth_action(
-        request, youth_id, AssessmentForm, "youths/action_form.html", "Évaluation de la situation", handle
+        request,
+        youth_id,
+        AssessmentForm,
+        "Évaluation de la situation",
+        services.assessment_record,
+        "L'évaluation de situation est enregistrée. Elle est valable un an.",
     )
 
 
 @policy("youths.edit")
 def proposal_record(request, youth_id):
-    def handle(youth, data):
-        services.proposal_record(youth=youth, by=request.user, organisation=request.organisation, **data)
-        messages.success(request, "L'issue de la proposition est enregistrée.")
-
     return _youth_action(
-        request, youth_id, ProposalForm, "youths/action_form.html", "Proposition d'un mentor", handle
+        request,
+        youth_id,
+        ProposalForm,
+        "Proposition d'un mentor",
+        services.proposal_record,
+        "L'issue de la proposition est enregistrée.",
     )
 
 
 @policy("youths.edit")
 def consent_add(request, youth_id):
-    def handle(youth, data):
-        services.consent_record(youth=youth, by=request.user, organisation=request.organisation, **data)
-        messages.success(request, "Le consentement est enregistré.")
-
     return _youth_action(
-        request, youth_id, ConsentForm, "youths/action_form.html", "Enregistrer un consentement", handle
+        request,
+        youth_id,
+        ConsentForm,
+        "Enregistrer un consentement",
+        services.consent_record,
+        "Le consentement est enregistré.",
     )
 
 
@@ -263,7 +270,7 @@ def consent_withdraw(request, consent_id):
         return redirect("youths:detail", youth_id=consent.youth_id)
     return render(
         request,
-        "youths/action_form.html",
+        "form_page.html",
         {
             "form": form,
             "youth": consent.youth,
@@ -376,7 +383,7 @@ def referral_withdraw(request, referral_id):
         return redirect("youths:detail", youth_id=referral.youth_id)
     return render(
         request,
-        "youths/action_form.html",
+        "form_page.html",
         {"form": form, "youth": referral.youth, "title": "Retirer l'orientation"},
         status=422 if form.errors else 200,
     )
@@ -400,7 +407,7 @@ def youth_archive(request, youth_id):
         return redirect("youths:detail", youth_id=youth.pk)
     return render(
         request,
-        "youths/action_form.html",
+        "form_page.html",
         {
             "form": form,
             "youth": youth,
@@ -557,7 +564,7 @@ def reference_edit(request, item_id=None, kind=None):
         return redirect("youths:reference_lists")
     return render(
         request,
-        "youths/action_form.html",
+        "form_page.html",
         {
             "form": form,
             "title": f"{ReferenceKind(item.kind if item else kind).label} — "
