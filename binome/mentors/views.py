@@ -153,24 +153,24 @@ def mentor_list(request):
     )
 
 
+def _detail_context(mentor, move_form) -> dict:
+    return {
+        "mentor": mentor,
+        "move_form": move_form,
+        "readiness": services.readiness_problems(mentor),
+        "trainings": mentor.trainings.select_related("session").prefetch_related("session__modules"),
+        "checks": mentor.checks.select_related("departement"),
+        "events": mentor.events.select_related("actor")[:50],
+        "is_stale": mentor.stage in ACTIVE_STAGES
+        and mentor.stage_since < services.stale_before(mentor.association),
+    }
+
+
 @policy("mentors.manage")
 def mentor_detail(request, mentor_id):
     mentor = get_object_or_404(_mentors(request).select_related("commune", "coordinator"), pk=mentor_id)
     log_access(user=request.user, organisation=request.organisation, action="view", obj=mentor)
-    return render(
-        request,
-        "mentors/mentor_detail.html",
-        {
-            "mentor": mentor,
-            "move_form": MoveForm(mentor=mentor),
-            "readiness": services.readiness_problems(mentor),
-            "trainings": mentor.trainings.select_related("session").prefetch_related("session__modules"),
-            "checks": mentor.checks.select_related("departement"),
-            "events": mentor.events.select_related("actor")[:50],
-            "is_stale": mentor.stage in ACTIVE_STAGES
-            and mentor.stage_since < services.stale_before(mentor.association),
-        },
-    )
+    return render(request, "mentors/mentor_detail.html", _detail_context(mentor, MoveForm(mentor=mentor)))
 
 
 @policy("mentors.manage")
@@ -225,19 +225,7 @@ def mentor_move(request, mentor_id):
         else:
             messages.success(request, f"Étape enregistrée : {MentorStage(data['stage']).label}.")
             return redirect("mentors:detail", mentor_id=mentor.pk)
-    return render(
-        request,
-        "mentors/mentor_detail.html",
-        {
-            "mentor": mentor,
-            "move_form": form,
-            "readiness": services.readiness_problems(mentor),
-            "trainings": mentor.trainings.select_related("session"),
-            "checks": mentor.checks.all(),
-            "events": mentor.events.select_related("actor")[:50],
-        },
-        status=422,
-    )
+    return render(request, "mentors/mentor_detail.html", _detail_context(mentor, form), status=422)
 
 
 # --- Training ------------------------------------------------------------------------------------
