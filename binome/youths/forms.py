@@ -157,7 +157,8 @@ class ConsentForm(forms.Form):
         label="Document signé (scan)",
         required=False,
         validators=[validate_scan],
-        help_text="PDF, JPEG ou PNG, 5 Mo au plus. Conservé hors de tout accès public.",
+        help_text="Obligatoire pour l'accord des parents, du délégataire, du tuteur et du conseil de famille. "
+        "PDF, JPEG ou PNG, 5 Mo au plus. Conservé hors de tout accès public.",
     )
 
     def clean(self):
