@@ -13,7 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from binome.accounts.models import Role
-from binome.utils.choices import SLOT_LABELS, Gender, Modality
+from binome.utils.choices import SLOT_LABELS, Gender, Modality, Subject
 from binome.utils.dates import age_on, one_year_after
 from binome.utils.models import BaseModel
 
@@ -23,19 +23,6 @@ class Occupation(models.TextChoices):
     EMPLOYED = "employed", "En activité"
     RETIRED = "retired", "Retraité·e"
     OTHER = "other", "Autre situation"
-
-
-class Subject(models.TextChoices):
-    FRENCH = "french", "Français"
-    MATHS = "maths", "Mathématiques"
-    ENGLISH = "english", "Anglais"
-    LANGUAGES = "languages", "Autres langues vivantes"
-    SCIENCES = "sciences", "Sciences (physique, SVT)"
-    HISTORY = "history", "Histoire-géographie"
-    ECONOMICS = "economics", "Économie et gestion"
-    TECH = "tech", "Technologie et informatique"
-    ARTS = "arts", "Arts et culture"
-    METHOD = "method", "Méthodologie, organisation du travail"
 
 
 class HeardFrom(models.TextChoices):

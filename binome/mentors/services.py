@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -310,4 +310,46 @@ def check_confirm_failure(*, check: HonorabilityCheck, by) -> Mentor:
     mentor.refresh_from_db()
     if mentor.stage not in CLOSED_STAGES:
         mentor_move(mentor=mentor, stage=MentorStage.LEFT, by=by, reason="Contrôle d'honorabilité")
+    return mentor
+
+
+# --- Places in pairs ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mentor_take_place(*, mentor: Mentor, by) -> Mentor:
+    """Give one of the mentor's places to a new pair. The check and the increment are a single
+    conditional UPDATE, so two coordinators validating pairs for the last place at the same moment
+    cannot both succeed, on PostgreSQL as on SQLite."""
+    taken = (
+        Mentor.objects.matchable()
+        .filter(pk=mentor.pk)
+        .update(current_pairs=models.F("current_pairs") + 1, updated_at=timezone.now())
+    )
+    if not taken:
+        mentor.refresh_from_db()
+        problems = readiness_problems(mentor)
+        if mentor.stage not in (MentorStage.READY, MentorStage.IN_PAIR):
+            problems.insert(0, f"Ce mentor est à l'étape « {mentor.get_stage_display()} ».")
+        if mentor.current_pairs >= mentor.capacity:
+            problems = [
+                "Ce mentor n'a plus de place : un autre binôme vient de lui être attribué "
+                f"({mentor.current_pairs} sur {mentor.capacity})."
+            ]
+        raise ValidationError(problems or ["Ce mentor n'est pas disponible pour un binôme."])
+    mentor.refresh_from_db()
+    if mentor.stage == MentorStage.READY:
+        mentor_move(mentor=mentor, stage=MentorStage.IN_PAIR, by=by)
+    return mentor
+
+
+@transaction.atomic
+def mentor_release_place(*, mentor: Mentor, by) -> Mentor:
+    """A pair of this mentor ended: free the place; a mentor with no pair left is ready again."""
+    Mentor.objects.filter(pk=mentor.pk, current_pairs__gt=0).update(
+        current_pairs=models.F("current_pairs") - 1, updated_at=timezone.now()
+    )
+    mentor.refresh_from_db()
+    if mentor.stage == MentorStage.IN_PAIR and mentor.current_pairs == 0:
+        mentor_move(mentor=mentor, stage=MentorStage.READY, by=by, reason="Fin de son binôme")
     return mentor

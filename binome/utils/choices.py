@@ -15,6 +15,19 @@ class Modality(models.TextChoices):
     HYBRID = "hybrid", "Mixte"
 
 
+class Subject(models.TextChoices):
+    FRENCH = "french", "Français"
+    MATHS = "maths", "Mathématiques"
+    ENGLISH = "english", "Anglais"
+    LANGUAGES = "languages", "Autres langues vivantes"
+    SCIENCES = "sciences", "Sciences (physique, SVT)"
+    HISTORY = "history", "Histoire-géographie"
+    ECONOMICS = "economics", "Économie et gestion"
+    TECH = "tech", "Technologie et informatique"
+    ARTS = "arts", "Arts et culture"
+    METHOD = "method", "Méthodologie, organisation du travail"
+
+
 class GenderPreference(models.TextChoices):
     NONE = "", "Pas de préférence"
     FEMALE = "f", "Une femme"

@@ -5,7 +5,7 @@ from django.utils import timezone
 from binome.accounts.models import Convention, Organisation, Role, User
 from binome.references.models import ReferenceItem, ReferenceKind
 from binome.territories.models import Commune, Territory
-from binome.utils.choices import SLOTS
+from binome.utils.choices import SLOTS, Subject
 from binome.youths.models import (
     AssessmentConclusion,
     ConsentKind,
@@ -48,6 +48,13 @@ class YouthForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="Les moments de la semaine où le jeune peut rencontrer son mentor.",
     )
+    subjects = forms.MultipleChoiceField(
+        label="Matières à travailler",
+        choices=Subject.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Pour le soutien scolaire : les matières où le jeune aimerait être aidé.",
+    )
 
     class Meta:
         model = Youth
@@ -69,7 +76,9 @@ class YouthForm(forms.ModelForm):
             "objectives",
             "modality",
             "availability",
+            "subjects",
             "interests",
+            "languages",
             "mentor_gender_preference",
             "mentor_preferences",
             "notes",

@@ -196,7 +196,9 @@ class Youth(BaseModel):
     )
     modality = models.CharField("modalité souhaitée", max_length=12, choices=Modality.choices, blank=True)
     availability = models.JSONField("disponibilités", default=list, blank=True)
+    subjects = models.JSONField("matières à travailler", default=list, blank=True)
     interests = models.TextField("centres d'intérêt", blank=True, max_length=2000)
+    languages = models.CharField("langues parlées", max_length=200, blank=True)
     mentor_gender_preference = models.CharField(
         "préférence pour le mentor", max_length=1, choices=GenderPreference.choices, blank=True
     )
