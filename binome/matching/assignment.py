@@ -24,9 +24,17 @@ class Assignment:
         return len(self.pairs)
 
 
-def solve(n_youths: int, n_mentors: int, capacities, youth_idx, mentor_idx, scores) -> Assignment:
+def solve(
+    n_youths: int, n_mentors: int, capacities, youth_idx, mentor_idx, scores, groups=None
+) -> Assignment:
     """Maximum matching of maximum total score. `youth_idx`, `mentor_idx`, `scores` describe the
-    candidate edges (same length); `capacities[m]` is how many youths mentor m may still take."""
+    candidate edges (same length); `capacities[m]` is how many youths mentor m may still take.
+
+    `groups` (one label per edge, e.g. the association) splits the pool into independent parts:
+    no edge joins two groups, so solving each part alone gives the same optimum, much faster
+    (a min-cost flow costs more than linearly in the size of the graph)."""
+    if groups is not None:
+        return _solve_by_group(capacities, youth_idx, mentor_idx, scores, np.asarray(groups))
     from ortools.graph.python import min_cost_flow
 
     youth_idx = np.asarray(youth_idx, dtype=np.int64)
@@ -62,6 +70,24 @@ def solve(n_youths: int, n_mentors: int, capacities, youth_idx, mentor_idx, scor
     chosen = np.nonzero(flows)[0]
     pairs = list(zip(youth_idx[chosen].tolist(), mentor_idx[chosen].tolist(), strict=True))
     return Assignment(pairs, float(scores[chosen].sum()), True)
+
+
+def _solve_by_group(capacities, youth_idx, mentor_idx, scores, groups) -> Assignment:
+    youth_idx, mentor_idx = np.asarray(youth_idx, np.int64), np.asarray(mentor_idx, np.int64)
+    scores, capacities = np.asarray(scores, np.float64), np.asarray(capacities, np.int64)
+    order = np.argsort(groups, kind="stable")
+    bounds = np.flatnonzero(np.diff(groups[order])) + 1
+    pairs, total, optimal = [], 0.0, True
+    for part in np.split(order, bounds):
+        if not part.size:
+            continue
+        youths, local_youth = np.unique(youth_idx[part], return_inverse=True)
+        mentors, local_mentor = np.unique(mentor_idx[part], return_inverse=True)
+        found = solve(youths.size, mentors.size, capacities[mentors], local_youth, local_mentor, scores[part])
+        pairs.extend((int(youths[y]), int(mentors[m])) for y, m in found.pairs)
+        total += found.total_score
+        optimal &= found.optimal
+    return Assignment(pairs, total, optimal)
 
 
 def greedy(

@@ -1,6 +1,7 @@
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -65,3 +66,22 @@ def test_matches_an_exhaustive_search(n_youths, n_mentors, data):
     result = solve(n_youths, n_mentors, capacities, y, m, s)
     assert (result.matched, round(result.total_score, 3)) == expected
     assert result.matched >= greedy(n_youths, n_mentors, capacities, y, m, s).matched
+
+
+def test_solving_each_association_apart_finds_the_same_optimum():
+    from binome.matching import candidates, synthetic
+
+    pool = synthetic.pool(600, 500, seed=11)
+    ycols, mcols = candidates.columns(pool.youths, pool.youth_groups, pool.mentors, pool.mentor_groups)
+    edges = candidates.candidate_edges(ycols, mcols)
+    args = (600, 500, pool.capacities, edges.youth, edges.mentor, edges.score)
+
+    whole = solve(*args)
+    split = solve(*args, groups=ycols.group[edges.youth])
+
+    assert split.optimal and whole.optimal
+    assert split.matched == whole.matched
+    assert split.total_score == pytest.approx(whole.total_score, abs=1e-6)
+    taken = np.bincount([m for _, m in split.pairs], minlength=500)
+    assert (taken <= np.asarray(pool.capacities)).all()
+    assert len({y for y, _ in split.pairs}) == split.matched
