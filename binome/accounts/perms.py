@@ -84,6 +84,20 @@ POLICIES: dict[str, Policy] = {
         "Gérer les mentors de son association : candidatures, étapes, formations",
         roles=ASSOCIATION_ROLES,
     ),
+    "matching.manage": Policy(
+        "Table des matchings de son association : listes classées, propositions, valider ou écarter un binôme",
+        roles=ASSOCIATION_ROLES,
+    ),
+    "matching.weights": Policy(
+        "Régler les poids des critères de mise en binôme de son association", roles=frozenset({Role.MANAGER})
+    ),
+    "matching.overview": Policy(
+        "Voir l'attente de mise en binôme par association (chiffres, sans nom)", roles=DEPARTEMENT_ROLES
+    ),
+    "matching.departement_run": Policy(
+        "Lancer le calcul des propositions pour toutes les associations du département",
+        roles=frozenset({Role.PILOT}),
+    ),
     "honorability.manage": Policy(
         "Demander et enregistrer les contrôles d'honorabilité des mentors des associations conventionnées",
         roles=frozenset({Role.PILOT}),
@@ -99,6 +113,75 @@ POLICIES: dict[str, Policy] = {
         "Consulter le journal d'accès (son territoire pour le département, tout pour l'administrateur)",
         roles=frozenset({Role.PILOT}),
         platform_admin=True,
+    ),
+    # Pairs (issue 6).
+    "mentorships.view": Policy(
+        "Voir les binômes : ceux de son association, ou ceux des jeunes de son service ASE ; la convention "
+        "individuelle et son PDF",
+        roles=frozenset({Role.MANAGER, Role.COORDINATOR, Role.REFERRER}),
+    ),
+    "mentorships.manage": Policy(
+        "Suivre les binômes de son association : convention, lancement, rencontres, contacts, "
+        "préoccupations, clôture, réouverture, reconduction, lien de l'espace mentor, questionnaires",
+        roles=ASSOCIATION_ROLES,
+    ),
+    "mentorships.sign": Policy(
+        "Enregistrer les signatures de la convention individuelle (le référent ASE : celles du service "
+        "et du lieu d'accueil)",
+        roles=frozenset({Role.MANAGER, Role.COORDINATOR, Role.REFERRER}),
+    ),
+    "mentorships.review": Policy(
+        "Enregistrer le bilan annuel d'un binôme avec l'avis du jeune (art. D.221-40 CASF)",
+        roles=frozenset({Role.MANAGER, Role.COORDINATOR, Role.REFERRER}),
+    ),
+    "mentorships.settings": Policy(
+        "Régler les règles de suivi des binômes de son association", roles=frozenset({Role.MANAGER})
+    ),
+    "mentorships.overview": Policy(
+        "Voir la part des binômes à jour, à surveiller et en retard par association (chiffres agrégés, sans nom)",
+        roles=DEPARTEMENT_ROLES,
+    ),
+    "agreements.template": Policy(
+        "Adapter le modèle de convention individuelle du département (clauses, logo, durée)",
+        roles=frozenset({Role.PILOT}),
+    ),
+    "activities.manage": Policy(
+        "Organiser les activités collectives de son association : inscriptions et présences",
+        roles=ASSOCIATION_ROLES,
+    ),
+    "mentor_space": Policy(
+        "Espace du mentor, sans compte : lien personnel reçu par e-mail, limité à son binôme, session courte",
+        anonymous=True,
+    ),
+    "surveys.answer": Policy(
+        "Répondre à un questionnaire de binôme par le lien reçu (mentor) ou transmis (jeune)", anonymous=True
+    ),
+    "reporting.view": Policy(
+        "Voir l'état du suivi mensuel des associations du département et produire le dossier du Cotech "
+        "(chiffres agrégés, sans nom)",
+        roles=DEPARTEMENT_ROLES,
+    ),
+    "reporting.steer": Policy(
+        "Ouvrir une période de suivi mensuel, relancer une association", roles=frozenset({Role.PILOT})
+    ),
+    "reporting.read": Policy(
+        "Lire un suivi mensuel transmis et ses versions (ceux de son association, ou des associations "
+        "du département)",
+        roles=frozenset({Role.PILOT, Role.VIEWER, Role.MANAGER, Role.COORDINATOR}),
+    ),
+    "reporting.fill": Policy(
+        "Compléter le suivi mensuel de son association et importer ses données ; le transmettre : "
+        "responsable, ou référent reporting nommé dans la convention",
+        roles=ASSOCIATION_ROLES,
+    ),
+    "steering.view": Policy(
+        "Voir le tableau de bord de pilotage et en exporter les tableaux (département : toutes ses "
+        "associations ; association : ses propres chiffres) — chiffres agrégés, sans nom",
+        roles=frozenset({Role.PILOT, Role.VIEWER, Role.MANAGER, Role.COORDINATOR}),
+    ),
+    "steering.export": Policy(
+        "Télécharger le tableau de pilotage du département (xlsx, 5 onglets, données pseudonymisées)",
+        roles=DEPARTEMENT_ROLES,
     ),
 }
 

@@ -79,14 +79,13 @@ class RejectReason(models.TextChoices):
 class ProposalBatch(BaseModel):
     """One run of the solver over a waiting pool: what it saw and what it found."""
 
-    departement = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    # An association's calculation covers all the départements it works for (departement empty);
+    # a département's covers all its associations (association empty).
+    departement = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     association = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Vide pour un calcul sur tout le département.",
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

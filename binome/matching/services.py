@@ -1,13 +1,19 @@
 """Writes on matching: proposals made by hand or by the batch solver, accepted or rejected by a person."""
 
+import time
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from binome.audit.services import log_access
-from binome.matching.models import Proposal, ProposalState, RejectReason
+from binome.matching import assignment, candidates, pools
+from binome.matching.models import MatchingWeights, Proposal, ProposalBatch, ProposalState, RejectReason
+from binome.matching.scoring import hard_violations, score
+from binome.mentors.models import Mentor
 from binome.mentorships.services import mentorship_create
 from binome.youths import rules
+from binome.youths.models import Referral
 
 NO_LONGER_VALID = (
     "Cette proposition n'est plus valable : le jeune ou le mentor vient d'être mis en binôme "
@@ -16,6 +22,11 @@ NO_LONGER_VALID = (
 
 
 def _locked(proposal, organisation) -> Proposal:
+    """Lock, in this order, the youth's referral, the mentor, then the proposal. Every decision on a
+    proposal takes the locks in the same order, so two coordinators deciding at the same moment
+    wait for each other instead of deadlocking; the second then sees the first one's outcome."""
+    Referral.objects.select_for_update().filter(pk=proposal.referral_id).first()
+    Mentor.objects.select_for_update().filter(pk=proposal.mentor_id).first()
     proposal = (
         Proposal.objects.select_for_update().select_related("referral", "mentor", "youth").get(pk=proposal.pk)
     )
@@ -77,3 +88,115 @@ def proposal_reject(*, proposal: Proposal, by, organisation, reason: str, commen
     )
     log_access(user=by, organisation=organisation, action="update", obj=proposal)
     return proposal
+
+
+def breakdown(youth, mentor, weights: dict) -> tuple[float, list]:
+    """The score of one pair and its French explanation, as stored on a proposal."""
+    result = score(pools.youth_side(youth), pools.mentor_side(mentor), weights)
+    return result.total, [list(row) for row in result.breakdown()]
+
+
+def _propose(*, referral, mentor, association, score_value, detail, batch=None, by=None) -> Proposal:
+    """Create the proposal, or bring back a pair a previous calculation had proposed."""
+    proposal, _ = Proposal.objects.update_or_create(
+        youth=referral.youth,
+        mentor=mentor,
+        defaults={
+            "association": association,
+            "referral": referral,
+            "batch": batch,
+            "state": ProposalState.PENDING,
+            "score": score_value,
+            "breakdown": detail,
+            "created_by": by,
+        },
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_create(*, referral, mentor, by, organisation) -> Proposal:
+    """A coordinator proposes a pair by hand, from a ranked list. Same rules as the solver."""
+    if referral.association_id != organisation.pk or referral.state != "accepted":
+        raise ValidationError("Ce jeune n'attend pas de mentor dans votre association.")
+    if (
+        mentor.association_id != organisation.pk
+        or not pools.available_mentors([organisation]).filter(pk=mentor.pk).exists()
+    ):
+        raise ValidationError(
+            "Ce mentor n'est pas disponible pour un binôme (étape, formation, honorabilité ou places)."
+        )
+    previous = Proposal.objects.filter(youth=referral.youth, mentor=mentor).first()
+    if previous is not None and previous.state in (ProposalState.REJECTED, ProposalState.ACCEPTED):
+        raise ValidationError("Ce binôme a déjà été écarté ou formé : il ne peut pas être proposé à nouveau.")
+    if pools.excluded_pairs([referral.youth_id], [mentor.pk]):
+        raise ValidationError("Ce jeune et ce mentor ont déjà formé un binôme.")
+    problems = hard_violations(pools.youth_side(referral.youth), pools.mentor_side(mentor))
+    if problems:
+        raise ValidationError(["Ce binôme enfreint une règle : " + problems[0], *problems[1:]])
+    if previous is not None and previous.state == ProposalState.PENDING:
+        return previous
+    total, detail = breakdown(referral.youth, mentor, MatchingWeights.for_association(organisation))
+    proposal = _propose(
+        referral=referral, mentor=mentor, association=organisation, score_value=total, detail=detail, by=by
+    )
+    log_access(user=by, organisation=organisation, action="create", obj=proposal)
+    return proposal
+
+
+@transaction.atomic
+def batch_propose(*, associations, by, departement=None) -> ProposalBatch:
+    """Propose the best set of pairs for a whole waiting pool: as many youths as possible, then the
+    highest total score, within each mentor's free places. Pending proposals of the pool are
+    replaced; accepted and rejected ones are kept (and rejected pairs are never proposed again)."""
+    started = time.perf_counter()
+    associations = list(associations)
+    pool = pools.load_pool(associations, departement)
+    edges = candidates.candidate_edges(
+        pool.youths, pool.mentor_columns, weights_by_group=pool.weights_by_group, excluded=pool.excluded
+    )
+    groups = pool.youths.group[edges.youth]
+    best = assignment.solve(
+        len(pool.referrals),
+        len(pool.mentors),
+        pool.capacities,
+        edges.youth,
+        edges.mentor,
+        edges.score,
+        groups,
+    )
+    baseline = assignment.greedy(
+        len(pool.referrals), len(pool.mentors), pool.capacities, edges.youth, edges.mentor, edges.score
+    )
+    batch = ProposalBatch.objects.create(
+        departement=departement,
+        association=associations[0] if departement is None else None,
+        created_by=by,
+        n_youths=len(pool.referrals),
+        n_mentors=len(pool.mentors),
+        n_candidates=edges.size,
+        matched=best.matched,
+        total_score=round(best.total_score, 3),
+        greedy_matched=baseline.matched,
+        optimal=best.optimal,
+    )
+    pending = Proposal.objects.pending().filter(association__in=associations)
+    if departement is not None:
+        pending = pending.filter(referral__departement=departement)
+    pending.update(state=ProposalState.SUPERSEDED, updated_at=timezone.now())
+    weights = {a.pk: w for a, w in zip(associations, pool.weights_by_group.values(), strict=True)}
+    for y, m in best.pairs:
+        referral, mentor = pool.referrals[y], pool.mentors[m]
+        total, detail = breakdown(referral.youth, mentor, weights[referral.association_id])
+        _propose(
+            referral=referral,
+            mentor=mentor,
+            association=referral.association,
+            score_value=total,
+            detail=detail,
+            batch=batch,
+            by=by,
+        )
+    batch.seconds = round(time.perf_counter() - started, 3)
+    batch.save(update_fields=["seconds", "updated_at"])
+    return batch
