@@ -33,7 +33,7 @@ from binome.notifications import emails
 from binome.references.models import ReferenceItem, ReferenceKind
 from binome.territories.models import Commune, Territory
 from binome.territories.services import arrondissements_of, communes_load, departement_name
-from binome.utils.choices import Modality
+from binome.utils.choices import Modality, Subject
 from binome.utils.dates import years_before
 from binome.youths import rules
 from binome.youths import services as youth_services
@@ -293,6 +293,7 @@ SURNAMES = _names(
     sep=", ",
 )
 
+HOME_LANGUAGES = ["Arabe", "Anglais", "Portugais", "Turc", "Wolof", "Lingala", "Roumain", "Dari"]
 INTERESTS = [
     "football", "basket", "handball", "danse", "dessin", "manga", "jeux vidéo", "rap", "guitare",
     "piano", "cuisine", "pâtisserie", "équitation", "natation", "lecture", "théâtre", "photo", "skate",
@@ -654,7 +655,11 @@ def plan_youths(count: int = YOUTH_COUNT, *, now: datetime.datetime | None = Non
             placement = "Domicile familial"
         else:
             placement = rng.choice(PLACEMENTS_BY_SERVICE.get(service_index, PLACEMENTS))
+        # A separate generator, so adding these fields does not reshuffle the rest of the demo.
+        extra = random.Random(f"{first_name} {last_name} {age}")
         fields = {
+            "subjects": sorted(extra.sample(Subject.values, extra.randint(0, 2))) if age < 18 else [],
+            "languages": "Français" + (f", {extra.choice(HOME_LANGUAGES)}" if extra.random() < 0.25 else ""),
             "first_name": first_name,
             "last_name": last_name,
             "gender": gender,

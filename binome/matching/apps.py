@@ -5,3 +5,6 @@ class MatchingConfig(AppConfig):
     name = "binome.matching"
     label = "matching"
     verbose_name = "Mise en binôme"
+
+    def ready(self):
+        from binome.matching import attention  # noqa: F401

@@ -82,8 +82,8 @@ def referrals_to_answer(request):
         items.append(
             Item(
                 "Jeunes à mettre en binôme",
-                "Orientations acceptées, en attente d'un mentor.",
-                reverse("youths:inbox"),
+                "Orientations acceptées, en attente d'un mentor : ouvrez la table des matchings.",
+                reverse("matching:table"),
                 count=to_match,
             )
         )
