@@ -52,6 +52,9 @@ def scipy_optimum(n_youths, n_mentors, capacities, edges) -> tuple[int, float]:
     return matched, total
 
 
+RANKED_MENTORS = 5000
+
+
 class Command(BaseCommand):
     help = "Mesure le calcul des propositions de binômes sur un vivier synthétique (une ligne JSON)."
 
@@ -82,6 +85,7 @@ class Command(BaseCommand):
         )
         solve_seconds = time.perf_counter() - started
 
+        ranked_ms = self.ranked_list_ms(seed)
         baseline = assignment.greedy(youths, mentors, pool.capacities, edges.youth, edges.mentor, edges.score)
         result = {
             "n_youths": youths,
@@ -97,6 +101,7 @@ class Command(BaseCommand):
             "greedy_matched": baseline.matched,
             "greedy_total_score": round(baseline.total_score, 3),
             "optimal": best.optimal,
+            "ranked_5000_ms": ranked_ms,
         }
         if dump:
             np.savez_compressed(
@@ -119,3 +124,14 @@ class Command(BaseCommand):
                 and abs(total - best.total_score) < 1e-3 * max(1, matched),
             }
         self.stdout.write(json.dumps(result))
+
+    def ranked_list_ms(self, seed) -> float:
+        """Median time to rank 5,000 mentors for one youth, from their profiles to the sorted list."""
+        pool = synthetic.pool(1, RANKED_MENTORS, seed)
+        times = []
+        for _ in range(7):
+            started = time.perf_counter()
+            ycols, mcols = candidates.columns(pool.youths, [0], pool.mentors, [0] * RANKED_MENTORS)
+            candidates.ranked_mentors(ycols, mcols, 0, limit=20)
+            times.append(time.perf_counter() - started)
+        return round(sorted(times)[len(times) // 2] * 1000, 1)
