@@ -13,7 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from binome.accounts.models import Role
-from binome.utils.choices import SLOT_LABELS, Gender, GenderPreference, Modality
+from binome.utils.choices import SLOT_LABELS, Gender, GenderPreference, Modality, Subject
 from binome.utils.dates import age_on, one_year_after, years_before
 from binome.utils.models import BaseModel
 
@@ -250,6 +250,9 @@ class Youth(BaseModel):
 
     def availability_labels(self) -> str:
         return ", ".join(SLOT_LABELS.get(slot, slot) for slot in self.availability) or "—"
+
+    def subject_labels(self) -> str:
+        return ", ".join(Subject(code).label for code in self.subjects if code in Subject.values) or "—"
 
     def age(self, on: datetime.date | None = None) -> int:
         return age_on(self.birth_date, on or timezone.localdate())
