@@ -27,6 +27,9 @@ SHOTS = [
     ("association-inbox", "responsable@tremplin.example", "/orientations/recues/"),
     ("association-mentors", "responsable@tremplin.example", "/mentors/"),
     ("pilot-honorability", "pilote@cd44.example", "/honorabilite/"),
+    ("coordinator-matching-table", "mentorat@tremplin.example", "/mise-en-binome/"),
+    ("coordinator-proposals", "mentorat@tremplin.example", "/mise-en-binome/propositions/"),
+    ("pilot-matching-pool", "pilote@cd44.example", "/mise-en-binome/departement/"),
 ]
 
 

@@ -95,8 +95,10 @@ def _rule_summary(youth_side, mentors) -> Counter:
 
 def _rule_name(problem: str) -> str:
     if problem.startswith("à "):
-        return "au-delà du rayon de déplacement du mentor"
-    return problem
+        return "hors du rayon de déplacement du mentor"
+    if problem.startswith("le jeune a demandé"):
+        return "d'un autre genre que celui demandé par le jeune"
+    return "modalités incompatibles (présentiel et distance)"
 
 
 @policy("matching.manage")

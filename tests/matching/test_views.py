@@ -46,7 +46,7 @@ def test_the_ranked_list_explains_each_score(coordinator_client, waiting, availa
     assert page.index("Proche") < page.index("Lointaine")
     assert "Horsrayon" not in page
     assert "même commune" in page and "2 créneaux communs" in page
-    assert "1 au-delà du rayon de déplacement du mentor" in page
+    assert "hors du rayon de déplacement du mentor (1)" in page
 
 
 def test_another_associations_youth_is_not_found(coordinator_client, waiting, world):
