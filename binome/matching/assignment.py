@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SCORE_SCALE = 1000  # the solver works on integers: scores are kept to three decimals
+SCORE_SCALE = (
+    10_000  # the solver works on integers: scores are rounded to four decimals, as scoring.score does
+)
 
 
 @dataclass

@@ -76,6 +76,10 @@ def _words_for(index: dict) -> int:
     return max(1, (len(index) + 63) // 64)
 
 
+def _located(side: Side) -> bool:
+    return side.latitude is not None and side.longitude is not None
+
+
 @dataclass
 class Columns:
     """One side of a pool, column by column."""
@@ -108,10 +112,10 @@ class Columns:
             n=n,
             group=np.asarray(groups, dtype=np.int64).reshape(n),
             latitude=np.array(
-                [np.nan if s.latitude is None else s.latitude for s in sides], dtype=np.float64
+                [s.latitude if _located(s) else np.nan for s in sides], dtype=np.float64
             ),
             longitude=np.array(
-                [np.nan if s.longitude is None else s.longitude for s in sides], dtype=np.float64
+                [s.longitude if _located(s) else np.nan for s in sides], dtype=np.float64
             ),
             modality=np.array([MODALITY.get(s.modality, 0) for s in sides], dtype=np.int8),
             gender=np.array([GENDER.get(s.gender, 0) for s in sides], dtype=np.int8),

@@ -12,8 +12,10 @@ class TableFilterForm(forms.Form):
         label="Modalité", choices=[("", "Toutes"), *Modality.choices], required=False
     )
     objective = forms.ChoiceField(label="Objectif", choices=[("", "Tous")], required=False)
-    gender = forms.ChoiceField(label="Genre", choices=[("", "Tous"), *Gender.choices], required=False)
-    commune = forms.ChoiceField(label="Commune", choices=[("", "Toutes")], required=False)
+    gender = forms.ChoiceField(
+        label="Genre du jeune", choices=[("", "Tous"), *Gender.choices], required=False
+    )
+    commune = forms.ChoiceField(label="Commune du jeune", choices=[("", "Toutes")], required=False)
 
     def __init__(self, *args, objectives=(), communes=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ reason; a rejected pair is never proposed again. Recomputing a pool supersedes t
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from binome.accounts.models import Role
@@ -93,6 +94,7 @@ class ProposalBatch(BaseModel):
     n_youths = models.PositiveIntegerField("jeunes en attente", default=0)
     n_mentors = models.PositiveIntegerField("mentors disponibles", default=0)
     n_candidates = models.PositiveIntegerField("paires possibles", default=0)
+    n_held = models.PositiveIntegerField("jeunes déjà proposés à la main", default=0)
     matched = models.PositiveIntegerField("binômes proposés", default=0)
     total_score = models.FloatField("score total", default=0)
     greedy_matched = models.PositiveIntegerField("binômes d'un tri glouton", default=0)
@@ -114,7 +116,8 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(association=membership.organisation)
 
     def pending(self):
-        return self.filter(state=ProposalState.PENDING)
+        """Waiting for a decision, for a youth still waiting (a withdrawn referral drops them)."""
+        return self.filter(state=ProposalState.PENDING, referral__state="accepted")
 
 
 class Proposal(BaseModel):
@@ -128,6 +131,7 @@ class Proposal(BaseModel):
     state = models.CharField(
         "état", max_length=12, choices=ProposalState.choices, default=ProposalState.PENDING, db_index=True
     )
+    proposed_at = models.DateTimeField("proposée le", default=timezone.now)
     score = models.FloatField("score")
     breakdown = models.JSONField("détail du score", default=list)
     created_by = models.ForeignKey(

@@ -10,6 +10,7 @@ The hard constraints of the pathway are applied here, before any score:
 The geographic and modality rules are in `scoring.hard_violations` and its vector twin.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -20,6 +21,7 @@ from binome.matching.models import MatchingWeights, Proposal, ProposalState
 from binome.matching.scoring import Side
 from binome.mentors.models import Mentor
 from binome.mentorships.models import Mentorship
+from binome.utils.dates import years_before
 from binome.youths.models import Referral, ReferralState
 
 
@@ -58,10 +60,28 @@ def mentor_side(mentor, on=None) -> Side:
 
 
 def waiting_referrals(associations, departement=None):
+    """Youths whose referral the association accepted and who wait for a mentor."""
     referrals = Referral.objects.filter(state=ReferralState.ACCEPTED, association__in=associations)
     if departement is not None:
         referrals = referrals.filter(departement=departement)
     return referrals.select_related("youth__commune", "association").prefetch_related("youth__objectives")
+
+
+def gate_open(on=None) -> Q:
+    """The legal gate on a referral's youth, in SQL: consents complete, a situation assessment of
+    less than a year concluding in favour of mentoring, still in the scheme. (`rules.submission_blockers`
+    says the same in words, for one youth.)"""
+    on = on or timezone.localdate()
+    return Q(
+        youth__archived_at__isnull=True,
+        youth__consents_complete=True,
+        youth__assessment_in_interest=True,
+        youth__assessment_date__gte=years_before(on, 1),
+    )
+
+
+def matchable_referrals(associations, departement=None):
+    return waiting_referrals(associations, departement).filter(gate_open())
 
 
 def available_mentors(associations):
@@ -78,6 +98,7 @@ class Pool:
     excluded: set
     weights_by_group: dict
     associations: list = field(default_factory=list)
+    held: int = 0  # youths already proposed by hand, left out of the calculation
 
     @property
     def empty(self) -> bool:
@@ -101,8 +122,20 @@ def load_pool(associations, departement=None) -> Pool:
     associations = list(associations)
     group_of = {a.pk: i for i, a in enumerate(associations)}
     today = timezone.localdate()
-    referrals = list(waiting_referrals(associations, departement).order_by("accepted_at"))
-    mentors = list(available_mentors(associations).order_by("last_name", "first_name"))
+    # Pairs proposed by hand and still pending keep their youth and their mentor's place.
+    hand_made = Proposal.objects.pending().filter(association__in=associations, batch__isnull=True)
+    held_youths = set(hand_made.values_list("youth_id", flat=True))
+    held_places = Counter(hand_made.values_list("mentor_id", flat=True))
+    referrals = [
+        r
+        for r in matchable_referrals(associations, departement).order_by("accepted_at")
+        if r.youth_id not in held_youths
+    ]
+    mentors = [
+        m
+        for m in available_mentors(associations).order_by("last_name", "first_name")
+        if m.capacity - m.current_pairs - held_places[m.pk] > 0
+    ]
     youth_cols, mentor_cols = columns(
         [youth_side(r.youth, today) for r in referrals],
         [group_of[r.association_id] for r in referrals],
@@ -119,8 +152,9 @@ def load_pool(associations, departement=None) -> Pool:
         mentors=mentors,
         youths=youth_cols,
         mentor_columns=mentor_cols,
-        capacities=[m.capacity - m.current_pairs for m in mentors],
+        capacities=[m.capacity - m.current_pairs - held_places[m.pk] for m in mentors],
         excluded=excluded,
         weights_by_group={group_of[a.pk]: MatchingWeights.for_association(a) for a in associations},
         associations=associations,
+        held=len(held_youths),
     )

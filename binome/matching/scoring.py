@@ -164,8 +164,10 @@ def criterion_modality(youth: Side, mentor: Side) -> Criterion:
 def criterion_age_gap(youth: Side, mentor: Side) -> Criterion:
     gap = mentor.age - youth.age
     low, high = IDEAL_AGE_GAP
+    if gap < 0:
+        return Criterion("age_gap", 0.0, "mentor plus jeune que le jeune")
     if gap < 3:
-        return Criterion("age_gap", 0.0, f"écart d'âge de {gap} ans : trop faible")
+        return Criterion("age_gap", 0.0, f"écart d'âge de {gap} an{'s' if gap > 1 else ''} : trop faible")
     if low <= gap <= high:
         return Criterion("age_gap", 1.0, f"écart d'âge de {gap} ans")
     if gap < low:
@@ -182,10 +184,15 @@ def criterion_gender(youth: Side, mentor: Side) -> Criterion:
 
 
 _WORD = re.compile(r"[a-zàâäçéèêëîïôöùûüÿœ]{4,}")
+# Words that say nothing about a hobby or a language: "j'aime faire du foot avec mes amis" and
+# "j'aime faire la cuisine avec mes enfants" share no interest.
+STOP_WORDS = frozenset(
+    ["aime", "aimer", "aimerais", "adore", "adorer", "avec", "sans", "pour", "dans", "chez", "mais", "aussi", "faire", "fais", "fait", "très", "tout", "tous", "toutes", "toute", "beaucoup", "plus", "moins", "bien", "peux", "peut", "veux", "veut", "voudrais", "être", "suis", "sont", "avoir", "parle", "parler", "parlé", "parlée", "langue", "langues", "couramment", "notions", "niveau", "bases", "courant", "comme", "leur", "leurs", "notre", "votre", "mais", "donc", "puis", "quand", "quel", "quelle", "elle", "elles", "nous", "vous", "ceux", "cette", "ceci", "cela", "amis", "enfants", "famille", "temps", "libre", "loisirs", "passion", "passions", "activité", "activités", "sport", "sports", "jeux"]
+)
 
 
 def _words(text: str) -> set[str]:
-    return set(_WORD.findall(text.lower()))
+    return set(_WORD.findall(text.lower())) - STOP_WORDS
 
 
 def criterion_interests(youth: Side, mentor: Side) -> Criterion:

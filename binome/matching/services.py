@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from binome.accounts.models import Organisation
 from binome.audit.services import log_access
 from binome.matching import assignment, candidates, pools
 from binome.matching.models import MatchingWeights, Proposal, ProposalBatch, ProposalState, RejectReason
@@ -13,7 +14,7 @@ from binome.matching.scoring import hard_violations, score
 from binome.mentors.models import Mentor
 from binome.mentorships.services import mentorship_create
 from binome.youths import rules
-from binome.youths.models import Referral
+from binome.youths.models import Referral, ReferralState
 
 NO_LONGER_VALID = (
     "Cette proposition n'est plus valable : le jeune ou le mentor vient d'être mis en binôme "
@@ -21,10 +22,18 @@ NO_LONGER_VALID = (
 )
 
 
+def lock_associations(associations) -> None:
+    """Every write on proposals first locks the association's row (several: by primary key order).
+    Decisions and calculations of one association thus run one after the other: no deadlock between
+    two coordinators, none between a calculation and a decision, and a calculation never brings back
+    a pair rejected while it was computing. A mentor belongs to one association, so this is enough."""
+    list(Organisation.objects.select_for_update().filter(pk__in=[a.pk for a in associations]).order_by("pk"))
+
+
 def _locked(proposal, organisation) -> Proposal:
-    """Lock, in this order, the youth's referral, the mentor, then the proposal. Every decision on a
-    proposal takes the locks in the same order, so two coordinators deciding at the same moment
-    wait for each other instead of deadlocking; the second then sees the first one's outcome."""
+    """Lock the association, then the youth's referral, the mentor and the proposal; the second of
+    two coordinators deciding at the same moment waits, then sees the first one's outcome."""
+    lock_associations([organisation])
     Referral.objects.select_for_update().filter(pk=proposal.referral_id).first()
     Mentor.objects.select_for_update().filter(pk=proposal.mentor_id).first()
     proposal = (
@@ -34,6 +43,10 @@ def _locked(proposal, organisation) -> Proposal:
         raise ValidationError("Cette proposition ne concerne pas votre association.")
     if proposal.state == ProposalState.SUPERSEDED:
         raise ValidationError(NO_LONGER_VALID)
+    if proposal.state == ProposalState.PENDING and proposal.referral.state != ReferralState.ACCEPTED:
+        raise ValidationError(
+            "Cette proposition n'est plus valable : l'orientation du jeune a été retirée ou a changé d'état."
+        )
     if proposal.state != ProposalState.PENDING:
         raise ValidationError(f"Cette proposition est déjà « {proposal.get_state_display()} ».")
     return proposal
@@ -51,12 +64,16 @@ def proposal_accept(*, proposal: Proposal, by, organisation):
         raise ValidationError(
             ["Le dossier du jeune ne remplit plus les conditions : " + blockers[0], *blockers[1:]]
         )
+    # The profiles may have changed since the proposal (a wish, a move, a smaller radius).
+    problems = hard_violations(pools.youth_side(proposal.youth), pools.mentor_side(proposal.mentor))
+    if problems:
+        raise ValidationError(["Ce binôme enfreint désormais une règle : " + problems[0], *problems[1:]])
     mentorship = mentorship_create(
         referral=proposal.referral,
         mentor=proposal.mentor,
         by=by,
         organisation=organisation,
-        proposed_at=proposal.created_at,
+        proposed_at=proposal.proposed_at,
     )
     proposal.state = ProposalState.ACCEPTED
     proposal.decided_at = timezone.now()
@@ -97,7 +114,11 @@ def breakdown(youth, mentor, weights: dict) -> tuple[float, list]:
 
 
 def _propose(*, referral, mentor, association, score_value, detail, batch=None, by=None) -> Proposal:
-    """Create the proposal, or bring back a pair a previous calculation had proposed."""
+    """Create the proposal, or bring back a pair a previous calculation had proposed (never one
+    that was rejected or accepted)."""
+    existing = Proposal.objects.filter(youth=referral.youth, mentor=mentor).first()
+    if existing is not None and existing.state in (ProposalState.REJECTED, ProposalState.ACCEPTED):
+        return existing
     proposal, _ = Proposal.objects.update_or_create(
         youth=referral.youth,
         mentor=mentor,
@@ -106,6 +127,7 @@ def _propose(*, referral, mentor, association, score_value, detail, batch=None, 
             "referral": referral,
             "batch": batch,
             "state": ProposalState.PENDING,
+            "proposed_at": timezone.now(),
             "score": score_value,
             "breakdown": detail,
             "created_by": by,
@@ -117,7 +139,8 @@ def _propose(*, referral, mentor, association, score_value, detail, batch=None, 
 @transaction.atomic
 def proposal_create(*, referral, mentor, by, organisation) -> Proposal:
     """A coordinator proposes a pair by hand, from a ranked list. Same rules as the solver."""
-    if referral.association_id != organisation.pk or referral.state != "accepted":
+    lock_associations([organisation])
+    if referral.association_id != organisation.pk or referral.state != ReferralState.ACCEPTED:
         raise ValidationError("Ce jeune n'attend pas de mentor dans votre association.")
     if (
         mentor.association_id != organisation.pk
@@ -131,6 +154,11 @@ def proposal_create(*, referral, mentor, by, organisation) -> Proposal:
         raise ValidationError("Ce binôme a déjà été écarté ou formé : il ne peut pas être proposé à nouveau.")
     if pools.excluded_pairs([referral.youth_id], [mentor.pk]):
         raise ValidationError("Ce jeune et ce mentor ont déjà formé un binôme.")
+    blockers = rules.submission_blockers(referral.youth)
+    if blockers:
+        raise ValidationError(
+            ["Le dossier du jeune ne remplit pas les conditions : " + blockers[0], *blockers[1:]]
+        )
     problems = hard_violations(pools.youth_side(referral.youth), pools.mentor_side(mentor))
     if problems:
         raise ValidationError(["Ce binôme enfreint une règle : " + problems[0], *problems[1:]])
@@ -151,6 +179,7 @@ def batch_propose(*, associations, by, departement=None) -> ProposalBatch:
     replaced; accepted and rejected ones are kept (and rejected pairs are never proposed again)."""
     started = time.perf_counter()
     associations = list(associations)
+    lock_associations(associations)
     pool = pools.load_pool(associations, departement)
     edges = candidates.candidate_edges(
         pool.youths, pool.mentor_columns, weights_by_group=pool.weights_by_group, excluded=pool.excluded
@@ -173,6 +202,7 @@ def batch_propose(*, associations, by, departement=None) -> ProposalBatch:
         association=associations[0] if departement is None else None,
         created_by=by,
         n_youths=len(pool.referrals),
+        n_held=pool.held,
         n_mentors=len(pool.mentors),
         n_candidates=edges.size,
         matched=best.matched,
@@ -180,7 +210,10 @@ def batch_propose(*, associations, by, departement=None) -> ProposalBatch:
         greedy_matched=baseline.matched,
         optimal=best.optimal,
     )
-    pending = Proposal.objects.pending().filter(association__in=associations)
+    # Proposals made by hand stay: the pool was computed without their youths and mentor places.
+    pending = Proposal.objects.filter(
+        state=ProposalState.PENDING, association__in=associations, batch__isnull=False
+    )
     if departement is not None:
         pending = pending.filter(referral__departement=departement)
     pending.update(state=ProposalState.SUPERSEDED, updated_at=timezone.now())
@@ -199,4 +232,10 @@ def batch_propose(*, associations, by, departement=None) -> ProposalBatch:
         )
     batch.seconds = round(time.perf_counter() - started, 3)
     batch.save(update_fields=["seconds", "updated_at"])
+    log_access(
+        user=by,
+        organisation=associations[0] if departement is None else departement,
+        action="create",
+        obj=batch,
+    )
     return batch

@@ -17,9 +17,16 @@ from binome.matching.models import MatchingWeights, Proposal, ProposalBatch, Pro
 from binome.matching.scoring import hard_violations, max_score, score
 from binome.mentors.models import Mentor
 from binome.territories.models import Commune
+from binome.utils.choices import Modality
 from binome.utils.forms import apply_validation_error, error_messages
+from binome.youths import rules
 
 LIST_SIZE = 20
+COMPATIBLE_MODALITIES = {
+    Modality.IN_PERSON: [Modality.IN_PERSON, Modality.HYBRID],
+    Modality.REMOTE: [Modality.REMOTE, Modality.HYBRID],
+    Modality.HYBRID: list(Modality.values),
+}
 
 
 def _waiting_days(referral, today) -> int:
@@ -47,15 +54,14 @@ def table(request):
     form, wanted = _filters(request, association)
     referrals = pools.waiting_referrals([association]).order_by("accepted_at")
     mentors = pools.available_mentors([association]).order_by("last_name", "first_name")
+    # Youths are filtered on what they are; mentors on whether they could meet such youths.
     if wanted.get("modality"):
         referrals = referrals.filter(youth__modality=wanted["modality"])
-        mentors = mentors.filter(modality=wanted["modality"])
+        mentors = mentors.filter(modality__in=COMPATIBLE_MODALITIES[wanted["modality"]])
     if wanted.get("gender"):
         referrals = referrals.filter(youth__gender=wanted["gender"])
-        mentors = mentors.filter(gender=wanted["gender"])
     if wanted.get("commune"):
         referrals = referrals.filter(youth__commune_id=wanted["commune"])
-        mentors = mentors.filter(commune_id=wanted["commune"])
     if wanted.get("objective"):
         referrals = referrals.filter(youth__objectives__code=wanted["objective"])
     referrals = referrals.annotate(
@@ -64,8 +70,14 @@ def table(request):
     mentor_list = [m for m in mentors if not wanted.get("objective") or wanted["objective"] in m.objectives]
     youth_page = Paginator(referrals, 50).get_page(request.GET.get("page_jeunes"))
     mentor_page = Paginator(mentor_list, 50).get_page(request.GET.get("page_mentors"))
+    gate = set(
+        pools.matchable_referrals([association])
+        .filter(pk__in=[r.pk for r in youth_page])
+        .values_list("pk", flat=True)
+    )
     for referral in youth_page:
         referral.waiting_days = _waiting_days(referral, today)
+        referral.gate_open = referral.pk in gate
     query = request.GET.copy()
     for param in ("page_jeunes", "page_mentors"):
         query.pop(param, None)
@@ -132,6 +144,7 @@ def youth_candidates(request, referral_id):
         {
             "referral": referral,
             "youth": youth,
+            "blockers": rules.submission_blockers(youth),
             "waiting_days": _waiting_days(referral, timezone.localdate()),
             "rows": rows,
             "max_score": max_score(weights),
@@ -211,13 +224,16 @@ def proposals(request, reject_forms=None):
         .order_by("-decided_at")[:10]
     )
     waiting = pools.waiting_referrals([association]).count()
+    log_access(user=request.user, organisation=association, action="read", object_type="matching.proposals")
     return render(
         request,
         "matching/proposals.html",
         {
             "pending": pending,
             "decided": decided,
-            "batch": ProposalBatch.objects.filter(association=association).first(),
+            "batch": ProposalBatch.objects.filter(
+                Q(association=association) | Q(departement__in=association.departements())
+            ).first(),
             "waiting": waiting,
             "available": pools.available_mentors([association]).count(),
         },
@@ -231,7 +247,17 @@ def batch_run(request):
     association = request.organisation
     batch = services.batch_propose(associations=[association], by=request.user)
     if not batch.n_youths:
-        messages.info(request, "Aucun jeune n'attend de mentor : rien à proposer.")
+        messages.info(
+            request,
+            "Aucun jeune en attente ne peut être proposé (dossier complet, pas déjà proposé à la main) : "
+            "rien à calculer.",
+        )
+    elif not batch.matched:
+        messages.warning(
+            request,
+            f"Aucun binôme possible pour les {batch.n_youths} jeunes en attente : aucun mentor disponible "
+            "ne respecte les règles (modalité, rayon de déplacement, genre demandé, binômes déjà écartés).",
+        )
     else:
         messages.success(
             request,

@@ -119,3 +119,17 @@ def test_score_is_bounded_and_every_criterion_explained(youth_slots, mentor_slot
     assert 0 <= result.total <= max_score()
     assert {c.key for c in result.criteria} == set(DEFAULT_WEIGHTS)
     assert all(0 <= c.value <= 1 and c.label for c in result.criteria)
+
+
+def test_common_words_are_not_shared_interests():
+    from binome.matching.scoring import criterion_interests, criterion_languages
+
+    youth = dataclasses.replace(
+        YOUTH, interests="J'aime faire du foot avec mes amis", languages="parle arabe"
+    )
+    mentor = dataclasses.replace(
+        MENTOR, interests="J'aime faire la cuisine avec mes enfants", languages="parle anglais"
+    )
+
+    assert criterion_interests(youth, mentor).value == 0
+    assert criterion_languages(youth, mentor).value == 0

@@ -70,7 +70,7 @@ def test_accepting_creates_the_pair_and_takes_the_youth_off_the_waiting_list(
     assert referral.state == ReferralState.MATCHED
     assert (mentor.stage, mentor.current_pairs) == (MentorStage.IN_PAIR, 1)
     assert pair.referral_accepted_at == referral.accepted_at
-    assert pair.proposed_at == proposal.created_at <= pair.validated_at
+    assert pair.proposed_at == proposal.proposed_at <= pair.validated_at
     assert pair.days_to_propose == 0
     proposal.refresh_from_db()
     assert proposal.state == ProposalState.ACCEPTED and proposal.decided_by == coordinator
@@ -216,3 +216,90 @@ def test_two_coordinators_at_the_same_moment_exactly_one_gets_the_last_place(
     mentor.refresh_from_db()
     assert mentor.current_pairs == 1
     assert Mentorship.objects.count() == 1
+
+
+def test_a_youth_whose_assessment_expired_is_left_out_of_the_calculation(
+    world, waiting, available, coordinator
+):
+    from tests.youths.factories import years_ago
+
+    stale = waiting()
+    stale.youth.assessment_date = years_ago(1, days=2)
+    stale.youth.save(update_fields=["assessment_date"])
+    fresh = waiting()
+    available(capacity=2)
+
+    batch = run_batch(world, coordinator)
+
+    assert batch.n_youths == 1
+    assert list(Proposal.objects.pending().values_list("youth", flat=True)) == [fresh.youth_id]
+    with pytest.raises(ValidationError) as error:
+        services.proposal_create(
+            referral=stale, mentor=available(), by=coordinator, organisation=world["association"]
+        )
+    assert "évaluation" in error.value.messages[0]
+
+
+def test_a_calculation_keeps_the_pairs_proposed_by_hand_and_their_places(
+    world, waiting, available, coordinator
+):
+    by_hand, other = waiting(), waiting()
+    mentor = available(capacity=1)
+    kept = services.proposal_create(
+        referral=by_hand, mentor=mentor, by=coordinator, organisation=world["association"]
+    )
+
+    batch = run_batch(world, coordinator)
+
+    kept.refresh_from_db()
+    assert kept.state == ProposalState.PENDING and kept.batch is None
+    assert (batch.n_youths, batch.n_held, batch.matched) == (1, 1, 0)  # the only place is held
+    assert not Proposal.objects.filter(youth=other.youth).exists()
+
+
+def test_a_withdrawn_referral_takes_its_proposals_off_the_list(world, waiting, available, coordinator):
+    from binome.youths.services import referral_withdraw
+
+    referral = waiting()
+    proposal = services.proposal_create(
+        referral=referral, mentor=available(), by=coordinator, organisation=world["association"]
+    )
+
+    referral_withdraw(referral=referral, by=coordinator, organisation=world["association"])
+
+    assert not Proposal.objects.pending().exists()
+    with pytest.raises(ValidationError) as error:
+        services.proposal_accept(proposal=proposal, by=coordinator, organisation=world["association"])
+    assert "orientation du jeune a été retirée" in error.value.messages[0]
+
+
+def test_accepting_checks_the_pair_rules_again(world, waiting, available, coordinator):
+    referral = waiting()
+    proposal = services.proposal_create(
+        referral=referral, mentor=available(gender="m"), by=coordinator, organisation=world["association"]
+    )
+    referral.youth.mentor_gender_preference = "f"
+    referral.youth.save(update_fields=["mentor_gender_preference"])
+
+    with pytest.raises(ValidationError) as error:
+        services.proposal_accept(proposal=proposal, by=coordinator, organisation=world["association"])
+
+    assert "autre genre" in error.value.messages[0]
+    assert not Mentorship.objects.exists()
+
+
+def test_time_to_match_counts_from_the_latest_proposal(world, waiting, available, coordinator):
+    import datetime
+
+    from django.utils import timezone
+
+    waiting()
+    available()
+    run_batch(world, coordinator)
+    Proposal.objects.update(proposed_at=timezone.now() - datetime.timedelta(days=40))
+    run_batch(world, coordinator)  # proposed again today
+    proposal = Proposal.objects.pending().get()
+
+    pair = services.proposal_accept(proposal=proposal, by=coordinator, organisation=world["association"])
+
+    assert timezone.now() - pair.proposed_at < datetime.timedelta(minutes=5)

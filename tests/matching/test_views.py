@@ -115,8 +115,26 @@ def test_only_a_manager_sets_the_weights(member, client_for):
     assert coordinator.get(reverse("matching:weights")).status_code == 403
     response = manager.post(
         reverse("matching:weights"),
-        dict.fromkeys(("distance", "availability", "objectives", "modality", "age_gap", "gender", "interests"), "2")
+        dict.fromkeys(
+            ("distance", "availability", "objectives", "modality", "age_gap", "gender", "interests"), "2"
+        )
         | {"languages": "12"},
     )
     assert response.status_code == 400
     assert "10" in response.content.decode()
+
+
+def test_another_associations_proposal_cannot_be_decided(member, client_for, waiting, available, world):
+    from binome.matching import services
+
+    other_manager = member(Role.MANAGER, organisation=world["other_association"])
+    referral = waiting()
+    proposal = services.proposal_create(
+        referral=referral, mentor=available(), by=other_manager, organisation=world["association"]
+    )
+    intruder = client_for(other_manager)
+
+    assert intruder.post(reverse("matching:proposal_accept", args=[proposal.pk])).status_code == 404
+    assert intruder.post(reverse("matching:proposal_reject", args=[proposal.pk])).status_code == 404
+    proposal.refresh_from_db()
+    assert proposal.state == ProposalState.PENDING

@@ -97,9 +97,9 @@ class Command(BaseCommand):
             "total_seconds": round(candidate_seconds + solve_seconds, 3),
             "peak_mb": peak_mb(),
             "matched": best.matched,
-            "total_score": round(best.total_score, 3),
+            "total_score": round(best.total_score, 4),
             "greedy_matched": baseline.matched,
-            "greedy_total_score": round(baseline.total_score, 3),
+            "greedy_total_score": round(baseline.total_score, 4),
             "optimal": best.optimal,
             "ranked_5000_ms": ranked_ms,
         }
@@ -118,7 +118,7 @@ class Command(BaseCommand):
             matched, total = scipy_optimum(youths, mentors, pool.capacities, edges)
             result |= {
                 "scipy_matched": matched,
-                "scipy_total_score": round(total, 3),
+                "scipy_total_score": round(total, 4),
                 "scipy_seconds": round(time.perf_counter() - started, 3),
                 "verified": matched == best.matched
                 and abs(total - best.total_score) < 1e-3 * max(1, matched),
