@@ -1,17 +1,37 @@
-"""The pair (binôme): created when a coordinator validates a matching proposal, then carried by its
-agreement, meetings and follow-up to its closure.
+"""The pair (binôme) and its lifecycle, from the agreement to the closure.
 
-Time to match is kept on the pair itself (referral accepted → pair proposed → pair validated → pair
-started) so the steering indicators read it without replaying the timeline.
+- `Mentorship`: created when a coordinator validates a matching proposal (state « agreement »), started
+  by its launch meeting once every party signed the agreement (« active »), closed with a two-level
+  reason (« closed »), possibly reopened (with a trace in `Closure`) or renewed (`is_renewal`).
+  The follow-up figures the steering reads are plain columns kept current by the services:
+  `colour` / `colour_since` / `follow_up_due_on` (green, orange, red), `meetings_in_person` /
+  `meetings_remote` (held sessions), `last_meeting_on`, `last_contact_on`, `concern_open`,
+  `review_due_on`, `planned_end_on`, `extension_count`, and on closure `closure_category`,
+  `closure_reason`, `objectives_reached`, `frequency_kept`, `mentor_may_rematch`, `ended_at`.
+  Time to match is kept on the pair itself (referral accepted → pair proposed → pair validated →
+  pair started) so the indicators read it without replaying the timeline.
+- `Agreement`: the convention individuelle (art. D.221-38, number 0) and its amendments (avenants,
+  number 1, 2…), each with its terms and one `Signature` per party.
+- `Meeting` (sessions of the pair, launch and closing meetings), `FollowUpContact` (staff contacts,
+  logged apart), `Concern` (a worry reported by the mentor or the staff: the pair turns red),
+  `Review` (annual review, art. D.221-40), `Closure` (each closure, kept when reopened).
+- `MentorAccess`: magic links to the mentor's space (hashed tokens, one pair each).
+- `FollowUpSettings` (association) and `AgreementSettings` (département): rules with defaults.
+- `Activity` / `ActivityRegistration`: collective activities with registrations and attendance.
 """
 
+import datetime
+import hashlib
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from binome.accounts.models import Role
+from binome.utils.choices import Modality
 from binome.utils.models import BaseModel
 
 
@@ -22,6 +42,198 @@ class MentorshipState(models.TextChoices):
 
 
 OPEN_STATES = (MentorshipState.AGREEMENT, MentorshipState.ACTIVE)
+
+
+class Colour(models.TextChoices):
+    GREEN = "green", "À jour"
+    ORANGE = "orange", "Bientôt dû"
+    RED = "red", "En retard ou préoccupation"
+
+
+COLOUR_ORDER = {Colour.RED: 0, Colour.ORANGE: 1, Colour.GREEN: 2, "": 3}
+
+
+class Frequency(models.TextChoices):
+    WEEKLY = "weekly", "Chaque semaine"
+    FORTNIGHTLY = "fortnightly", "Toutes les deux semaines"
+    MONTHLY = "monthly", "Une à deux fois par mois"
+    SIX_WEEKS = "six_weeks", "Au moins toutes les six semaines"
+
+
+class ClosureCategory(models.TextChoices):
+    PAIR = "pair", "Arrêt lié au binôme"
+    ASE = "ase", "Fin liée à l'ASE"
+    SAFETY = "safety", "Sécurité et honorabilité"
+    NATURAL = "natural", "Fin naturelle"
+
+
+class ClosureReason(models.TextChoices):
+    MENTOR_UNAVAILABLE = "mentor_unavailable", "Mentor indisponible (temps, déménagement, santé)"
+    YOUTH_DISENGAGED = "youth_disengaged", "Jeune désengagé"
+    RELATIONSHIP = "relationship", "La relation ne fonctionne pas"
+    MOVE = "move", "Déménagement ou changement de lieu d'accueil du jeune"
+    END_OF_MEASURE = "end_of_measure", "Fin de la mesure ASE"
+    AGE_LIMIT = "age_limit", "Limite d'âge (18 ou 21 ans)"
+    NOT_IN_INTEREST = "not_in_interest", "Le mentorat ne sert plus l'intérêt du jeune"
+    CONSENT_WITHDRAWN = "consent_withdrawn", "Retrait d'un consentement"
+    SAFETY = "safety", "Sécurité du jeune"
+    HONORABILITY = "honorability", "Contrôle d'honorabilité non conforme"
+    PLANNED_END = "planned_end", "Fin prévue de l'accompagnement"
+    NO_LONGER_NEEDED = "no_longer_needed", "Le jeune n'a plus besoin d'un mentor"
+
+
+REASON_CATEGORY = {
+    ClosureReason.MENTOR_UNAVAILABLE: ClosureCategory.PAIR,
+    ClosureReason.YOUTH_DISENGAGED: ClosureCategory.PAIR,
+    ClosureReason.RELATIONSHIP: ClosureCategory.PAIR,
+    ClosureReason.MOVE: ClosureCategory.PAIR,
+    ClosureReason.END_OF_MEASURE: ClosureCategory.ASE,
+    ClosureReason.AGE_LIMIT: ClosureCategory.ASE,
+    ClosureReason.NOT_IN_INTEREST: ClosureCategory.ASE,
+    ClosureReason.CONSENT_WITHDRAWN: ClosureCategory.ASE,
+    ClosureReason.SAFETY: ClosureCategory.SAFETY,
+    ClosureReason.HONORABILITY: ClosureCategory.SAFETY,
+    ClosureReason.PLANNED_END: ClosureCategory.NATURAL,
+    ClosureReason.NO_LONGER_NEEDED: ClosureCategory.NATURAL,
+}
+
+
+def grouped_closure_reasons():
+    """For a select with optgroups: (category label, [(reason, label)…])."""
+    return [
+        (category.label, [(r.value, r.label) for r in ClosureReason if REASON_CATEGORY[r] == category])
+        for category in ClosureCategory
+    ]
+
+
+class ObjectivesReached(models.TextChoices):
+    YES = "yes", "Oui"
+    MOSTLY = "mostly", "En grande partie"
+    PARTLY = "partly", "En partie"
+    NO = "no", "Non"
+
+
+# --- Settings -------------------------------------------------------------------------------------
+
+
+class FollowUpSettings(models.Model):
+    """An association's follow-up rules. Defaults: MENTOR's Elements of Effective Practice (staff
+    contact twice in month 1 then monthly) and the national plan (a meeting every 6 weeks at least)."""
+
+    association = models.OneToOneField(
+        "accounts.Organisation", on_delete=models.CASCADE, primary_key=True, related_name="follow_up_settings"
+    )
+    first_month_contacts = models.PositiveSmallIntegerField(
+        "contacts du chargé de mentorat le premier mois", default=2
+    )
+    contact_every_days = models.PositiveSmallIntegerField(
+        "ensuite, un contact au moins tous les (jours)", default=30
+    )
+    meeting_every_days = models.PositiveSmallIntegerField(
+        "une rencontre du binôme au moins tous les (jours)", default=42
+    )
+    due_soon_days = models.PositiveSmallIntegerField("orange : échéance dans moins de (jours)", default=7)
+    agreement_within_days = models.PositiveSmallIntegerField(
+        "convention signée et binôme lancé dans les (jours)", default=30
+    )
+
+    class Meta:
+        verbose_name = "règles de suivi des binômes"
+
+    def __str__(self):
+        return f"Règles de suivi — {self.association}"
+
+    @classmethod
+    def for_association(cls, association):
+        """The association's rules (an organisation or its id), or the defaults (unsaved)."""
+        association_id = getattr(association, "pk", association)
+        return cls.objects.filter(association_id=association_id).first() or cls(association_id=association_id)
+
+    def clean(self):
+        errors = {}
+        if not 1 <= self.first_month_contacts <= 8:
+            errors["first_month_contacts"] = "Entre 1 et 8 contacts."
+        if not 7 <= self.contact_every_days <= 92:
+            errors["contact_every_days"] = "Entre 7 et 92 jours."
+        if not 7 <= self.meeting_every_days <= 92:
+            errors["meeting_every_days"] = "Entre 7 et 92 jours."
+        if not 1 <= self.due_soon_days <= 30:
+            errors["due_soon_days"] = "Entre 1 et 30 jours."
+        if not 7 <= self.agreement_within_days <= 120:
+            errors["agreement_within_days"] = "Entre 7 et 120 jours."
+        if errors:
+            raise ValidationError(errors)
+
+
+DEFAULT_LEGAL_TEXT = (
+    "La présente convention est conclue en application de l'article L.221-2-6 du code de l'action sociale "
+    "et des familles et des articles D.221-34 à D.221-40 issus du décret n° 2024-118 du 16 février 2024 "
+    "relatif au mentorat des enfants et des jeunes majeurs accompagnés par l'aide sociale à l'enfance.\n\n"
+    "Le mentorat est une relation bénévole, gratuite et confidentielle. Le mentor s'engage à respecter la "
+    "vie privée du jeune, à ne pas se substituer aux professionnels qui l'accompagnent ni aux titulaires de "
+    "l'autorité parentale, et à signaler sans délai au chargé de mentorat toute difficulté. L'association "
+    "forme le mentor, vérifie son honorabilité (art. L.133-6 CASF) au moins une fois par an et suit le "
+    "binôme. Le service de l'aide sociale à l'enfance réalise avec l'association un bilan régulier, au "
+    "moins annuel, qui recueille l'avis du jeune ; il peut mettre fin au mentorat s'il ne sert plus "
+    "l'intérêt du jeune.\n\n"
+    "Chaque partie peut mettre fin à la convention à tout moment en prévenant le chargé de mentorat. "
+    "Les données nécessaires au suivi sont traitées par le département et l'association dans le respect "
+    "du RGPD ; elles sont conservées au plus deux ans après la fin du mentorat."
+)
+
+
+def validate_logo(upload):
+    name = (getattr(upload, "name", "") or "").lower()
+    if not name.endswith((".png", ".jpg", ".jpeg")):
+        raise ValidationError("Le logo doit être une image PNG ou JPEG.")
+    if getattr(upload, "size", 0) > 1024 * 1024:
+        raise ValidationError("Le logo dépasse 1 Mo.")
+
+
+class AgreementSettings(models.Model):
+    """The département's agreement template: its heading, legal wording and logo, default duration."""
+
+    departement = models.OneToOneField(
+        "accounts.Organisation", on_delete=models.CASCADE, primary_key=True, related_name="agreement_settings"
+    )
+    heading = models.CharField(
+        "service émetteur",
+        max_length=200,
+        default="Direction de l'enfance et de la famille — Aide sociale à l'enfance",
+    )
+    legal_text = models.TextField("clauses de la convention", default=DEFAULT_LEGAL_TEXT, max_length=8000)
+    logo = models.FileField(
+        "logo du département",
+        upload_to="agreement-logos/",
+        blank=True,
+        validators=[validate_logo],
+        help_text="PNG ou JPEG, 1 Mo au plus. Imprimé en haut de chaque convention.",
+    )
+    default_duration_months = models.PositiveSmallIntegerField("durée prévue par défaut (mois)", default=6)
+    review_every_months = models.PositiveSmallIntegerField("bilan tous les (mois)", default=12)
+
+    class Meta:
+        verbose_name = "modèle de convention individuelle"
+
+    def __str__(self):
+        return f"Modèle de convention — {self.departement}"
+
+    @classmethod
+    def for_departement(cls, departement):
+        departement_id = getattr(departement, "pk", departement)
+        return cls.objects.filter(departement_id=departement_id).first() or cls(departement_id=departement_id)
+
+    def clean(self):
+        errors = {}
+        if not 6 <= self.default_duration_months <= 36:
+            errors["default_duration_months"] = "Entre 6 et 36 mois : le mentorat dure au moins six mois."
+        if not 3 <= self.review_every_months <= 12:
+            errors["review_every_months"] = "Un bilan au moins une fois par an (entre 3 et 12 mois)."
+        if errors:
+            raise ValidationError(errors)
+
+
+# --- The pair -------------------------------------------------------------------------------------
 
 
 class MentorshipQuerySet(models.QuerySet):
@@ -41,6 +253,15 @@ class MentorshipQuerySet(models.QuerySet):
 
     def open(self):
         return self.filter(state__in=OPEN_STATES)
+
+    def by_colour(self):
+        """Red first, then orange, green, then pairs without a colour; the longest in a colour first."""
+        order = models.Case(
+            *[models.When(colour=colour, then=models.Value(rank)) for colour, rank in COLOUR_ORDER.items()],
+            default=models.Value(9),
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(colour_rank=order).order_by("colour_rank", "colour_since", "pk")
 
 
 class Mentorship(BaseModel):
@@ -83,6 +304,35 @@ class Mentorship(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    # Set at launch and kept current by the services (see the module docstring).
+    launch_objectives = models.TextField("objectifs fixés avec le jeune", blank=True, max_length=2000)
+    next_steps = models.CharField("prochaines étapes", max_length=500, blank=True)
+    planned_end_on = models.DateField("fin prévue le", null=True, blank=True)
+    extension_count = models.PositiveSmallIntegerField("prolongations par avenant", default=0)
+    colour = models.CharField("suivi", max_length=6, choices=Colour.choices, blank=True, db_index=True)
+    colour_since = models.DateTimeField("dans cette couleur depuis", null=True, blank=True)
+    colour_reason = models.CharField("raison de la couleur", max_length=200, blank=True)
+    follow_up_due_on = models.DateField("prochaine échéance de suivi", null=True, blank=True)
+    last_meeting_on = models.DateField("dernière rencontre le", null=True, blank=True)
+    last_contact_on = models.DateField("dernier contact du chargé de mentorat le", null=True, blank=True)
+    contacts_first_month = models.PositiveSmallIntegerField("contacts du premier mois", default=0)
+    meetings_in_person = models.PositiveIntegerField("rencontres en présentiel", default=0)
+    meetings_remote = models.PositiveIntegerField("rencontres à distance", default=0)
+    concern_open = models.BooleanField("préoccupation en cours", default=False)
+    review_due_on = models.DateField("prochain bilan dû le", null=True, blank=True)
+    # Closure (emptied when the pair is reopened; each closure stays in `Closure`).
+    closure_category = models.CharField(
+        "type de fin", max_length=10, choices=ClosureCategory.choices, blank=True
+    )
+    closure_reason = models.CharField(
+        "motif de fin", max_length=20, choices=ClosureReason.choices, blank=True
+    )
+    objectives_reached = models.CharField(
+        "objectifs atteints", max_length=6, choices=ObjectivesReached.choices, blank=True
+    )
+    frequency_kept = models.BooleanField("fréquence respectée", null=True, blank=True)
+    mentor_may_rematch = models.BooleanField("le mentor peut être remis en binôme", null=True, blank=True)
+
     history = HistoricalRecords()
     objects = MentorshipQuerySet.as_manager()
 
@@ -100,10 +350,19 @@ class Mentorship(BaseModel):
         indexes = [
             models.Index(fields=["association", "state"]),
             models.Index(fields=["departement", "state"]),
+            models.Index(fields=["association", "state", "colour"]),
         ]
 
     def __str__(self):
         return f"Binôme {self.youth.first_name} – {self.mentor.first_name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def meetings_held(self) -> int:
+        return self.meetings_in_person + self.meetings_remote
 
     @property
     def days_to_propose(self) -> int | None:
@@ -116,3 +375,392 @@ class Mentorship(BaseModel):
         if self.referral_accepted_at and self.started_at:
             return max(0, (self.started_at - timezone.localdate(self.referral_accepted_at)).days)
         return None
+
+    def review_overdue(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.state == MentorshipState.ACTIVE and bool(self.review_due_on and self.review_due_on < on)
+
+    def duration_days(self, on: datetime.date | None = None) -> int | None:
+        if not self.started_at:
+            return None
+        end = self.ended_at or on or timezone.localdate()
+        return max(0, (end - self.started_at).days)
+
+
+# --- Agreement ------------------------------------------------------------------------------------
+
+
+class AgreementKind(models.TextChoices):
+    INITIAL = "initial", "Convention individuelle"
+    AMENDMENT = "amendment", "Avenant"
+
+
+class Party(models.TextChoices):
+    ASE = "ase", "Service de l'aide sociale à l'enfance, représenté par le référent"
+    ASSOCIATION = "association", "Association de mentorat"
+    ESTABLISHMENT = "establishment", "Établissement ou lieu d'accueil"
+    YOUTH = "youth", "Jeune"
+    MENTOR = "mentor", "Mentor"
+
+
+class Agreement(BaseModel):
+    """The convention individuelle (number 0) or one of its amendments (1, 2…): the terms as signed.
+
+    Terms are editable until the first signature; the document is complete when every party signed."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="agreements")
+    kind = models.CharField("document", max_length=10, choices=AgreementKind.choices, default="initial")
+    number = models.PositiveSmallIntegerField("numéro", default=0)
+    modality = models.CharField("modalité", max_length=12, choices=Modality.choices)
+    frequency = models.CharField(
+        "fréquence attendue", max_length=12, choices=Frequency.choices, default=Frequency.MONTHLY
+    )
+    objectives = models.TextField("objectifs", max_length=2000)
+    start_on = models.DateField("début prévu le")
+    duration_months = models.PositiveSmallIntegerField("durée prévue (mois)", default=6)
+    end_on = models.DateField("fin prévue le")
+    establishment = models.CharField(
+        "établissement ou lieu d'accueil",
+        max_length=200,
+        blank=True,
+        help_text="Partie à la convention s'il est renseigné.",
+    )
+    consents_summary = models.TextField("consentements sur lesquels elle repose", blank=True, max_length=2000)
+    changes = models.TextField("objet de l'avenant", blank=True, max_length=2000)
+    extends = models.BooleanField("prolonge le binôme", default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    completed_at = models.DateTimeField("toutes les signatures réunies le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "convention individuelle"
+        ordering = ["mentorship", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["mentorship", "number"], name="unique_agreement_number")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def title(self) -> str:
+        if self.kind == AgreementKind.AMENDMENT:
+            return f"Avenant n° {self.number}"
+        return "Convention individuelle de mentorat"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_at is not None
+
+    def required_parties(self) -> list[str]:
+        parties = [Party.ASE, Party.ASSOCIATION]
+        if self.establishment.strip():
+            parties.append(Party.ESTABLISHMENT)
+        return [*parties, Party.YOUTH, Party.MENTOR]
+
+    def missing_parties(self) -> list[str]:
+        signed = set(self.signatures.values_list("party", flat=True))
+        return [p for p in self.required_parties() if p not in signed]
+
+
+class SignatureMethod(models.TextChoices):
+    SCAN = "scan", "Exemplaire signé numérisé"
+    IN_PRESENCE = "in_presence", "Signé en présence du chargé de mentorat"
+
+
+class Signature(BaseModel):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatures")
+    party = models.CharField("partie", max_length=14, choices=Party.choices)
+    signer_name = models.CharField("nom et qualité du signataire", max_length=150)
+    signed_on = models.DateField("signé le")
+    method = models.CharField("preuve", max_length=12, choices=SignatureMethod.choices)
+    document = models.FileField("exemplaire signé (scan)", upload_to="agreements/%Y/%m/", blank=True)
+    witnessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="signé en présence de",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "signature"
+        ordering = ["signed_on"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "party"], name="one_signature_per_party")]
+
+    def __str__(self):
+        return f"{self.get_party_display()} — {self.signed_on:%d/%m/%Y}"
+
+
+# --- Meetings, contacts, concerns -----------------------------------------------------------------
+
+
+class MeetingKind(models.TextChoices):
+    SESSION = "session", "Rencontre du binôme"
+    LAUNCH = "launch", "Rencontre de lancement"
+    CLOSING = "closing", "Rencontre de clôture"
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", "Prévue"
+    HELD = "held", "Réalisée"
+    CANCELLED = "cancelled", "Annulée"
+    NO_SHOW = "no_show", "Absence non prévenue"
+
+
+class MeetingModality(models.TextChoices):
+    IN_PERSON = "in_person", "En présentiel"
+    REMOTE = "remote", "À distance"
+
+
+class Meeting(BaseModel):
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="meetings")
+    kind = models.CharField("type", max_length=8, choices=MeetingKind.choices, default=MeetingKind.SESSION)
+    status = models.CharField(
+        "statut", max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.HELD
+    )
+    at = models.DateTimeField("date et heure")
+    duration_minutes = models.PositiveSmallIntegerField("durée (minutes)", null=True, blank=True)
+    modality = models.CharField(
+        "modalité", max_length=10, choices=MeetingModality.choices, default=MeetingModality.IN_PERSON
+    )
+    note = models.CharField(
+        "note courte",
+        max_length=500,
+        blank=True,
+        help_text="Ce que vous avez fait ensemble, sans information sensible sur le jeune.",
+    )
+    next_steps = models.CharField("prochaines étapes", max_length=500, blank=True)
+    parents_present = models.BooleanField("parents présents", default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_by_mentor = models.BooleanField("noté par le mentor", default=False)
+
+    class Meta:
+        verbose_name = "rencontre"
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["mentorship", "kind", "status", "at"]),
+            models.Index(fields=["status", "at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} du {timezone.localtime(self.at):%d/%m/%Y}"
+
+
+class ContactChannel(models.TextChoices):
+    CALL = "call", "Appel"
+    EMAIL = "email", "E-mail"
+    SMS = "sms", "SMS ou messagerie"
+    TRIPARTITE = "tripartite", "Rencontre tripartite"
+    VISIT = "visit", "Rencontre avec l'un des deux"
+
+
+class ContactWith(models.TextChoices):
+    MENTOR = "mentor", "Le mentor"
+    YOUTH = "youth", "Le jeune"
+    BOTH = "both", "Le mentor et le jeune"
+    REFERRER = "referrer", "Le référent ASE ou le lieu d'accueil"
+    FAMILY = "family", "La famille"
+
+
+class FollowUpContact(BaseModel):
+    """A contact of the staff about the pair: counted by the follow-up rules, apart from meetings."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="contacts")
+    on = models.DateField("date")
+    channel = models.CharField("moyen", max_length=10, choices=ContactChannel.choices)
+    with_whom = models.CharField("avec", max_length=10, choices=ContactWith.choices)
+    note = models.CharField("note courte", max_length=500, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = "contact de suivi"
+        ordering = ["-on", "-created_at"]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} du {self.on:%d/%m/%Y}"
+
+
+class Concern(BaseModel):
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="concerns")
+    raised_at = models.DateTimeField("signalée le", default=timezone.now)
+    raised_by_mentor = models.BooleanField("signalée par le mentor", default=False)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    message = models.TextField("ce qui inquiète", max_length=2000)
+    resolved_at = models.DateTimeField("traitée le", null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolution = models.CharField("suite donnée", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "préoccupation"
+        ordering = ["-raised_at"]
+
+    def __str__(self):
+        return f"Préoccupation du {timezone.localtime(self.raised_at):%d/%m/%Y}"
+
+
+# --- Review, closure ------------------------------------------------------------------------------
+
+
+class ReviewDecision(models.TextChoices):
+    CONTINUE = "continue", "Poursuivre le mentorat"
+    END = "end", "Y mettre fin : il ne sert plus l'intérêt du jeune"
+
+
+class Review(BaseModel):
+    """The regular review by the ASE service with the association (art. D.221-40)."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="reviews")
+    due_on = models.DateField("dû le", null=True, blank=True)
+    held_on = models.DateField("réalisé le")
+    participants = models.CharField("participants", max_length=300)
+    youth_opinion = models.TextField("avis du jeune", max_length=2000)
+    decision = models.CharField("décision", max_length=10, choices=ReviewDecision.choices)
+    notes = models.TextField("observations", blank=True, max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "bilan"
+        ordering = ["-held_on"]
+
+    def __str__(self):
+        return f"Bilan du {self.held_on:%d/%m/%Y}"
+
+
+class Closure(BaseModel):
+    """Each closure of a pair, kept when it is reopened (the trace)."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="closures")
+    ended_on = models.DateField("fin le")
+    closing_meeting_on = models.DateField("rencontre de clôture le", null=True, blank=True)
+    category = models.CharField("type de fin", max_length=10, choices=ClosureCategory.choices)
+    reason = models.CharField("motif", max_length=20, choices=ClosureReason.choices)
+    objectives_reached = models.CharField(
+        "objectifs atteints", max_length=6, choices=ObjectivesReached.choices, blank=True
+    )
+    meetings_in_person = models.PositiveIntegerField("rencontres en présentiel", default=0)
+    meetings_remote = models.PositiveIntegerField("rencontres à distance", default=0)
+    frequency_kept = models.BooleanField("fréquence respectée", null=True)
+    mentor_may_rematch = models.BooleanField("le mentor peut être remis en binôme", null=True)
+    comment = models.TextField("commentaire", blank=True, max_length=2000)
+    automatic = models.BooleanField("clôture automatique", default=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reopened_at = models.DateTimeField("rouvert le", null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reopen_reason = models.CharField("motif de la réouverture", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "clôture"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Clôture du {self.ended_on:%d/%m/%Y}"
+
+
+# --- The mentor's space ---------------------------------------------------------------------------
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class MentorAccess(BaseModel):
+    """A magic link to the mentor's space of one pair. Only the hash is stored; the link works until
+    `expires_at`, and stops when the pair is closed or a staff member revokes it."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="mentor_accesses")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "lien vers l'espace mentor"
+
+    def __str__(self):
+        return f"Lien mentor (jusqu'au {timezone.localtime(self.expires_at):%d/%m/%Y})"
+
+
+# --- Collective activities ------------------------------------------------------------------------
+
+
+class ActivityKind(models.TextChoices):
+    WORKSHOP = "workshop", "Atelier"
+    OUTING = "outing", "Sortie"
+    NATIONAL_DAY = "national_day", "Journée nationale ou événement"
+    OTHER = "other", "Autre"
+
+
+class Activity(BaseModel):
+    association = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="activities"
+    )
+    kind = models.CharField("type", max_length=14, choices=ActivityKind.choices)
+    title = models.CharField("intitulé", max_length=150)
+    starts_at = models.DateTimeField("date et heure")
+    place = models.CharField("lieu", max_length=200, blank=True)
+    capacity = models.PositiveSmallIntegerField("places", null=True, blank=True)
+    description = models.TextField("description", blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = "activité collective"
+        ordering = ["-starts_at"]
+
+    def __str__(self):
+        return f"{self.title} — {timezone.localtime(self.starts_at):%d/%m/%Y}"
+
+
+class ActivityRegistration(BaseModel):
+    """A youth or a mentor registered for an activity; `attended` is set after it took place."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="registrations")
+    youth = models.ForeignKey(
+        "youths.Youth", on_delete=models.CASCADE, null=True, blank=True, related_name="activity_registrations"
+    )
+    mentor = models.ForeignKey(
+        "mentors.Mentor",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="activity_registrations",
+    )
+    attended = models.BooleanField("présent·e", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "inscription à une activité"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(youth__isnull=True, mentor__isnull=False)
+                | Q(youth__isnull=False, mentor__isnull=True),
+                name="registration_youth_or_mentor",
+            ),
+            models.UniqueConstraint(fields=["activity", "youth"], name="unique_activity_youth"),
+            models.UniqueConstraint(fields=["activity", "mentor"], name="unique_activity_mentor"),
+        ]
+
+    def __str__(self):
+        return str(self.youth or self.mentor)
+
+    @property
+    def person(self):
+        return self.youth or self.mentor

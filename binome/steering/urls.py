@@ -1,3 +1,11 @@
+from django.urls import path
+
+from binome.steering import views
+
 app_name = "steering"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("tableau.xlsx", views.table_xlsx, name="table_xlsx"),
+    path("tableau-de-pilotage.xlsx", views.steering_xlsx, name="steering_xlsx"),
+]

@@ -261,6 +261,9 @@ BINOME_INVITATION_DAYS = int(os.environ.get("BINOME_INVITATION_DAYS", "7"))
 # Number of reverse proxies in front of gunicorn that set X-Forwarded-For (for per-visitor limits).
 BINOME_TRUSTED_PROXIES = int(os.environ.get("BINOME_TRUSTED_PROXIES", "0"))
 BINOME_ACCESS_LOG_RETENTION_MONTHS = int(os.environ.get("BINOME_ACCESS_LOG_RETENTION_MONTHS", "12"))
+# Key of the pseudonyms in the département's exports (HMAC): the same youth keeps the same pseudonym
+# from one export to the next. Empty: derived from SECRET_KEY (set it to survive a SECRET_KEY rotation).
+BINOME_PSEUDONYM_KEY = os.environ.get("BINOME_PSEUDONYM_KEY", "")
 
 # --- Logging: never personal data, ids only ----------------------------------------------------
 LOGGING = {

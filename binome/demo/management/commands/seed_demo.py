@@ -6,8 +6,26 @@ from binome.demo.builders import DEMO_PASSWORD, PEOPLE, build_demo
 class Command(BaseCommand):
     help = "Charge le département de démonstration (idempotent : une seconde exécution n'ajoute rien)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            choices=["demo", "national"],
+            default="demo",
+            help="national : France synthétique pour les mesures de performance (PostgreSQL, voir bench/)",
+        )
+        parser.add_argument(
+            "--fraction", type=float, default=1.0, help="avec --scale national : une fraction des volumes"
+        )
+
+    def handle(self, *args, scale="demo", fraction=1.0, **options):
+        if scale == "national":
+            from binome.demo.national import seed_command
+
+            return seed_command(self, fraction=fraction)
         world = build_demo()
+        from binome.demo.pairs import build_pairs
+
+        build_pairs(world)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Démo prête : {world.departement}, {len(world.associations)} associations, "

@@ -1,0 +1,260 @@
+"""The Cotech pack: one PDF for the département's monthly technical committee with its associations,
+following the agenda of the toolkit (« Suivi et pilotage »):
+
+  i.   figures and profiles of the youths (key indicators, charts);
+  ii.  upcoming presentations to ASE staff and establishments;
+  iii. difficulties and blockages (noted by the associations, blocked files, late reports);
+  iv.  next steps (noted by the associations, upcoming deadlines).
+
+Aggregates only: no youth is named (blocked files are counted by reason). Key figures come from the
+steering engine (`steering.indicators`); charts are inline SVG drawn here, since WeasyPrint runs no
+JavaScript.
+"""
+
+import datetime
+import logging
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils import formats, timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from binome.accounts.models import Convention
+from binome.reporting.models import AssociationReport, ReportedPair, ReportingPeriod, ReportRevision
+from binome.utils.pdf import render_pdf
+
+logger = logging.getLogger(__name__)
+
+KEY_FIGURES = (
+    "coverage_eligible",
+    "coverage_matched",
+    "coverage_rate",
+    "referrals_submitted",
+    "referrals_accepted",
+    "youths_mentored",
+    "pairs_followed",
+    "pairs_new",
+    "pairs_renewed",
+    "pairs_closed",
+    "time_to_match_avg",
+    "mentors_in_pair",
+    "fte_staff",
+    "fte_volunteers",
+    "funding_total",
+    "costs_total",
+    "cost_per_pair",
+    "ase_structures_met",
+    "workshops",
+)
+PROFILE_DIMENSIONS = ("age", "gender", "care_measure", "school_level")
+
+
+# --- Charts ---------------------------------------------------------------------------------------------
+
+
+def bar_chart(items, *, title: str, unit: str = "", width: int = 460, bar: int = 16) -> str:
+    """A horizontal bar chart as inline SVG: a label, a bar and its value per line."""
+    items = [(str(label), value or 0) for label, value in items]
+    label_width, value_width, gap = 190, 60, 6
+    height = max(1, len(items)) * (bar + gap) + 8
+    top = max((value for _, value in items), default=0) or 1
+    scale = (width - label_width - value_width) / top
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for i, (label, value) in enumerate(items):
+        y = 4 + i * (bar + gap)
+        shown = label if len(label) <= 30 else label[:29] + "…"
+        length = max(0.0, float(value) * scale)
+        parts.append(
+            f'<text x="{label_width - 6}" y="{y + bar - 4}" text-anchor="end" font-size="9" fill="#222">{escape(shown)}</text>'
+            f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar}" fill="#1f4e79"/>'
+            f'<text x="{label_width + length + 4:.1f}" y="{y + bar - 4}" font-size="9" fill="#222">'
+            f"{escape(_number(value))}{escape(unit)}</text>"
+        )
+    if not items:
+        parts.append(f'<text x="0" y="{bar}" font-size="9" fill="#555">Aucune donnée</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def _number(value) -> str:
+    if isinstance(value, float) and not value.is_integer():
+        return formats.number_format(value, 1)
+    return formats.number_format(value, 0) if isinstance(value, (int, float)) else str(value)
+
+
+def format_figure(value, unit: str) -> str:
+    if value is None:
+        return "non renseigné"
+    if unit == "ratio":
+        return f"{formats.number_format(float(value) * 100, 0)} %"
+    if unit == "days":
+        days = value.total_seconds() / 86400 if hasattr(value, "total_seconds") else float(value)
+        return f"{formats.number_format(days, 0)} jours"
+    if unit == "euros":
+        return f"{formats.number_format(float(value), 0, force_grouping=True)} €"
+    if unit in ("fte", "number"):
+        return formats.number_format(float(value), 1)
+    return formats.number_format(value, 0, force_grouping=True)
+
+
+# --- Content -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class KeyFigure:
+    label: str
+    definition: str
+    value: str
+    previous: str | None
+
+
+def key_figures(period: ReportingPeriod):
+    """(key figures, per-association rows, profile breakdowns) from the steering engine, with the
+    same month one year earlier. None on failure: the pack is still produced, saying so."""
+    from binome.steering import indicators
+    from binome.steering.periods import Period
+
+    scope = indicators.Scope(departement=period.departement)
+    month = Period.month(period.month.year, period.month.month)
+    try:
+        values, previous = indicators.figures(scope, [month, month.last_year()])
+        per_association = indicators.by_association(scope, month)
+        profiles = [b for b in indicators.breakdowns(scope, [month]) if b.dimension.key in PROFILE_DIMENSIONS]
+    except Exception:  # the engine is shared work; the committee still gets the rest of its pack
+        logger.exception("steering indicators unavailable for the Cotech pack")
+        return None, [], []
+    figures = []
+    for key in KEY_FIGURES:
+        indicator = indicators.REGISTRY.get(key)
+        if indicator is None:
+            continue
+        figures.append(
+            KeyFigure(
+                indicator.label,
+                indicator.definition,
+                format_figure(values.get(key), indicator.unit),
+                format_figure(previous.get(key), indicator.unit) if indicator.comparable else None,
+            )
+        )
+    return figures, per_association, profiles
+
+
+def imported_pairs_by_association(period: ReportingPeriod) -> dict[str, int]:
+    """Pairs imported from the associations' own CRMs and followed during the month."""
+    followed = Q(started_on__lte=period.month_end) & (
+        Q(ended_on__isnull=True) | Q(ended_on__gte=period.month)
+    )
+    rows = (
+        ReportedPair.objects.filter(followed, departement=period.departement)
+        .values("association__name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["association__name"]: row["n"] for row in rows}
+
+
+def cotech_context(period: ReportingPeriod, today: datetime.date | None = None) -> dict:
+    from binome.youths.queries import BLOCKED_KINDS, blocked_files
+
+    today = today or timezone.localdate()
+    departement = period.departement
+    figures, per_association, profiles = key_figures(period)
+
+    imported = imported_pairs_by_association(period)
+    pairs = {row["association__name"]: row["pairs_followed"] for row in per_association}
+    associations = sorted(set(pairs) | set(imported))
+    pairs_chart = bar_chart(
+        [(name, pairs.get(name, 0) + imported.get(name, 0)) for name in associations],
+        title="Binômes suivis pendant le mois, par association",
+    )
+    profile_charts = [
+        (
+            b.dimension.label,
+            bar_chart([(label, value) for label, value, *_ in b.rows], title=b.dimension.label),
+        )
+        for b in profiles
+        if b.rows
+    ]
+
+    revisions = list(
+        ReportRevision.objects.current()
+        .filter(report__period=period)
+        .select_related("report__association")
+        .order_by("report__association__name")
+    )
+    reports = list(period.reports.select_related("association").order_by("association__name"))
+    declared = [
+        (r.report.association.name, r.ase_structures_contacted or 0, r.ase_structures_met or 0)
+        for r in revisions
+    ]
+    structures_chart = bar_chart(
+        [(name, met) for name, _, met in declared], title="Structures ASE rencontrées pendant le mois"
+    )
+
+    blocked = Counter(b.kind for b in blocked_files(departement, today))
+    blocked_rows = [(label, blocked[kind]) for kind, label in BLOCKED_KINDS.items() if blocked[kind]]
+
+    late = list(
+        AssociationReport.objects.late(today)
+        .filter(period__departement=departement, period__month__lte=period.month)
+        .select_related("association", "period")
+        .order_by("-period__month", "association__name")
+    )
+    upcoming = list(
+        ReportingPeriod.objects.filter(departement=departement, deadline__gte=today)
+        .annotate(waiting=Count("reports", filter=Q(reports__current_revision=0)), total=Count("reports"))
+        .order_by("deadline")
+    )
+    conventions_ending = list(
+        Convention.objects.current(today)
+        .filter(departement=departement, end_date__lte=today + datetime.timedelta(days=90))
+        .select_related("association")
+        .order_by("end_date")
+    )
+
+    def notes(field):
+        return [
+            (r.report.association.name, getattr(r, field)) for r in revisions if getattr(r, field).strip()
+        ]
+
+    return {
+        "period": period,
+        "departement": departement,
+        "today": today,
+        "figures": figures,
+        "pairs_chart": pairs_chart,
+        "pairs_rows": [(name, pairs.get(name, 0), imported.get(name, 0)) for name in associations],
+        "profile_charts": profile_charts,
+        "structures_chart": structures_chart,
+        "declared": revisions,
+        "submitted": sum(1 for r in reports if r.current_revision),
+        "reports_total": len(reports),
+        "presentations": notes("upcoming_presentations"),
+        "difficulties": notes("difficulties"),
+        "next_steps": notes("next_steps"),
+        "blocked_rows": blocked_rows,
+        "blocked_total": sum(blocked.values()),
+        "late": late,
+        "upcoming": upcoming,
+        "conventions_ending": conventions_ending,
+    }
+
+
+def cotech_html(period: ReportingPeriod, today: datetime.date | None = None) -> str:
+    from django.conf import settings
+    from django.template.loader import render_to_string
+
+    return render_to_string(
+        "reporting/pdf/cotech.html",
+        {"brand_name": settings.BINOME_BRAND_NAME, **cotech_context(period, today)},
+    )
+
+
+def cotech_pdf(period: ReportingPeriod, today: datetime.date | None = None) -> bytes:
+    return render_pdf("reporting/pdf/cotech.html", cotech_context(period, today))

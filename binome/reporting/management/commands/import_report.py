@@ -1,0 +1,86 @@
+"""python manage.py import_report --association SLUG FILE.xlsx [--dry-run] [--departement CODE]"""
+
+import time
+import uuid
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.text import slugify
+
+from binome.accounts.models import Convention, Organisation
+from binome.reporting.imports import import_file
+
+
+def resolve_association(value: str) -> Organisation:
+    """An association by its UUID, or by the slug of its name (« Tremplin Mentorat » → tremplin-mentorat)."""
+    associations = Organisation.objects.associations()
+    try:
+        return associations.get(pk=uuid.UUID(value))
+    except (ValueError, Organisation.DoesNotExist):
+        pass
+    matches = [a for a in associations.only("pk", "name") if slugify(a.name) == slugify(value)]
+    if len(matches) != 1:
+        raise CommandError(
+            f"Association inconnue : « {value} »."
+            if not matches
+            else f"Plusieurs associations répondent à « {value} » : donnez son identifiant."
+        )
+    return matches[0]
+
+
+def resolve_departement(association, code: str | None) -> Organisation:
+    current = Organisation.objects.filter(
+        pk__in=Convention.objects.current().filter(association=association).values("departement")
+    )
+    if code:
+        departement = current.filter(insee_code=code).first()
+        if departement is None:
+            raise CommandError(f"L'association n'a pas de convention en vigueur avec le département {code}.")
+        return departement
+    departements = list(current[:2])
+    if len(departements) != 1:
+        raise CommandError(
+            "L'association n'a pas de convention en vigueur."
+            if not departements
+            else "L'association travaille avec plusieurs départements : précisez --departement CODE."
+        )
+    return departements[0]
+
+
+class Command(BaseCommand):
+    help = "Importe le fichier xlsx d'une association (binômes et rencontres), tout ou rien."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--association", required=True, help="identifiant (UUID) ou nom en slug")
+        parser.add_argument("file", help="le fichier .xlsx (modèle du suivi mensuel)")
+        parser.add_argument(
+            "--departement", help="code INSEE, si l'association travaille avec plusieurs départements"
+        )
+        parser.add_argument("--dry-run", action="store_true", help="vérifier et compter sans rien écrire")
+
+    def handle(self, *args, **options):
+        association = resolve_association(options["association"])
+        departement = resolve_departement(association, options.get("departement"))
+        started = time.perf_counter()
+        try:
+            source = open(options["file"], "rb")  # noqa: SIM115 — closed below, after the import
+        except OSError as error:
+            raise CommandError(f"Fichier illisible : {error.strerror}.") from None
+        with source:
+            report, counts = import_file(
+                source, association=association, departement=departement, dry_run=options["dry_run"]
+            )
+        elapsed = time.perf_counter() - started
+        if not report.ok:
+            for error in report.errors[:200]:
+                where = f"Ligne {error.row}, colonne {error.column}" if error.column else f"Ligne {error.row}"
+                self.stderr.write(f"{where} : {error.message}")
+            count = len(report.errors)
+            raise CommandError(f"{count} erreur{'s' if count > 1 else ''} : rien n'a été importé.")
+        prefix = "Vérification seule" if options["dry_run"] else "Import réussi"
+        verbs = ("à créer", "à mettre à jour") if options["dry_run"] else ("créé(s)", "mis à jour")
+        self.stdout.write(
+            f"{prefix} : {counts['pairs_created']} binôme(s) {verbs[0]}, {counts['pairs_updated']} {verbs[1]}, "
+            f"{counts['pairs_unchanged']} inchangé(s) ; rencontres : {counts['meetings_created']} {verbs[0]}, "
+            f"{counts['meetings_updated']} {verbs[1]}, {counts['meetings_unchanged']} inchangée(s) "
+            f"— {report.rows} lignes en {elapsed:.1f} s."
+        )

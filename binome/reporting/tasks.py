@@ -1,0 +1,27 @@
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+
+from binome.reporting.reminders import send_reporting_reminders
+from binome.reporting.services import periods_open_due
+
+
+@db_periodic_task(crontab(hour="6", minute="45"))
+@lock_task("reporting-daily")
+def daily_reporting():
+    """Open the month's periods (on the 1st), then send the reminders that are due."""
+    periods_open_due()
+    send_reporting_reminders()
+
+
+@db_task()
+def validate_import(job_id):
+    from binome.reporting.imports import job_validate
+
+    job_validate(job_id=job_id)
+
+
+@db_task()
+def run_import(job_id):
+    from binome.reporting.imports import job_import
+
+    job_import(job_id=job_id)

@@ -1,0 +1,106 @@
+"""The steering dashboards and their downloads. Figures only: no name reaches these pages or files."""
+
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from binome.accounts.perms import can, policy
+from binome.audit.services import log_access
+from binome.steering.exports import steering_file, table_file
+from binome.steering.forms import DashboardFilterForm
+from binome.steering.indicators import Scope, build_report
+from binome.steering.periods import default_period
+from binome.steering.tables import all_tables, key_figures, table_keys
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filters(request):
+    """The scope and period asked for, within what the current membership may see. An id outside it
+    (another département's association or territory) answers 404."""
+    data = request.GET.copy()
+    if not data.get("periode"):
+        data["periode"] = default_period().key
+    form = DashboardFilterForm(data, membership=request.membership)
+    form.is_valid()
+    if any(name in form.errors for name in ("association", "territoire", "departement")):
+        raise Http404("Filtre hors de votre périmètre.")
+    period = form.cleaned_data.get("periode") or default_period()
+    organisation = request.organisation
+    if organisation.is_departement:
+        scope = Scope(
+            departement=organisation,
+            association=form.cleaned_data.get("association"),
+            territory=form.cleaned_data.get("territoire"),
+        )
+    else:
+        scope = Scope(association=organisation, departement=form.cleaned_data.get("departement"))
+    return form, scope, period
+
+
+@policy("steering.view")
+@require_GET
+def dashboard(request):
+    form, scope, period = _filters(request)
+    report = build_report(scope, period)
+    tables = all_tables(report)
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "steering/dashboard.html",
+        {
+            "form": form,
+            "report": report,
+            "key_figures": key_figures(report),
+            "indicator_tables": [t for t in tables if t.key.startswith("stage_")],
+            "chart_tables": [t for t in tables if not t.key.startswith("stage_")],
+            "query": query,
+            "can_export": can(request, "steering.export"),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@policy("steering.view")
+@require_GET
+def table_xlsx(request):
+    """Any table of the dashboard, with the same filters, as an xlsx file."""
+    key = request.GET.get("tableau", "")
+    if key not in table_keys():
+        raise Http404("Tableau inconnu.")
+    _form, scope, period = _filters(request)
+    report = build_report(scope, period)
+    table = next((t for t in all_tables(report) if t.key == key), None)
+    if table is None:
+        raise Http404("Ce tableau n'existe pas pour ce périmètre.")
+    context = f"{scope.label} — {period.label}"
+    log_access(
+        user=request.user,
+        organisation=request.organisation,
+        action="export",
+        object_type="steering.table",
+        object_id=key,
+    )
+    filename = f"binome-{key.replace('_', '-')}-{period.key}.xlsx"
+    return FileResponse(
+        table_file(table, context=context), as_attachment=True, filename=filename, content_type=XLSX
+    )
+
+
+@policy("steering.export")
+@require_GET
+def steering_xlsx(request):
+    """The département's tableau de pilotage for the period: the five tabs of the toolkit's model."""
+    _form, _scope, period = _filters(request)
+    departement = request.organisation
+    log_access(
+        user=request.user,
+        organisation=departement,
+        action="export",
+        object_type="steering.tableau_de_pilotage",
+        object_id=period.key,
+        departement=departement,
+    )
+    handle = steering_file(departement=departement, period=period)
+    filename = f"tableau-de-pilotage-{departement.insee_code or 'departement'}-{period.key}.xlsx"
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)

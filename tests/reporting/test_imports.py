@@ -1,0 +1,447 @@
+"""The association import: template with drop-down lists, preview, all or nothing with a French
+report by sheet, row and column, idempotent re-import, background job with progress, command."""
+
+import datetime
+import html
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+from freezegun import freeze_time
+from openpyxl import Workbook, load_workbook
+
+from binome.accounts.models import Role
+from binome.reporting.figures import reported_pair_figures
+from binome.reporting.imports import MEETING_COLUMNS, PAIR_COLUMNS, import_file
+from binome.reporting.models import ImportJob, ImportStatus, ReportedMeetings, ReportedPair
+from binome.steering.indicators import Scope
+from binome.steering.periods import Period
+from tests.youths.factories import TerritoryFactory
+
+PAIR_HEADERS = [c.header for c in PAIR_COLUMNS]
+MEETING_HEADERS = [c.header for c in MEETING_COLUMNS]
+TODAY = "2026-04-02 10:00"
+
+
+def pair_row(n, changes=None):
+    row = {
+        "Identifiant binôme": f"B-{n:05d}",
+        "Identifiant jeune": f"J-{n:05d}",
+        "Année de naissance": 2010 + n % 5,
+        "Genre": ["Fille / femme", "Garçon / homme", "X"][n % 3],
+        "Niveau scolaire": "4e",
+        "Mesure ASE": "Placement judiciaire (assistance éducative)",
+        "Territoire": "Métropole",
+        "Objectif": "Soutien scolaire",
+        "Modalité": "En présentiel",
+        "Identifiant mentor": f"M-{n:05d}",
+        "Date de début": datetime.date(2025, 9, 1) + datetime.timedelta(days=n % 150),
+        "Date de fin": None,
+        "État": "En cours",
+        "Motif de clôture": None,
+        "Objectif atteint": None,
+        "Reconduction": "Non",
+    }
+    row.update(changes or {})
+    return [row[h] for h in PAIR_HEADERS]
+
+
+def meeting_row(n, month="2026-02", in_person=2, remote=1):
+    return [f"B-{n:05d}", month, in_person, remote]
+
+
+def workbook(pairs, meetings=(), name="suivi.xlsx"):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Données"
+    sheet.append(PAIR_HEADERS)
+    for row in pairs:
+        sheet.append(row)
+    rencontres = book.create_sheet("Rencontres")
+    rencontres.append(MEETING_HEADERS)
+    for row in meetings:
+        rencontres.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def reopen(upload):
+    upload.seek(0)
+    return upload
+
+
+@pytest.fixture
+def setup(world, member, conventions):
+    TerritoryFactory(departement=world["departement"], name="Métropole")
+    return {
+        "association": world["association"],
+        "departement": world["departement"],
+        "manager": member(Role.MANAGER),
+        "coordinator": member(Role.COORDINATOR),
+        "pilot": member(Role.PILOT),
+        "other_manager": member(Role.MANAGER, organisation=world["other_association"]),
+    }
+
+
+def run(setup, upload, dry_run=False):
+    with freeze_time(TODAY):
+        return import_file(
+            reopen(upload),
+            association=setup["association"],
+            departement=setup["departement"],
+            dry_run=dry_run,
+        )
+
+
+def page(response):
+    return html.unescape(response.content.decode())
+
+
+# --- Validation and writing ---------------------------------------------------------------------------
+
+
+def test_a_valid_file_is_previewed_then_imported(setup):
+    upload = workbook(
+        [pair_row(i) for i in range(1, 4)], [meeting_row(1), meeting_row(2), meeting_row(1, "2026-03")]
+    )
+    report, counts = run(setup, upload, dry_run=True)
+    assert report.ok, report.errors
+    assert counts == {
+        "pairs_created": 3,
+        "pairs_updated": 0,
+        "pairs_unchanged": 0,
+        "meetings_created": 3,
+        "meetings_updated": 0,
+        "meetings_unchanged": 0,
+    }
+    assert not ReportedPair.objects.exists()
+
+    report, counts = run(setup, upload)
+    assert counts["pairs_created"] == 3
+    pair = ReportedPair.objects.get(external_id="B-00001")
+    assert (
+        pair.gender,
+        pair.school_level.code,
+        pair.care_measure.code,
+        pair.objective.code,
+        pair.territory.name,
+    ) == ("m", "4e", "placement_judiciaire", "school_support", "Métropole")
+    assert pair.departement == setup["departement"]
+    assert ReportedMeetings.objects.filter(pair=pair).count() == 2
+
+
+def test_importing_the_same_file_again_changes_nothing(setup):
+    upload = workbook([pair_row(i) for i in range(1, 51)], [meeting_row(i) for i in range(1, 51)])
+    run(setup, upload)
+    before = list(ReportedPair.objects.order_by("external_id").values_list("pk", "updated_at", "fingerprint"))
+    report, counts = run(setup, upload)
+    assert report.ok
+    assert counts == {
+        "pairs_created": 0,
+        "pairs_updated": 0,
+        "pairs_unchanged": 50,
+        "meetings_created": 0,
+        "meetings_updated": 0,
+        "meetings_unchanged": 50,
+    }
+    assert (
+        list(ReportedPair.objects.order_by("external_id").values_list("pk", "updated_at", "fingerprint"))
+        == before
+    )
+
+
+def test_a_later_file_updates_only_what_changed(setup):
+    run(setup, workbook([pair_row(i) for i in range(1, 4)], [meeting_row(1)]))
+    closed = pair_row(
+        2,
+        {
+            "État": "Clôturé",
+            "Date de fin": datetime.date(2026, 3, 15),
+            "Motif de clôture": "Déménagement ou changement de lieu d'accueil",
+            "Objectif atteint": "Non",
+        },
+    )
+    report, counts = run(setup, workbook([pair_row(1), closed, pair_row(3)], [meeting_row(1, in_person=4)]))
+    assert report.ok, report.errors
+    assert (counts["pairs_updated"], counts["pairs_unchanged"], counts["meetings_updated"]) == (1, 2, 1)
+    pair = ReportedPair.objects.get(external_id="B-00002")
+    assert (pair.state, pair.closure_reason, pair.objective_reached) == ("closed", "move", False)
+
+
+def test_one_bad_row_among_thousands_changes_nothing_and_is_named(setup):
+    rows = [pair_row(i) for i in range(1, 3001)]
+    rows[1499] = pair_row(1500, {"Genre": "inconnu"})  # spreadsheet row 1501 (row 1 holds the headers)
+    run(setup, workbook([pair_row(1)]))  # something already there, which must stay as it was
+    report, counts = run(setup, workbook(rows, [meeting_row(i) for i in range(1, 3001)]))
+    assert not report.ok and counts == {}
+    assert [(e.row, e.column) for e in report.errors] == [(1501, "Genre")]
+    assert "attendu : F, M ou X" in report.errors[0].message
+    assert ReportedPair.objects.count() == 1
+    assert not ReportedMeetings.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "column", "message"),
+    [
+        (
+            {"État": "Clôturé", "Date de fin": datetime.date(2026, 1, 5)},
+            "Motif de clôture",
+            "obligatoire pour un binôme clôturé",
+        ),
+        (
+            {"État": "Clôturé", "Motif de clôture": "Autre motif"},
+            "Date de fin",
+            "obligatoire pour un binôme clôturé",
+        ),
+        ({"Date de fin": datetime.date(2026, 1, 5)}, "Date de fin", "renseignée pour un binôme en cours"),
+        ({"Date de début": "31/02/2026"}, "Date de début", "date illisible"),
+        ({"Date de début": datetime.date(2026, 5, 1)}, "Date de début", "date à venir"),
+        ({"Niveau scolaire": "Maternelle"}, "Niveau scolaire", "inconnu(e)"),
+        ({"Territoire": "Atlantide"}, "Territoire", "inconnu dans le département"),
+        ({"Année de naissance": 1980}, "Année de naissance", "année improbable"),
+        ({"Identifiant jeune": None}, "Identifiant jeune", "obligatoire"),
+        ({"Reconduction": "peut-être"}, "Reconduction", "Oui ou Non"),
+    ],
+)
+def test_each_rule_names_the_column(setup, changes, column, message):
+    report, _ = run(setup, workbook([pair_row(1), pair_row(2, changes)]))
+    assert [(e.row, e.column) for e in report.errors] == [(3, column)]
+    assert message in report.errors[0].message
+
+
+def test_duplicates_and_inconsistent_youths_are_reported(setup):
+    rows = [
+        pair_row(1),
+        pair_row(1),
+        pair_row(3, {"Identifiant jeune": "J-00002", "Année de naissance": 2014}),
+        pair_row(2),
+    ]
+    report, _ = run(setup, workbook(rows))
+    found = {(e.row, e.column, e.message) for e in report.errors}
+    assert (3, "Identifiant binôme", "déjà présent ligne 2") in found
+    assert (
+        5,
+        "Identifiant jeune",
+        "même jeune que ligne 4 mais année de naissance ou genre différents",
+    ) in found
+
+
+def test_meeting_rows_are_checked_with_their_sheet(setup):
+    meetings = [
+        meeting_row(1),
+        meeting_row(9),
+        meeting_row(1),
+        meeting_row(2, "2024-01"),
+        meeting_row(2, "2026-02", in_person="trois"),
+    ]
+    report, _ = run(setup, workbook([pair_row(1), pair_row(2)], meetings))
+    found = {(e.row, e.column, e.message) for e in report.errors}
+    assert (
+        3,
+        "Rencontres › Identifiant binôme",
+        "binôme absent de l'onglet Données et jamais importé",
+    ) in found
+    assert (4, "Rencontres › Mois", "déjà déclaré ligne 2") in found
+    assert (5, "Rencontres › Mois", "en dehors des dates du binôme") in found
+    assert (6, "Rencontres › Rencontres en présentiel", "attendu : un nombre entier") in found
+
+
+def test_a_missing_column_and_a_wrong_file_are_reported(setup):
+    book = Workbook()
+    book.active.title = "Données"
+    book.active.append(PAIR_HEADERS[:3])
+    book.active.append(["B-1", "J-1", 2012])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report, _ = run(setup, SimpleUploadedFile("a.xlsx", buffer.getvalue()))
+    assert ("Genre", "colonne absente") in {(e.column, e.message) for e in report.errors}
+    report, _ = run(setup, SimpleUploadedFile("a.xlsx", b"not a spreadsheet"))
+    assert report.errors[0].message == "Ce fichier xlsx est illisible ou endommagé."
+
+
+def test_a_pair_already_reported_for_another_departement_is_refused(setup, world):
+    from tests.accounts.factories import ConventionFactory
+
+    ConventionFactory(departement=world["other_departement"], association=world["association"])
+    run(setup, workbook([pair_row(1)]))
+    with freeze_time(TODAY):
+        report, _ = import_file(
+            workbook([pair_row(1, {"Territoire": None})]),
+            association=world["association"],
+            departement=world["other_departement"],
+        )
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (2, "Identifiant binôme", "ce binôme est déclaré pour un autre département")
+    ]
+
+
+def test_imported_pairs_count_in_the_steering_figures(setup):
+    closed = pair_row(
+        3,
+        {
+            "État": "Clôturé",
+            "Date de fin": datetime.date(2026, 3, 10),
+            "Motif de clôture": "Fin prévue de l'accompagnement",
+        },
+    )
+    run(
+        setup,
+        workbook(
+            [
+                pair_row(1),
+                pair_row(2, {"Reconduction": "Oui", "Date de début": datetime.date(2026, 3, 2)}),
+                closed,
+            ],
+            [meeting_row(1, "2026-03", 3, 1)],
+        ),
+    )
+    figures = reported_pair_figures(Scope(departement=setup["departement"]), Period.month(2026, 3))
+    assert figures == {
+        "pairs_followed": 3,
+        "youths_followed": 3,
+        "pairs_started": 1,
+        "renewals_started": 1,
+        "pairs_closed": 1,
+        "pairs_active_at_end": 2,
+        "meetings_in_person": 3,
+        "meetings_remote": 1,
+    }
+
+
+# --- The template ---------------------------------------------------------------------------------------
+
+
+def test_the_template_has_the_tabs_the_lists_and_the_pairs_already_imported(setup, client_for):
+    report, _ = run(
+        setup, workbook([pair_row(1, {"Identifiant binôme": "-B1+1"})], [["-B1+1", "2026-02", 2, 1]])
+    )
+    assert report.ok, report.errors
+    response = client_for(setup["manager"]).get(reverse("reporting:import_template"))
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Explications", "Données", "Rencontres", "Paramètres figés"]
+    data = book["Données"]
+    assert [c.value for c in data[1]] == PAIR_HEADERS
+    assert data["A2"].value == "'-B1+1"  # neutralised, and read back as typed
+    lists = book["Paramètres figés"]
+    columns = {
+        lists.cell(1, i).value: [
+            lists.cell(r, i).value for r in range(2, lists.max_row + 1) if lists.cell(r, i).value
+        ]
+        for i in range(1, lists.max_column + 1)
+    }
+    assert "Seconde" in columns["Niveau scolaire"] and "Métropole" in columns["Territoire"]
+    formulas = {str(v.sqref): v.formula1 for v in data.data_validations.dataValidation}
+    assert formulas["D2:D20001"] == "='Paramètres figés'!$A$2:$A$4"
+    assert any("$B$2" in (f or "") for f in formulas.values())  # school levels
+    # What the association downloads imports back unchanged.
+    report, counts = run(setup, SimpleUploadedFile("modele.xlsx", response.content))
+    assert report.ok, report.errors
+    assert counts["pairs_unchanged"] == 1 and counts["meetings_unchanged"] == 1
+
+
+# --- Pages and background job ----------------------------------------------------------------------------
+
+
+def test_upload_preview_confirm_and_progress(setup, client_for):
+    client = client_for(setup["manager"])
+    upload = workbook([pair_row(i) for i in range(1, 6)], [meeting_row(1)])
+    with freeze_time(TODAY):
+        response = client.post(
+            reverse("reporting:import_start"), {"file": upload, "departement": str(setup["departement"].pk)}
+        )
+        job = ImportJob.objects.get()
+        assert response["Location"] == reverse("reporting:import_job", kwargs={"job_id": job.pk})
+        preview = page(client.get(response["Location"]))
+        assert "Vérifié : prêt à importer" in preview and "Confirmer l'import" in preview
+        assert "<td>5</td>" in preview  # pairs to create
+        assert not ReportedPair.objects.exists()
+        panel = client.get(
+            reverse("reporting:import_job_status", kwargs={"job_id": job.pk}), HTTP_HX_REQUEST="true"
+        )
+        assert panel.status_code == 200 and "<html" not in panel.content.decode()
+        client.post(reverse("reporting:import_confirm", kwargs={"job_id": job.pk}))
+        job.refresh_from_db()
+        assert (job.status, job.progress) == (ImportStatus.DONE, 100)
+        assert not job.file  # the uploaded data is not kept
+        assert ReportedPair.objects.count() == 5
+        # A second confirmation does nothing.
+        client.post(reverse("reporting:import_confirm", kwargs={"job_id": job.pk}))
+        assert ReportedPair.objects.count() == 5
+        # The same file again: the preview says nothing changes, and offers nothing to confirm.
+        client.post(
+            reverse("reporting:import_start"),
+            {"file": reopen(upload), "departement": str(setup["departement"].pk)},
+        )
+        again = ImportJob.objects.exclude(pk=job.pk).get()
+        text = page(client.get(reverse("reporting:import_job", kwargs={"job_id": again.pk})))
+    assert "Ce fichier ne change rien" in text and "Confirmer l'import" not in text
+
+
+def test_a_running_job_polls_its_status(setup, client_for):
+    job = ImportJob.objects.create(
+        association=setup["association"],
+        departement=setup["departement"],
+        original_name="x.xlsx",
+        status=ImportStatus.VALIDATING,
+        progress=40,
+    )
+    panel = page(
+        client_for(setup["manager"]).get(reverse("reporting:import_job_status", kwargs={"job_id": job.pk}))
+    )
+    assert 'hx-trigger="every 1s"' in panel
+    assert '<progress id="import-progress" max="100" value="40">' in panel
+
+
+def test_an_invalid_upload_shows_the_report_and_keeps_no_file(setup, client_for):
+    client = client_for(setup["manager"])
+    with freeze_time(TODAY):
+        client.post(
+            reverse("reporting:import_start"),
+            {"file": workbook([pair_row(1, {"Genre": "?"})]), "departement": str(setup["departement"].pk)},
+        )
+        job = ImportJob.objects.get()
+        text = page(client.get(reverse("reporting:import_job", kwargs={"job_id": job.pk})))
+    assert "Rien n'a été importé : 1 erreur." in text
+    assert "<td>2</td><td>Genre</td>" in text
+    assert not job.file
+
+
+def test_import_pages_are_the_associations_own(setup, client_for):
+    job = ImportJob.objects.create(
+        association=setup["association"], departement=setup["departement"], original_name="x.xlsx"
+    )
+    url = reverse("reporting:import_job", kwargs={"job_id": job.pk})
+    assert client_for(setup["other_manager"]).get(url).status_code == 404
+    assert client_for(setup["pilot"]).get(url).status_code == 403
+    assert client_for(setup["coordinator"]).get(url).status_code == 200
+
+
+# --- Command -------------------------------------------------------------------------------------------
+
+
+def test_the_command_dry_runs_then_imports(setup, tmp_path, capsys):
+    path = tmp_path / "suivi.xlsx"
+    path.write_bytes(workbook([pair_row(i) for i in range(1, 4)], [meeting_row(1)]).read())
+    with freeze_time(TODAY):
+        call_command("import_report", "--association", "association-a", str(path), "--dry-run")
+        assert not ReportedPair.objects.exists()
+        call_command("import_report", "--association", str(setup["association"].pk), str(path))
+    out = capsys.readouterr().out
+    assert "Vérification seule : 3 binôme(s) à créer" in out
+    assert "Import réussi : 3 binôme(s) créé(s)" in out
+    assert ReportedPair.objects.count() == 3
+
+
+def test_the_command_names_the_bad_row_and_fails(setup, tmp_path, capsys):
+    path = tmp_path / "suivi.xlsx"
+    path.write_bytes(workbook([pair_row(1), pair_row(2, {"État": "??"})]).read())
+    with freeze_time(TODAY), pytest.raises(CommandError, match="1 erreur"):
+        call_command("import_report", "--association", "association-a", str(path))
+    assert "Ligne 3, colonne État : attendu : En cours ou Clôturé" in capsys.readouterr().err
+    with pytest.raises(CommandError, match="Association inconnue"):
+        call_command("import_report", "--association", "nulle-part", str(path))

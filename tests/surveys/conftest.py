@@ -1,0 +1,1 @@
+from tests.mentorships.conftest import people, private_storage  # noqa: F401
