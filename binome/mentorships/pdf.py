@@ -2,38 +2,14 @@
 
 import base64
 import datetime
-from pathlib import Path
 
 from django.conf import settings as django_settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from binome.mentorships.models import AgreementSettings, Frequency, Party
 from binome.utils.choices import Modality
-
-
-def _fetcher():
-    """Our static files and inlined images only: a PDF never reaches the network."""
-    from weasyprint.urls import URLFetcher
-
-    class LocalFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            if url.startswith("data:image/"):
-                return super().fetch(url, headers)
-            if url.startswith("static:"):
-                path = finders.find(url[len("static:") :])
-                if path:
-                    return super().fetch(Path(path).as_uri(), headers)
-            raise ValueError(f"Ressource refusée dans un PDF : {url[:40]}")
-
-    return LocalFetcher()
-
-
-def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html, url_fetcher=_fetcher(), base_url="static:").write_pdf()
+from binome.utils.pdf import html_to_pdf
 
 
 def _logo_data_uri(settings: AgreementSettings) -> str:

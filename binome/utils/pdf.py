@@ -1,4 +1,5 @@
-"""PDF rendering with WeasyPrint. Only our own static files may be loaded: never the network."""
+"""PDF rendering with WeasyPrint. Only our own static files and inlined images may be loaded:
+never the network. Consent forms, agreements and the Cotech pack all go through here."""
 
 from pathlib import Path
 
@@ -7,19 +8,27 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 
-def _local_only(url: str):
-    from weasyprint import default_url_fetcher
+def local_fetcher():
+    from weasyprint.urls import URLFetcher
 
-    prefix = "static:"
-    if url.startswith(prefix):
-        path = finders.find(url[len(prefix) :])
-        if path:
-            return default_url_fetcher(Path(path).as_uri())
-    raise ValueError(f"Ressource refusée dans un PDF : {url[:80]}")
+    class LocalFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:image/"):
+                return super().fetch(url, headers)
+            if url.startswith("static:"):
+                path = finders.find(url[len("static:") :])
+                if path:
+                    return super().fetch(Path(path).as_uri(), headers)
+            raise ValueError(f"Ressource refusée dans un PDF : {url[:40]}")
+
+    return LocalFetcher()
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, url_fetcher=local_fetcher(), base_url="static:").write_pdf()
 
 
 def render_pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(template, {"brand_name": settings.BINOME_BRAND_NAME, **context})
-    return HTML(string=html, url_fetcher=_local_only, base_url="static:").write_pdf()
+    return html_to_pdf(render_to_string(template, {"brand_name": settings.BINOME_BRAND_NAME, **context}))
