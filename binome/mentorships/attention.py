@@ -1,5 +1,7 @@
 """What the pairs ask of each role, on the home page."""
 
+import datetime
+
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -54,7 +56,7 @@ def pairs_to_launch(request):
 
 @provider(Role.MANAGER, Role.COORDINATOR, Role.REFERRER)
 def reviews_due(request):
-    soon = timezone.localdate() + timezone.timedelta(days=30)
+    soon = timezone.localdate() + datetime.timedelta(days=30)
     count = (
         Mentorship.objects.visible_to(request.membership)
         .filter(state=MentorshipState.ACTIVE, review_due_on__lte=soon)

@@ -1,3 +1,4 @@
+import datetime
 import os
 import time
 
@@ -103,7 +104,7 @@ def portfolio(request):
     today = timezone.localdate()
     if request.GET.get("bilan"):
         pairs = pairs.filter(
-            state=MentorshipState.ACTIVE, review_due_on__lte=today + timezone.timedelta(days=30)
+            state=MentorshipState.ACTIVE, review_due_on__lte=today + datetime.timedelta(days=30)
         )
     if request.GET.get("questionnaires"):
         pending = SurveyResponse.objects.pending().filter(respondent=Respondent.YOUTH).values("mentorship")

@@ -469,26 +469,51 @@ class ReportedPair(BaseModel):
     steering indicators count these rows *in addition to* `mentorships.Mentorship` (an association
     reports its pairs either by working in Binôme or by importing, not both)."""
 
+    # Few indexes on purpose: an import writes 10,000 rows at once. The unique (association,
+    # external_id) and (departement, started_on) indexes serve the lookups; the other foreign keys are
+    # only grouped on, never filtered alone.
     association = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="reported_pairs"
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="reported_pairs", db_index=False
     )
-    departement = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    departement = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     external_id = models.CharField("identifiant du binôme", max_length=60)
     youth_external_id = models.CharField("identifiant du jeune", max_length=60)
     mentor_external_id = models.CharField("identifiant du mentor", max_length=60, blank=True)
     birth_year = models.PositiveSmallIntegerField("année de naissance du jeune")
     gender = models.CharField("genre du jeune", max_length=1, choices=Gender.choices)
     school_level = models.ForeignKey(
-        "references.ReferenceItem", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "references.ReferenceItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     care_measure = models.ForeignKey(
-        "references.ReferenceItem", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "references.ReferenceItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     objective = models.ForeignKey(
-        "references.ReferenceItem", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "references.ReferenceItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     territory = models.ForeignKey(
-        "territories.Territory", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "territories.Territory",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     modality = models.CharField("modalité", max_length=12, choices=Modality.choices, blank=True)
     started_on = models.DateField("début")
@@ -523,7 +548,7 @@ class ReportedPair(BaseModel):
 class ReportedMeetings(models.Model):
     """How many times a reported pair met in a month (in person, remotely)."""
 
-    pair = models.ForeignKey(ReportedPair, on_delete=models.CASCADE, related_name="meetings")
+    pair = models.ForeignKey(ReportedPair, on_delete=models.CASCADE, related_name="meetings", db_index=False)
     month = models.DateField("mois")
     in_person = models.PositiveSmallIntegerField("rencontres en présentiel", default=0)
     remote = models.PositiveSmallIntegerField("rencontres à distance", default=0)

@@ -115,3 +115,19 @@ def test_a_bar_chart_escapes_its_labels_and_scales_to_the_largest():
     widths = [float(w) for w in re.findall(r'<rect x="\d+" y="\d+" width="([\d.]+)"', svg)]
     assert widths[0] == pytest.approx(2 * widths[1])
     assert "Aucune donnée" in bar_chart([], title="Vide")
+
+
+def test_weasyprint_draws_the_inline_svg_bars():
+    import zlib
+
+    from weasyprint import HTML
+
+    svg = bar_chart([("A", 3), ("B", 1)], title="Binômes").replace("#1f4e79", "#123456")
+    pdf = HTML(string=f"<html><body>{svg}</body></html>").write_pdf()
+    content = b""
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            content += zlib.decompress(stream)
+        except zlib.error:
+            continue
+    assert content.count(b"0.070588 0.203922 0.337255 rg") == 2  # one fill per bar, in #123456
