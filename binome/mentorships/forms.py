@@ -143,7 +143,8 @@ class MeetingForm(PrefixedIds, forms.Form):
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Ce que vous avez fait ensemble. Aucune information sensible sur le jeune ni sa famille.",
+        help_text="Ce que vous avez fait ensemble. Aucune information sensible sur le jeune ni sa famille : "
+        "le mentor lit cette note dans son espace.",
     )
     next_steps = forms.CharField(label="Prochaines étapes", max_length=500, required=False)
 

@@ -58,8 +58,10 @@ def send_pair_reminders(now: datetime.datetime | None = None) -> int:
         if day == tomorrow and first_time("meeting_before", meeting.pk, day):
             _mentor_mail(meeting, "meeting_before", day)
             sent += 1
-        elif today - datetime.timedelta(days=7) <= day < today and first_time(
-            "meeting_after", meeting.pk, day
+        elif (
+            meeting.mentorship.state == MentorshipState.ACTIVE
+            and today - datetime.timedelta(days=7) <= day < today
+            and first_time("meeting_after", meeting.pk, day)
         ):
             _mentor_mail(meeting, "meeting_after", day)
             sent += 1

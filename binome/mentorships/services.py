@@ -18,7 +18,7 @@ from django.utils import timezone
 from binome.accounts.models import Convention, Membership, Role
 from binome.audit.services import log_access
 from binome.mentors.models import Mentor, MentorStage
-from binome.mentors.services import mentor_move, mentor_release_place, mentor_take_place
+from binome.mentors.services import mentor_move, mentor_release_place, mentor_take_place, readiness_problems
 from binome.mentorships import followup
 from binome.mentorships.models import (
     REASON_CATEGORY,
@@ -383,6 +383,12 @@ def mentorship_launch(
         raise ValidationError(
             {"held_at": "La rencontre de lancement s'enregistre une fois qu'elle a eu lieu."}
         )
+    # Weeks may pass between the validation and the signatures: the gates hold on the launch day.
+    problems = readiness_problems(mentorship.mentor) + [
+        "Dossier du jeune : " + b for b in rules.submission_blockers(mentorship.youth)
+    ]
+    if problems:
+        raise ValidationError(["Le binôme ne peut pas démarrer : " + problems[0], *problems[1:]])
     if not objectives.strip():
         raise ValidationError({"objectives": "Notez les objectifs fixés avec le jeune."})
     meeting = mentorship.meetings.filter(kind=MeetingKind.LAUNCH).first() or Meeting(
@@ -660,8 +666,9 @@ def _generic(reason: str) -> str:
     return reason.split(" depuis")[0].split(" ;")[0].lower()
 
 
-def refresh_all_follow_ups(*, now=None) -> int:
-    """Nightly: the passing of time turns pairs orange then red. Returns how many alerts were sent."""
+def refresh_all_follow_ups(*, now=None, association=None) -> int:
+    """Nightly: the passing of time turns pairs orange then red. Returns how many alerts were sent.
+    With `association`, only its pairs (after it changed its rules)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     settings_by_association = {s.association_id: followup.Rules.of(s) for s in FollowUpSettings.objects.all()}
@@ -675,7 +682,10 @@ def refresh_all_follow_ups(*, now=None) -> int:
         .annotate(first=models.Min("raised_at"))
     }
     alerts = 0
-    for mentorship in Mentorship.objects.open().iterator(chunk_size=500):
+    pairs = Mentorship.objects.open()
+    if association is not None:
+        pairs = pairs.filter(association=association)
+    for mentorship in pairs.iterator(chunk_size=500):
         rules_ = settings_by_association.get(mentorship.association_id, default)
         status = _status(mentorship, rules_, today, concern_since.get(mentorship.pk, today))
         if _store_status(mentorship, status, now) and first_time("pair_red", mentorship.pk, today):
@@ -895,6 +905,20 @@ def mentorship_reopen(*, mentorship: Mentorship, by, organisation, reason: str) 
         raise ValidationError("Ce binôme a été reconduit par un nouveau binôme : rouvrez plutôt celui-ci.")
     if Mentorship.objects.open().filter(youth=mentorship.youth_id).exists():
         raise ValidationError("Ce jeune a déjà un autre binôme en cours.")
+    if mentorship.closure_category == ClosureCategory.SAFETY:
+        raise ValidationError(
+            "Ce binôme a pris fin pour une raison de sécurité : il ne peut pas être rouvert."
+        )
+    if mentorship.closure_reason == ClosureReason.CONSENT_WITHDRAWN:
+        raise ValidationError(
+            "Ce binôme a pris fin au retrait d'un consentement : il ne peut reprendre qu'avec une nouvelle "
+            "orientation, une fois les consentements recueillis à nouveau."
+        )
+    blockers = rules.submission_blockers(mentorship.youth)
+    if blockers:
+        raise ValidationError(
+            ["Le dossier du jeune ne remplit plus les conditions : " + blockers[0], *blockers[1:]]
+        )
     mentor_take_place(mentor=mentorship.mentor, by=by)
     closure = mentorship.closures.filter(reopened_at__isnull=True).first()
     if closure:
@@ -976,8 +1000,12 @@ def mentor_space_url(token: str) -> str:
 
 @transaction.atomic
 def mentor_link_send(*, mentorship: Mentorship, by=None, organisation=None) -> None:
-    """E-mail the mentor a link to their space (no password)."""
+    """E-mail the mentor a link to their space (no password). Earlier links stop working: a link
+    forwarded or left in an old mailbox does not stay valid for its full life."""
     _check_open(mentorship)
+    MentorAccess.objects.filter(mentorship=mentorship, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
     token = mentor_access_create(mentorship=mentorship)
     send_email(
         template="mentor_space_link",

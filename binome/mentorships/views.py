@@ -632,7 +632,7 @@ def follow_up_settings(request):
     form = FollowUpSettingsForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         form.save()
-        services.refresh_all_follow_ups()
+        services.refresh_all_follow_ups(association=request.organisation)
         messages.success(request, "Les règles de suivi sont enregistrées ; les couleurs sont recalculées.")
         return redirect("mentorships:portfolio")
     return render(

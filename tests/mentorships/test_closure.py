@@ -275,3 +275,42 @@ def test_an_amendment_extends_the_pair_once_everyone_signed_it(world, people, cl
         {"changes": "", "end_on": "", "frequency": "", "modality": ""},
     )
     assert response.status_code == 422
+
+
+def test_a_pair_closed_when_a_consent_was_withdrawn_cannot_be_reopened(world, people):
+    mentorship = active_pair(world, people["coordinator"], started_days_ago=40)
+    consent_withdraw(
+        consent=mentorship.youth.consents.first(), by=people["referrer"], organisation=world["ase_service"]
+    )
+    mentorship.refresh_from_db()
+    assert mentorship.state == MentorshipState.CLOSED
+
+    with pytest.raises(ValidationError) as error:
+        services.mentorship_reopen(
+            mentorship=mentorship, by=people["manager"], organisation=world["association"], reason="erreur"
+        )
+
+    assert "retrait d'un consentement" in error.value.messages[0]
+    mentorship.refresh_from_db()
+    assert mentorship.state == MentorshipState.CLOSED
+
+
+def test_the_launch_checks_the_mentor_honorability_again(world, people):
+    from tests.mentorships.factories import signed_pair
+
+    mentorship = signed_pair(world, people["coordinator"])
+    mentorship.mentor.honorability_valid_until = timezone.localdate() - datetime.timedelta(days=1)
+    mentorship.mentor.save(update_fields=["honorability_valid_until"])
+
+    with pytest.raises(ValidationError) as error:
+        services.mentorship_launch(
+            mentorship=mentorship,
+            by=people["coordinator"],
+            organisation=world["association"],
+            held_at=timezone.now() - datetime.timedelta(minutes=5),
+            objectives="Reprendre confiance",
+        )
+
+    assert "honorabilité" in error.value.messages[0]
+    mentorship.refresh_from_db()
+    assert mentorship.state == MentorshipState.AGREEMENT

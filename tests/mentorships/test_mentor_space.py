@@ -219,3 +219,16 @@ def test_leaving_the_space_ends_the_session(world, people):
     client = open_space(mentorship)
     client.post(reverse("mentorships:mentor_logout"))
     assert client.get(reverse("mentorships:mentor_home")).status_code == 401
+
+
+def test_sending_a_new_link_ends_the_previous_ones(world, people):
+    from binome.mentorships.models import MentorAccess
+    from tests.mentorships.factories import active_pair
+
+    mentorship = active_pair(world, people["coordinator"])
+    services.mentor_link_send(mentorship=mentorship)
+    services.mentor_link_send(mentorship=mentorship)
+
+    accesses = MentorAccess.objects.filter(mentorship=mentorship)
+    assert accesses.filter(revoked_at__isnull=True).count() == 1
+    assert accesses.filter(revoked_at__isnull=False).count() >= 1
