@@ -351,6 +351,8 @@ class Mentorship(BaseModel):
             models.Index(fields=["association", "state"]),
             models.Index(fields=["departement", "state"]),
             models.Index(fields=["association", "state", "colour"]),
+            # The steering indicators read pairs of a département by date.
+            models.Index(fields=["departement", "validated_at"]),
         ]
 
     def __str__(self):
@@ -548,6 +550,8 @@ class Meeting(BaseModel):
         indexes = [
             models.Index(fields=["mentorship", "kind", "status", "at"]),
             models.Index(fields=["status", "at"]),
+            # Meetings of a period counted per pair by the steering indicators, read from the index.
+            models.Index(fields=["at", "mentorship", "status", "modality"]),
         ]
 
     def __str__(self):

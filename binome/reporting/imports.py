@@ -604,14 +604,24 @@ def job_validate(*, job_id) -> None:
     _finish(job, report, ImportStatus.VALID if report.ok else ImportStatus.INVALID, counts)
 
 
-def job_import(*, job_id) -> None:
-    """Background: validate again (the data may have moved since the preview) and write."""
-    started = ImportJob.objects.filter(pk=job_id, status=ImportStatus.VALID).update(
+def job_confirm(*, job) -> bool:
+    """The association confirms the preview: mark the job as importing (once, even on a double
+    click) and hand it to the worker. False when the job was not waiting for confirmation."""
+    from binome.reporting.tasks import run_import
+
+    confirmed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALID).update(
         status=ImportStatus.IMPORTING, progress=0
     )
-    if not started:
-        return  # already imported, or not valid: a second click does nothing
+    if confirmed:
+        run_import(job.pk)
+    return bool(confirmed)
+
+
+def job_import(*, job_id) -> None:
+    """Background: validate again (the data may have moved since the preview) and write."""
     job = ImportJob.objects.select_related("association", "departement").get(pk=job_id)
+    if job.status != ImportStatus.IMPORTING:
+        return  # not confirmed (see `job_confirm`), or already done
     try:
         # Validation outside the transaction, so the progress bar moves; then one atomic write.
         with job.file.open("rb") as source:

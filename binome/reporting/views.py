@@ -17,7 +17,6 @@ from binome.reporting.models import (
     SECTIONS,
     AssociationReport,
     ImportJob,
-    ImportStatus,
     ReportedPair,
     ReportFigures,
     ReportingPeriod,
@@ -419,11 +418,7 @@ def import_job_status(request, job_id):
 @policy("reporting.fill")
 @require_POST
 def import_confirm(request, job_id):
-    from binome.reporting.tasks import run_import
-
     job = get_object_or_404(_jobs(request), pk=job_id)
-    if job.status != ImportStatus.VALID:
+    if not imports.job_confirm(job=job):
         messages.error(request, "Cet import n'est pas prêt à être confirmé.")
-        return redirect("reporting:import_job", job_id=job.pk)
-    run_import(job.pk)
     return redirect("reporting:import_job", job_id=job.pk)
