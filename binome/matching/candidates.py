@@ -111,12 +111,8 @@ class Columns:
         return cls(
             n=n,
             group=np.asarray(groups, dtype=np.int64).reshape(n),
-            latitude=np.array(
-                [s.latitude if _located(s) else np.nan for s in sides], dtype=np.float64
-            ),
-            longitude=np.array(
-                [s.longitude if _located(s) else np.nan for s in sides], dtype=np.float64
-            ),
+            latitude=np.array([s.latitude if _located(s) else np.nan for s in sides], dtype=np.float64),
+            longitude=np.array([s.longitude if _located(s) else np.nan for s in sides], dtype=np.float64),
             modality=np.array([MODALITY.get(s.modality, 0) for s in sides], dtype=np.int8),
             gender=np.array([GENDER.get(s.gender, 0) for s in sides], dtype=np.int8),
             gender_preference=np.array([GENDER.get(s.gender_preference, 0) for s in sides], dtype=np.int8),
