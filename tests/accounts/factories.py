@@ -21,7 +21,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"personne{n}@exemple.example")
     first_name = factory.Faker("first_name", locale="fr_FR")
-    last_name = factory.Faker("last_name", locale="fr_FR")
+    # Unique and unlike any French word, so "no name on this page" checks cannot pass or fail by chance.
+    last_name = factory.Sequence(lambda n: f"Agentnom{n:05d}")
     password = factory.PostGenerationMethodCall("set_password", "Un-mot-de-passe-solide-1")
 
     class Params:

@@ -37,7 +37,10 @@ def open_space(mentorship) -> Client:
 def test_the_coordinator_sends_a_link_and_the_mentor_sees_only_their_pair(
     world, people, client_for, mailoutbox
 ):
-    mentorship = active_pair(world, people["coordinator"], started_days_ago=20)
+    # Names that cannot collide with the mentor's generated ones.
+    mentorship = active_pair(
+        world, people["coordinator"], started_days_ago=20, first_name="Inès", last_name="Vautrin-Essai"
+    )
     log_meeting(mentorship, 3, by=people["coordinator"])
     services.mentorship_update(
         mentorship=mentorship,
