@@ -30,6 +30,8 @@ SHOTS = [
     ("coordinator-matching-table", "mentorat@tremplin.example", "/mise-en-binome/"),
     ("coordinator-proposals", "mentorat@tremplin.example", "/mise-en-binome/propositions/"),
     ("pilot-matching-pool", "pilote@cd44.example", "/mise-en-binome/departement/"),
+    ("coordinator-pairs", "mentorat@tremplin.example", "/binomes/"),
+    ("pilot-dashboard", "pilote@cd44.example", "/pilotage/"),
 ]
 
 
