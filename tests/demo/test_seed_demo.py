@@ -47,7 +47,21 @@ def counts():
         TrainingRegistration,
         MentorEvent,
     )
-    return [m.objects.count() for m in (*models, *youth_models, *mentor_models)]
+    from binome.reporting.models import AssociationReport, ReportingPeriod, ReportRevision
+
+    reporting_models = (ReportingPeriod, AssociationReport, ReportRevision)
+    return [m.objects.count() for m in (*models, *youth_models, *mentor_models, *reporting_models)]
+
+
+def assert_reporting_in_every_status(departement):
+    from binome.reporting.models import AssociationReport, ReportRevision
+
+    reports = AssociationReport.objects.filter(period__departement=departement)
+    assert reports.values("period").distinct().count() == 3
+    assert {report.status() for report in reports} == {"submitted", "late"}
+    assert reports.filter(current_revision=0, started_at__isnull=False).exists()  # started, not sent
+    assert reports.filter(current_revision=0, started_at__isnull=True).exists()  # not started
+    assert ReportRevision.objects.filter(number=2).exists()  # a correction
 
 
 def seed():
@@ -206,6 +220,7 @@ def test_seed_demo_builds_a_believable_departement_and_is_idempotent(db):
     assert_youths_at_every_stage(departement)
     assert_backdated_and_routed(departement)
     assert_mentors_at_every_stage(departement)
+    assert_reporting_in_every_status(departement)
     seed()
     assert counts() == first
     # The demo's past sent nothing; today's reminders have checks expiring within 60 and 30 days.

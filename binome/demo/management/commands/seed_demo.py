@@ -26,6 +26,9 @@ class Command(BaseCommand):
         from binome.demo.pairs import build_pairs
 
         build_pairs(world)
+        from binome.demo.reporting import build_reporting
+
+        build_reporting(world)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Démo prête : {world.departement}, {len(world.associations)} associations, "
