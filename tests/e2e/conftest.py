@@ -7,6 +7,7 @@ import time
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are safe.
@@ -73,8 +74,16 @@ AXE = Axe()
 
 
 def assert_accessible(page):
-    """No serious or critical axe violation on the current page."""
-    results = AXE.run(page)
+    """No serious or critical axe violation on the current page.
+
+    A click on a link returns before the next page has loaded: wait for it, and run axe again if the
+    page was swapped while it ran (on a loaded machine that happens)."""
+    page.wait_for_load_state("load")
+    try:
+        results = AXE.run(page)
+    except PlaywrightError:
+        page.wait_for_load_state("load")
+        results = AXE.run(page)
     bad = [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
         for v in results.response["violations"]

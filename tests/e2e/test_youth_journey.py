@@ -94,6 +94,7 @@ def test_referrer_to_departement_to_association(browser, live_server, page, e2e_
     pilot_page.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Orientations"
     ).click()
+    expect(pilot_page).to_have_url(re.compile("/orientations/"))
     assert_accessible(pilot_page)
     pilot_page.get_by_role("link", name=re.compile("Orienter")).click()
     assert_accessible(pilot_page)
