@@ -13,6 +13,7 @@ from django.utils import timezone
 from binome.accounts.models import Convention
 from binome.mentors import services
 from binome.mentors.models import CheckResult, HonorabilityCheck, Mentor, MentorStage
+from binome.utils.spreadsheets import neutralise
 from binome.utils.tabular import ImportReport, Rollback, RowError, norm, parse_date, read_table
 
 RENEWAL_NOTICE_DAYS = 60
@@ -105,17 +106,11 @@ def export_rows(items: list[ToCheck]) -> list[list]:
     ]
 
 
-def _safe(value):
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ is read as text."""
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
-
-
 def export_csv(items) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(EXPORT_HEADERS)
-    writer.writerows([[_safe(v) for v in row] for row in export_rows(items)])
+    writer.writerows([[neutralise(v) for v in row] for row in export_rows(items)])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -128,7 +123,7 @@ def export_xlsx(items) -> bytes:
     sheet.title = "Contrôles à demander"
     sheet.append(EXPORT_HEADERS)
     for row in export_rows(items):
-        sheet.append([_safe(v) for v in row])
+        sheet.append([neutralise(v) for v in row])
     choice = DataValidation(type="list", formula1='"conforme,non conforme"', allow_blank=True)
     sheet.add_data_validation(choice)
     choice.add(f"I2:I{max(2, len(items) + 1)}")

@@ -34,6 +34,7 @@ from binome.reporting.months import parse_month
 from binome.reporting.services import reported_data_save
 from binome.territories.models import Territory
 from binome.utils.choices import Gender, Modality
+from binome.utils.spreadsheets import neutralise
 from binome.utils.tabular import ImportReport, RowError, parse_date
 from binome.utils.tabular import norm as _norm
 
@@ -644,13 +645,6 @@ def job_import(*, job_id) -> None:
 # --- The template ------------------------------------------------------------------------------------
 
 
-def _safe(value):
-    """A cell that a spreadsheet would run as a formula is written as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def build_template(*, association, departement) -> bytes:
     """The xlsx to fill: the département's lists as drop-downs, and the pairs already imported."""
     import io
@@ -720,7 +714,7 @@ def build_template(*, association, departement) -> bytes:
         letter = get_column_letter(i)
         lists_sheet.cell(row=1, column=i, value=name).font = bold
         for row, value in enumerate(values, start=2):
-            lists_sheet.cell(row=row, column=i, value=_safe(value))
+            lists_sheet.cell(row=row, column=i, value=neutralise(value))
         lists_sheet.column_dimensions[letter].width = max(16, *(len(v) + 2 for v in [name, *values]))
         ranges[name] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${max(2, len(values) + 1)}"
 
@@ -770,8 +764,8 @@ def build_template(*, association, departement) -> bytes:
     for pair in pairs.iterator(chunk_size=2000):
         pairs_sheet.append(
             [
-                _safe(pair.external_id),
-                _safe(pair.youth_external_id),
+                neutralise(pair.external_id),
+                neutralise(pair.youth_external_id),
                 pair.birth_year,
                 labels["gender"].get(pair.gender, ""),
                 pair.school_level.label if pair.school_level else None,
@@ -779,7 +773,7 @@ def build_template(*, association, departement) -> bytes:
                 pair.territory.name if pair.territory else None,
                 pair.objective.label if pair.objective else None,
                 labels["modality"].get(pair.modality) if pair.modality else None,
-                _safe(pair.mentor_external_id) or None,
+                neutralise(pair.mentor_external_id) or None,
                 pair.started_on,
                 pair.ended_on,
                 labels["state"][pair.state],
@@ -795,7 +789,12 @@ def build_template(*, association, departement) -> bytes:
     )
     for meeting in meetings.iterator(chunk_size=2000):
         meetings_sheet.append(
-            [_safe(meeting.pair.external_id), f"{meeting.month:%Y-%m}", meeting.in_person, meeting.remote]
+            [
+                neutralise(meeting.pair.external_id),
+                f"{meeting.month:%Y-%m}",
+                meeting.in_person,
+                meeting.remote,
+            ]
         )
     for sheet, columns in ((pairs_sheet, PAIR_COLUMNS),):
         for i, column in enumerate(columns, start=1):
