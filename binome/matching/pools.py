@@ -67,16 +67,19 @@ def waiting_referrals(associations, departement=None):
     return referrals.select_related("youth__commune", "association").prefetch_related("youth__objectives")
 
 
-def gate_open(on=None) -> Q:
+def gate_open(on=None, prefix: str = "youth__") -> Q:
     """The legal gate on a referral's youth, in SQL: consents complete, a situation assessment of
     less than a year concluding in favour of mentoring, still in the scheme. (`rules.submission_blockers`
-    says the same in words, for one youth.)"""
+    says the same in words, for one youth; `tests/matching/test_gate_twins.py` pins the two together.)
+    `prefix`: the path to the youth (empty on `Youth` itself)."""
     on = on or timezone.localdate()
     return Q(
-        youth__archived_at__isnull=True,
-        youth__consents_complete=True,
-        youth__assessment_in_interest=True,
-        youth__assessment_date__gte=years_before(on, 1),
+        **{
+            f"{prefix}archived_at__isnull": True,
+            f"{prefix}consents_complete": True,
+            f"{prefix}assessment_in_interest": True,
+            f"{prefix}assessment_date__gte": years_before(on, 1),
+        }
     )
 
 
