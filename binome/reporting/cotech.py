@@ -167,7 +167,11 @@ def cotech_context(period: ReportingPeriod, today: datetime.date | None = None) 
     figures, per_association, profiles = key_figures(period)
 
     imported = imported_pairs_by_association(period)
-    pairs = {row["association__name"]: row["pairs_followed"] for row in per_association}
+    # The engine's per-association rows include the imported pairs: keep the platform's share apart.
+    pairs = {
+        row["association__name"]: row["pairs_followed"] - row.get("imported_pairs_followed", 0)
+        for row in per_association
+    }
     associations = sorted(set(pairs) | set(imported))
     pairs_chart = bar_chart(
         [(name, pairs.get(name, 0) + imported.get(name, 0)) for name in associations],

@@ -7,6 +7,9 @@
   CRM (`ReportedPair`, `ReportedMeetings`). The steering engine adds these to the pairs it counts in
   `mentorships.Mentorship`: an association reports a pair either by working in Binôme or by importing
   it, never both, so the sum does not double count.
+  The same pairs also feed steering's breakdowns (`reported_pair_dimension_counts`), 12-month trend
+  (`reported_pair_trend`), per-association and per-département summaries (`reported_pair_summary`) and
+  the Données tab of the tableau de pilotage (`reported_pair_rows`): SQL aggregates, one query each.
 - `live_indicators(report)`: the figures the platform computes for one association, département and
   month, frozen into each submitted revision.
 """
@@ -14,10 +17,35 @@
 import logging
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db import connections
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Concat
 
-from binome.reporting.models import COST_FIELDS, ReportedMeetings, ReportedPair, ReportRevision
+from binome.mentorships.models import REASON_CATEGORY
+from binome.mentorships.models import ClosureReason as PairClosureReason
+from binome.reporting.models import (
+    COST_FIELDS,
+    ClosureReason,
+    ReportedMeetings,
+    ReportedPair,
+    ReportedPairState,
+    ReportRevision,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -64,9 +92,19 @@ def steering_figures(scope, period) -> dict | None:
     return row
 
 
-def reported_pair_figures(scope, period) -> dict:
-    """Imported pairs for the scope and period: followed, started, closed, active at the end, distinct
-    youths followed, and meetings in the period (two queries)."""
+# --- Imported pairs (`ReportedPair`) ------------------------------------------------------------------
+#
+# The steering rules, written for imported pairs: the start date declared by the association plays the
+# part of the validation of a Binôme pair (followed: started before the period's end and not ended before
+# its start; new or renewed: started during the period). A youth is the association's own identifier:
+# the same identifier at two associations is two youths, hence `YOUTH_KEY`.
+
+YOUTH_KEY = Concat("association_id", Value(":"), "youth_external_id", output_field=CharField())
+
+
+def reported_pairs(scope):
+    """The imported pairs of a steering scope (a département, an association, a territory; all of them
+    for the national scope)."""
     pairs = ReportedPair.objects.all()
     if scope.departement is not None:
         pairs = pairs.filter(departement=scope.departement)
@@ -74,15 +112,39 @@ def reported_pair_figures(scope, period) -> dict:
         pairs = pairs.filter(association=scope.association)
     if getattr(scope, "territory", None) is not None:
         pairs = pairs.filter(territory=scope.territory)
-    followed = Q(started_on__lte=period.end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=period.start))
+    return pairs
+
+
+def followed_in(period) -> Q:
+    return Q(started_on__lte=period.end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=period.start))
+
+
+def started_in(period) -> Q:
+    return Q(started_on__gte=period.start, started_on__lte=period.end)
+
+
+def closed_in(period) -> Q:
+    return Q(ended_on__gte=period.start, ended_on__lte=period.end)
+
+
+def touching(periods) -> Q:
+    """Pairs followed in at least one of the periods (the WHERE clause; each period is then a FILTER)."""
+    return Q(started_on__lte=max(p.end for p in periods)) & (
+        Q(ended_on__isnull=True) | Q(ended_on__gte=min(p.start for p in periods))
+    )
+
+
+def reported_pair_figures(scope, period) -> dict:
+    """Imported pairs for the scope and period: followed, started, closed, active at the end, distinct
+    youths followed, and meetings in the period (two queries)."""
+    pairs = reported_pairs(scope)
+    followed = followed_in(period)
     row = pairs.aggregate(
         pairs_followed=Count("pk", filter=followed),
-        youths_followed=Count("youth_external_id", filter=followed, distinct=True),
-        pairs_started=Count("pk", filter=Q(started_on__gte=period.start, started_on__lte=period.end)),
-        renewals_started=Count(
-            "pk", filter=Q(started_on__gte=period.start, started_on__lte=period.end, is_renewal=True)
-        ),
-        pairs_closed=Count("pk", filter=Q(ended_on__gte=period.start, ended_on__lte=period.end)),
+        youths_followed=Count(YOUTH_KEY, filter=followed, distinct=True),
+        pairs_started=Count("pk", filter=started_in(period)),
+        renewals_started=Count("pk", filter=started_in(period) & Q(is_renewal=True)),
+        pairs_closed=Count("pk", filter=closed_in(period)),
         pairs_active_at_end=Count(
             "pk",
             filter=Q(started_on__lte=period.end) & (Q(ended_on__isnull=True) | Q(ended_on__gt=period.end)),
@@ -94,6 +156,241 @@ def reported_pair_figures(scope, period) -> dict:
     row["meetings_in_person"] = meetings["in_person"] or 0
     row["meetings_remote"] = meetings["remote"] or 0
     return row
+
+
+# Age: an imported pair carries only the youth's birth year. Its age on a day is computed as if every
+# youth were born on 1 July (the middle of the year: off by six months at most, either way) — so on
+# 31 December a youth born in 2012 is 14 in 2026, and on 31 March still 13. The bands are those of
+# `steering.indicators.AGE_BANDS`: (code, the age the band stops before); 21 and over is "21plus".
+ASSUMED_BIRTHDAY = (7, 1)
+AGE_BAND_LIMITS = (("lt11", 11), ("11_14", 15), ("15_17", 18), ("18_20", 21))
+
+
+def _reference_year(on) -> int:
+    """The year whose 1 July is the last assumed birthday on or before `on`: age = this - birth year."""
+    return on.year if (on.month, on.day) >= ASSUMED_BIRTHDAY else on.year - 1
+
+
+def imported_age(birth_year: int, on) -> int:
+    """The age on a day of a youth known by its birth year only (birthday assumed on 1 July)."""
+    return _reference_year(on) - birth_year
+
+
+def imported_age_band(on):
+    """The same age, as its band, in SQL (the day is a constant: only `birth_year` is compared)."""
+    reference = _reference_year(on)
+    whens = [When(birth_year__gt=reference - limit, then=Value(code)) for code, limit in AGE_BAND_LIMITS]
+    return Case(*whens, default=Value("21plus"), output_field=CharField())
+
+
+def imported_origin(period):
+    """New, renewed or continuing, the codes of `steering.indicators.ORIGINS`."""
+    started = started_in(period)
+    return Case(
+        When(started & Q(is_renewal=False), then=Value("new")),
+        When(started & Q(is_renewal=True), then=Value("renewed")),
+        default=Value("continuing"),
+        output_field=CharField(),
+    )
+
+
+# How an imported pair's closure reason reads on the steering dashboards (and in the Données tab).
+# Every reason of the import file but one has a reason of the pair lifecycle (`mentorships`) with the
+# same meaning, in other words: the imported pair is counted on that row, under that reason's category
+# (`mentorships.REASON_CATEGORY`), so the pilot reads one row per reason whatever the source.
+# « Autre motif » has no counterpart: it stays its own row, under « Non classé » rather than a
+# category it may not belong to (as a pair-related stop it would inflate the early stops; as a
+# natural end, it could hide them).
+IMPORTED_CLOSURE_REASONS = {
+    ClosureReason.PLANNED_END: PairClosureReason.PLANNED_END,  # same label
+    # « Indisponibilité du mentor » — « Mentor indisponible (temps, déménagement, santé) »
+    ClosureReason.MENTOR_UNAVAILABLE: PairClosureReason.MENTOR_UNAVAILABLE,
+    ClosureReason.YOUTH_DISENGAGED: PairClosureReason.YOUTH_DISENGAGED,  # « Désengagement du jeune »
+    # « … changement de lieu d'accueil »: the youth's placement, hence the youth's move
+    ClosureReason.MOVE: PairClosureReason.MOVE,
+    ClosureReason.END_OF_CARE: PairClosureReason.END_OF_MEASURE,  # same label
+    ClosureReason.AGE_LIMIT: PairClosureReason.AGE_LIMIT,  # « Majorité ou 21 ans »
+    ClosureReason.SAFETY: PairClosureReason.SAFETY,  # same label
+    ClosureReason.HONORABILITY: PairClosureReason.HONORABILITY,  # « Honorabilité du mentor »
+    ClosureReason.OTHER: None,  # no counterpart: « Non classé — Autre motif »
+}
+UNCLASSIFIED = "Non classé"
+assert set(IMPORTED_CLOSURE_REASONS) == set(ClosureReason), "map every reason of the import file"
+
+
+def imported_closure(code: str) -> tuple[str, str, str]:
+    """(the lifecycle's reason code, or the import's when it has none; type of end; reason), as the
+    dashboards show an imported pair's closure reason. Empty strings when no reason was given."""
+    if not code:
+        return "", "", ""
+    reason = IMPORTED_CLOSURE_REASONS.get(code)
+    if reason is None:
+        return code, UNCLASSIFIED, dict(ClosureReason.choices).get(code, code)
+    return reason.value, REASON_CATEGORY[reason].label, reason.label
+
+
+# Each breakdown of steering (`steering.indicators.DIMENSIONS`): the imported pair's column (label,
+# order), and the dimensions whose value depends on the period itself.
+PAIR_DIMENSIONS = {
+    "association": ("association__name", None),
+    "territory": ("territory__name", None),
+    "school_level": ("school_level__label", "school_level__position"),
+    "gender": ("gender", None),
+    "care_measure": ("care_measure__label", "care_measure__position"),
+    "modality": ("modality", None),
+    "objective": ("objective__label", "objective__position"),
+}
+PERIOD_DIMENSIONS = {"age": lambda period: imported_age_band(period.end), "origin": imported_origin}
+
+
+def reported_pair_dimension_counts(scope, periods) -> dict[str, list[dict]]:
+    """Every breakdown of the imported pairs, for each period, in ONE query: distinct youths followed
+    per value ({"value", "order", "n0", "n1"…}, the shape of `steering.indicators.dimension_counts`),
+    and, under "closure_reason", the pairs closed per reason ({"closure_reason", "closure_category",
+    "label", "n0"…}: mapped by `IMPORTED_CLOSURE_REASONS`).
+
+    The scope's pairs in a common table expression, unfolded into (dimension, value, who) rows by a
+    UNION ALL, first reduced to one row per youth (per pair for closures), then summed."""
+    annotations = {"who": YOUTH_KEY, "pair": Cast("pk", output_field=CharField())}
+    for i, period in enumerate(periods):
+        annotations[f"f{i}"] = ExpressionWrapper(followed_in(period), output_field=BooleanField())
+        annotations[f"c{i}"] = ExpressionWrapper(closed_in(period), output_field=BooleanField())
+    for key, (label, order) in PAIR_DIMENSIONS.items():
+        annotations[f"d_{key}"] = F(label)
+        if order:
+            annotations[f"o_{key}"] = F(order)
+    for key, expression in PERIOD_DIMENSIONS.items():
+        for i, period in enumerate(periods):
+            annotations[f"d_{key}{i}"] = expression(period)
+    annotations["d_closure"] = F("closure_reason")
+    inner = reported_pairs(scope).filter(touching(periods)).annotate(**annotations).values(*annotations)
+    sql, params = inner.order_by().query.sql_with_params()
+    n = len(periods)
+
+    def branch(key, value, order, who="who", flag="f", counted=range(n)):
+        columns = ", ".join(f"{flag}{i} AS n{i}" if i in counted else f"FALSE AS n{i}" for i in range(n))
+        # Only this module's own names go into the text; every value travels as a parameter.
+        return f"SELECT '{key}' AS dim, {value} AS value, {order} AS ord, {who} AS who, {columns} FROM t"  # noqa: S608
+
+    branches = [
+        branch(key, f"d_{key}", f"o_{key}" if order else "0")
+        for key, (_label, order) in PAIR_DIMENSIONS.items()
+    ]
+    for key in PERIOD_DIMENSIONS:
+        branches += [branch(key, f"d_{key}{i}", "0", counted=[i]) for i in range(n)]
+    branches.append(branch("closure_reason", "d_closure", "0", who="pair", flag="c"))
+    seen = ", ".join(f"MAX(CASE WHEN n{i} THEN 1 ELSE 0 END) AS n{i}" for i in range(n))
+    sums = ", ".join(f"SUM(n{i})" for i in range(n))
+    union = "\n  UNION ALL ".join(branches)
+    query = (
+        f"WITH t AS ({sql})\n"  # noqa: S608
+        f"SELECT dim, value, ord, {sums} FROM (\n"
+        f" SELECT dim, value, ord, who, {seen} FROM (\n  {union}\n ) AS u\n"
+        " GROUP BY dim, value, ord, who\n) AS y\n"
+        "GROUP BY dim, value, ord"
+    )
+    result: dict[str, list[dict]] = {}
+    with connections[inner.db].cursor() as cursor:
+        cursor.execute(query, params)
+        rows = cursor.fetchall()
+    for dim, value, order, *numbers in rows:
+        counts = {f"n{i}": int(number or 0) for i, number in enumerate(numbers)}
+        if dim == "closure_reason":
+            code, category, reason = imported_closure(value)
+            row = {"closure_reason": code, "closure_category": category, "label": f"{category} — {reason}"}
+            if not code:
+                row["label"] = None  # « non renseigné »
+            result.setdefault(dim, []).append(row | counts)
+        else:
+            result.setdefault(dim, []).append({"value": value, "order": order or 0} | counts)
+    return result
+
+
+def reported_pair_trend(scope, months) -> dict[str, list[int]]:
+    """Imported pairs followed, started (new and renewed) and closed in each month: one query."""
+    aggregates = {}
+    for i, month in enumerate(months):
+        aggregates |= {
+            f"f{i}": Count("pk", filter=followed_in(month)),
+            f"n{i}": Count("pk", filter=started_in(month)),
+            f"c{i}": Count("pk", filter=closed_in(month)),
+        }
+    row = reported_pairs(scope).filter(touching(months)).aggregate(**aggregates)
+    return {
+        name: [row[f"{letter}{i}"] for i in range(len(months))]
+        for name, letter in (("followed", "f"), ("new", "n"), ("closed", "c"))
+    }
+
+
+def reported_pair_summary(scope, period, group_fields: list[str]) -> list[dict]:
+    """Imported pairs grouped by `group_fields` (paths shared with `Mentorship`: `association__name`,
+    `departement__insee_code`…): youths mentored, pairs followed, new, renewed, closed. One query."""
+    followed, started = followed_in(period), started_in(period)
+    return list(
+        reported_pairs(scope)
+        .filter(touching([period]))
+        .values(*group_fields)
+        .annotate(
+            youths_mentored=Count(YOUTH_KEY, distinct=True, filter=followed),
+            pairs_followed=Count("pk", filter=followed),
+            pairs_new=Count("pk", filter=started & Q(is_renewal=False)),
+            pairs_renewed=Count("pk", filter=started & Q(is_renewal=True)),
+            pairs_closed=Count("pk", filter=closed_in(period)),
+        )
+        .order_by(*group_fields)
+    )
+
+
+REPORTED_ROW_FIELDS = (
+    "association_id",
+    "external_id",
+    "youth_external_id",
+    "mentor_external_id",
+    "association__name",
+    "territory__name",
+    "birth_year",
+    "gender",
+    "school_level__label",
+    "care_measure__label",
+    "modality",
+    "objective__label",
+    "is_renewal",
+    "started_on",
+    "ended_on",
+    "state",
+    "meetings_in_person",
+    "meetings_remote",
+    "closure_reason",
+    "objective_reached",
+)
+
+
+def reported_pair_rows(scope, period):
+    """The imported pairs followed during the period, one dict per pair with `REPORTED_ROW_FIELDS` (their
+    meetings summed over every month reported), streamed: one query. For the Données tab, which
+    pseudonymises the identifiers before writing anything."""
+
+    def meetings(column):
+        total = (
+            ReportedMeetings.objects.filter(pair=OuterRef("pk"))
+            .order_by()
+            .values("pair")
+            .annotate(total=Sum(column))
+            .values("total")
+        )
+        return Coalesce(Subquery(total, output_field=IntegerField()), 0)
+
+    pairs = (
+        reported_pairs(scope)
+        .filter(followed_in(period))
+        .annotate(meetings_in_person=meetings("in_person"), meetings_remote=meetings("remote"))
+        .order_by("started_on", "association__name", "external_id")
+    )
+    for values in pairs.values_list(*REPORTED_ROW_FIELDS).iterator(chunk_size=2000):
+        yield dict(zip(REPORTED_ROW_FIELDS, values, strict=True))
+
+
+REPORTED_STATES = dict(ReportedPairState.choices)
 
 
 REPORTED_PAIR_LABELS = {

@@ -189,7 +189,11 @@ def _explanations(sheet, departement, period, generated_at):
         [
             "Données",
             "Une ligne par binôme suivi pendant la période, pseudonymisée : ni nom ni date de naissance ; "
-            "les identifiants sont des pseudonymes stables d'un export à l'autre (empreinte à clé).",
+            "les identifiants sont des pseudonymes stables d'un export à l'autre (empreinte à clé). Les "
+            "binômes que les associations importent de leur propre outil y figurent aussi (colonne "
+            "« Source ») : leur date de début tient lieu de date de validation, leur âge vient de l'année "
+            "de naissance (anniversaire compté au 1er juillet), leur motif de fin est rangé sous le motif "
+            "de même sens.",
         ],
         [
             "Paramètres figés",
@@ -331,7 +335,9 @@ DATA_HEADERS = [
     "Type de fin",
     "Motif de fin",
     "Objectifs atteints",
+    "Source",
 ]
+SOURCE_BINOME, SOURCE_IMPORT = "Binôme", "Import association"
 DATA_FIELDS = (
     "pk",
     "youth_id",
@@ -359,8 +365,9 @@ DATA_FIELDS = (
 
 
 def data_rows(scope: Scope, period: Period):
-    """The Données tab: one row per pair followed during the period, pseudonymised. Two queries (the
-    pairs, streamed; the youths' objectives), whatever the number of rows."""
+    """The Données tab: one row per pair followed during the period, pseudonymised, then one per pair
+    imported from an association's CRM (`imported_data_rows`). Three queries (the pairs, streamed; the
+    youths' objectives; the imported pairs, streamed), whatever the number of rows."""
     pairs = scope.pairs().filter(followed_in(period)).order_by("validated_at", "pk")
     objectives: dict = {}
     through = Youth.objectives.through.objects.filter(youth__in=pairs.values("youth")).order_by(
@@ -415,6 +422,66 @@ def data_rows(scope: Scope, period: Period):
             labels["category"].get(record["closure_category"], ""),
             labels["reason"].get(record["closure_reason"], ""),
             labels["reached"].get(record["objectives_reached"], ""),
+            SOURCE_BINOME,
+        ]
+    yield from imported_data_rows(scope, period, pseudonym)
+
+
+def imported_data_rows(scope: Scope, period: Period, pseudonym=None):
+    """The imported pairs followed during the period, in the columns of the Binôme pairs. Their
+    identifiers are the association's own: each is pseudonymised like the others, keyed on the
+    association and the identifier (the same youth keeps its pseudonym from one export to the next),
+    never written in clear. Their start date stands for the validation date; their age comes from the
+    birth year (`imported_age`: birthday assumed on 1 July); their closure reason reads as on the
+    dashboards (`imported_closure`); no referral dates, hence no time to match."""
+    from binome.reporting.figures import (
+        REPORTED_STATES,
+        imported_age,
+        imported_closure,
+        reported_pair_rows,
+    )
+
+    pseudonym = pseudonym or Pseudonymiser()
+    genders, modalities, bands = dict(Gender.choices), dict(Modality.choices), dict(AGE_BANDS)
+    reached = {True: ObjectivesReached.YES.label, False: ObjectivesReached.NO.label}
+
+    def key(record, field):
+        return f"import:{record['association_id']}:{record[field]}" if record[field] else None
+
+    for record in reported_pair_rows(scope, period):
+        age = imported_age(record["birth_year"], period.end)
+        started, ended = record["started_on"], record["ended_on"]
+        _code, category, reason = imported_closure(record["closure_reason"])
+        yield [
+            pseudonym("mentorship", key(record, "external_id")),
+            pseudonym("youth", key(record, "youth_external_id")),
+            pseudonym("mentor", key(record, "mentor_external_id")),
+            record["association__name"],
+            record["territory__name"] or "",
+            age,
+            bands[_band(age)],
+            genders.get(record["gender"], ""),
+            record["school_level__label"] or "",
+            record["care_measure__label"] or "",
+            modalities.get(record["modality"], ""),
+            record["objective__label"] or "",
+            record["is_renewal"],
+            None,  # no referral: the association found the youth itself
+            started,
+            started,
+            ended,
+            REPORTED_STATES.get(record["state"], record["state"]),
+            period.start <= started <= period.end,
+            ended is not None and period.start <= ended <= period.end,
+            None,
+            max(0, (min(ended or period.end, period.end) - started).days),
+            record["meetings_in_person"],
+            record["meetings_remote"],
+            "",  # no follow-up colour outside Binôme
+            category,
+            reason,
+            reached.get(record["objective_reached"], ""),
+            SOURCE_IMPORT,
         ]
 
 
@@ -462,6 +529,7 @@ def _data(sheet, scope, period):
             22,
             36,
             14,
+            18,
         ],
     )
     _header(sheet, DATA_HEADERS)

@@ -24,7 +24,6 @@ from django.db import connections
 from django.db.models import (
     Aggregate,
     Avg,
-    BooleanField,
     Case,
     Count,
     DurationField,
@@ -51,9 +50,11 @@ from binome.mentorships.models import (
     Mentorship,
     ObjectivesReached,
 )
+from binome.references.models import ReferenceItem
 from binome.steering.periods import Period
 from binome.surveys.models import Respondent, SurveyKind, SurveyResponse
 from binome.surveys.questions import BY_CODE as EXIT_QUESTIONS
+from binome.territories.models import Territory
 from binome.utils.choices import Gender, Modality
 from binome.utils.dates import years_before
 from binome.youths.models import ProposalOutcome, Referral, ReferralState, Youth
@@ -224,13 +225,15 @@ INDICATORS = (
         "realisations",
         "Jeunes accompagnés",
         "Jeunes ayant un binôme suivi pendant la période : binôme validé avant la fin de la période et "
-        "non clôturé avant son début.",
+        "non clôturé avant son début. Les binômes que les associations importent de leur propre outil "
+        "comptent aussi, leur date de début tenant lieu de validation.",
     ),
     Indicator(
         "pairs_followed",
         "realisations",
         "Binômes suivis",
-        "Binômes validés avant la fin de la période et non clôturés avant son début.",
+        "Binômes validés avant la fin de la période et non clôturés avant son début (binômes importés "
+        "par les associations compris, leur date de début tenant lieu de validation).",
     ),
     Indicator(
         "pairs_new",
@@ -285,15 +288,17 @@ INDICATORS = (
         "time_to_match_avg",
         "realisations",
         "Délai moyen de mise en relation",
-        "Pour les binômes validés pendant la période : jours entre l'acceptation de l'orientation par "
-        "l'association et la validation du binôme, en moyenne.",
+        "Pour les binômes formés dans Binôme et validés pendant la période : jours entre l'acceptation de "
+        "l'orientation par l'association et la validation du binôme, en moyenne. Les binômes importés "
+        "par les associations n'en font pas partie (leurs dates d'orientation ne sont pas connues).",
         "days",
     ),
     Indicator(
         "time_to_match_median",
         "realisations",
         "Délai médian de mise en relation",
-        "Même mesure que le délai moyen ; la moitié des binômes ont attendu moins, l'autre moitié plus.",
+        "Même mesure que le délai moyen, sur les binômes formés dans Binôme ; la moitié des binômes ont "
+        "attendu moins, l'autre moitié plus.",
         "days",
     ),
     Indicator(
@@ -499,7 +504,11 @@ DIMENSIONS = (
         "territory", "Par territoire", "Jeunes accompagnés pendant la période, par territoire de résidence."
     ),
     Dimension(
-        "age", "Par âge", "Jeunes accompagnés pendant la période, par âge au dernier jour de la période."
+        "age",
+        "Par âge",
+        "Jeunes accompagnés pendant la période, par âge au dernier jour de la période. Pour les binômes "
+        "importés par les associations, seule l'année de naissance est connue : l'âge est calculé comme "
+        "si le jeune était né le 1er juillet.",
     ),
     Dimension(
         "school_level", "Par niveau scolaire", "Jeunes accompagnés pendant la période, par niveau scolaire."
@@ -512,7 +521,8 @@ DIMENSIONS = (
         "origin",
         "Nouveaux, reconduits, poursuivis",
         "Jeunes accompagnés pendant la période selon leur binôme : nouveau binôme validé pendant la "
-        "période, reconduction validée pendant la période, ou binôme commencé avant.",
+        "période, reconduction validée pendant la période, ou binôme commencé avant (pour un binôme "
+        "importé par son association : selon sa date de début).",
     ),
     Dimension(
         "modality",
@@ -528,7 +538,9 @@ DIMENSIONS = (
         "closure_reason",
         "Par motif de clôture",
         "Binômes clôturés pendant la période, par motif. Les arrêts liés au binôme (indisponibilité, "
-        "désengagement, déménagement) se distinguent des fins liées à l'ASE et des fins naturelles.",
+        "désengagement, déménagement) se distinguent des fins liées à l'ASE et des fins naturelles. Les "
+        "motifs des binômes importés par les associations sont rangés sous le motif de même sens ; "
+        "« Autre motif », sans équivalent, reste à part (« Non classé »).",
         "Binômes clôturés par motif",
     ),
     Dimension(
@@ -705,14 +717,6 @@ def ratio(part, whole) -> float | None:
     if part is None or not whole:
         return None
     return part / whole
-
-
-def age_band(on: datetime.date, prefix: str = "youth__"):
-    """The youth's age band on a day, computed in SQL from the birth date."""
-    whens = []
-    for (code, _label), age in zip(AGE_BANDS, (11, 15, 18, 21), strict=False):
-        whens.append(When(**{f"{prefix}birth_date__gt": years_before(on, age)}, then=Value(code)))
-    return Case(*whens, default=Value("21plus"))
 
 
 def origin(period: Period):
@@ -1032,77 +1036,117 @@ class Breakdown:
         return self.dimension.key
 
 
-# Each dimension: the columns of the pair's row it reads (label, order), and whether its value depends
-# on the period itself (age on the period's last day, new or renewed during the period).
+# Each youth dimension: the youth's column, and the table and columns that label it (None: the
+# column's own value, a code the breakdown labels). An objective is a many-to-many: its own branch.
 YOUTH_DIMENSIONS = {
-    "association": ("association__name", None),
-    "territory": ("youth__territory__name", None),
-    "school_level": ("youth__school_level__label", "youth__school_level__position"),
-    "gender": ("youth__gender", None),
-    "care_measure": ("youth__care_measure__label", "youth__care_measure__position"),
-    "modality": ("youth__modality", None),
-    "objective": ("youth__objectives__label", "youth__objectives__position"),
+    "territory": ("territory", Territory, "name", None),
+    "school_level": ("school_level", ReferenceItem, "label", "position"),
+    "gender": ("gender", None, None, None),
+    "care_measure": ("care_measure", ReferenceItem, "label", "position"),
+    "modality": ("modality", None, None, None),
 }
-PERIOD_DIMENSIONS = {"age": lambda p: age_band(p.end), "origin": origin}
+
+
+def _age_thresholds(on: datetime.date) -> list[tuple[str, datetime.date]]:
+    """(band, born after this day) in band order: the one age rule of `age_band` and the breakdowns."""
+    return [
+        (code, years_before(on, age))
+        for (code, _label), age in zip(AGE_BANDS, (11, 15, 18, 21), strict=False)
+    ]
 
 
 def dimension_counts(scope: Scope, periods: list[Period]) -> dict[str, list[dict]]:
-    """Distinct youths per value of every dimension, for each period, in ONE query: the scope's pairs
-    (joined once to their youth and its objectives) in a common table expression, unfolded into
-    (dimension, value) rows by a UNION ALL, then grouped. Plain SQL that PostgreSQL and SQLite both
-    run; the inner query is the ORM's, so the scope and period rules stay those of this module."""
-    annotations = {
-        f"f{i}": ExpressionWrapper(followed_in(p), output_field=BooleanField()) for i, p in enumerate(periods)
-    }
-    for key, (label, order) in YOUTH_DIMENSIONS.items():
-        annotations[f"d_{key}"] = F(label)
-        if order:
-            annotations[f"o_{key}"] = F(order)
-    for key, expression in PERIOD_DIMENSIONS.items():
-        for i, period in enumerate(periods):
-            annotations[f"d_{key}{i}"] = expression(period)
-    inner = (
+    """Distinct youths per value of every dimension, for each period, in ONE query.
+
+    The scope's pairs touching the periods (the ORM's query, so the scope and period rules stay
+    those of this module) are folded into one row per youth (followed in each period or not), joined
+    to the youth's row; each dimension is then a plain GROUP BY over those youths, labels joined after
+    the fold. Only the pair's own dimensions (association, new/renewed/continuing) group the pairs
+    themselves, counting each youth once per value. Plain SQL that PostgreSQL and SQLite both run."""
+    n = len(periods)
+    flags = [f"f{i}" for i in range(n)]
+    pairs = (
         scope.pairs()
         .filter(touching(periods))
-        .annotate(**annotations)
-        .values("youth_id", *annotations)
+        .annotate(
+            **{
+                f"f{i}": Case(When(followed_in(p), then=Value(1)), default=Value(0))
+                for i, p in enumerate(periods)
+            },
+            **{f"o{i}": origin(p) for i, p in enumerate(periods)},
+        )
+        .values("youth_id", "association_id", *flags, *[f"o{i}" for i in range(n)])
         .order_by()
     )
-    sql, params = inner.query.sql_with_params()
-    flags = [f"f{i}" for i in range(len(periods))]
+    pairs_sql, params = pairs.query.sql_with_params()
+    params = list(params)
+    youth_table, youth_pk = Youth._meta.db_table, Youth._meta.pk.column
+    columns = {key: Youth._meta.get_field(field).column for key, (field, *_rest) in YOUTH_DIMENSIONS.items()}
+    objectives = Youth.objectives.through._meta
+    objective_youth = objectives.get_field("youth").column
+    objective_item = objectives.get_field("referenceitem").column
+    birth_date = Youth._meta.get_field("birth_date").column
 
-    def branch(key, value, order, counted):
-        columns = ", ".join(flag if i in counted else "FALSE" for i, flag in enumerate(flags))
-        # Only this module's own names go into the text; every value travels as a parameter.
-        return f"SELECT '{key}' AS dim, {value} AS value, {order} AS ord, youth_id, {columns} FROM t"  # noqa: S608
+    def sums(counted=None) -> str:
+        return ", ".join(
+            f"SUM({flag})" if counted is None or i == counted else "0" for i, flag in enumerate(flags)
+        )
 
-    branches = [
-        branch(key, f"d_{key}", f"o_{key}" if order else "0", range(len(periods)))
-        for key, (_label, order) in YOUTH_DIMENSIONS.items()
-    ]
-    for key in PERIOD_DIMENSIONS:
-        branches += [branch(key, f"d_{key}{i}", "0", [i]) for i in range(len(periods))]
-    # Distinct youths without COUNT(DISTINCT): first one row per (dimension, value, youth) — a hash
-    # aggregate, cheaper than the sort a distinct count needs — then plain sums.
-    seen = ", ".join(f"MAX(CASE WHEN {flag} THEN 1 ELSE 0 END) AS {flag}" for flag in flags)
-    sums = ", ".join(f"SUM({flag})" for flag in flags)
-    union = "\n  UNION ALL ".join(branches)
-    query = (
-        # The ORM's own SQL and this module's names only; every value travels as a parameter.
-        f"WITH t AS ({sql})\n"  # noqa: S608
-        f"SELECT dim, value, ord, {sums} FROM (\n"
-        f" SELECT dim, value, ord, youth_id, {seen} FROM (\n  {union}\n ) AS u\n"
-        " GROUP BY dim, value, ord, youth_id\n) AS y\n"
-        "GROUP BY dim, value, ord"
+    # Only this module's and the models' own names go into the text; every value is a parameter.
+    branches = []
+    for key, (_field, model, label, order) in YOUTH_DIMENSIONS.items():
+        column = f"y.{columns[key]}"
+        if model is None:
+            branches.append(f"SELECT '{key}', {column}, 0, {sums()} FROM y GROUP BY {column}")  # noqa: S608
+            continue
+        table, pk = model._meta.db_table, model._meta.pk.column
+        order_sql, group = (f"l.{order}", f"l.{label}, l.{order}") if order else ("0", f"l.{label}")
+        branches.append(
+            f"SELECT '{key}', l.{label}, {order_sql}, {sums()} FROM y "  # noqa: S608
+            f"LEFT JOIN {table} l ON l.{pk} = {column} GROUP BY {group}"
+        )
+    items = ReferenceItem._meta
+    branches.append(
+        f"SELECT 'objective', l.label, l.position, {sums()} FROM y "  # noqa: S608
+        f"LEFT JOIN {objectives.db_table} yo ON yo.{objective_youth} = y.youth_id "
+        f"LEFT JOIN {items.db_table} l ON l.{items.pk.column} = yo.{objective_item} GROUP BY l.label, l.position"
     )
-    result: dict[str, list[dict]] = {}
-    with connections[inner.db].cursor() as cursor:
+    for i, period in enumerate(periods):
+        whens = []
+        for code, born_after in _age_thresholds(period.end):
+            whens.append(f"WHEN y.{birth_date} > %s THEN '{code}'")
+            params.append(born_after)
+        band = f"CASE {' '.join(whens)} ELSE '{AGE_BANDS[-1][0]}' END"
+        branches.append(f"SELECT 'age', {band}, 0, {sums(i)} FROM y GROUP BY 2")  # noqa: S608
+    organisations = Organisation._meta
+    seen = ", ".join(f"MAX({flag}) AS {flag}" for flag in flags)
+    branches.append(
+        f"SELECT 'association', l.name, 0, {sums()} FROM "  # noqa: S608
+        f"(SELECT association_id, youth_id, {seen} FROM p GROUP BY association_id, youth_id) a "
+        f"JOIN {organisations.db_table} l ON l.{organisations.pk.column} = a.association_id GROUP BY l.name"
+    )
+    for i in range(n):
+        branches.append(
+            f"SELECT 'origin', o{i}, 0, {sums(i)} FROM "  # noqa: S608
+            f"(SELECT o{i}, youth_id, {seen} FROM p GROUP BY o{i}, youth_id) a GROUP BY o{i}"
+        )
+    youth_columns = ", ".join(f"t.{c}" for c in [*columns.values(), birth_date])
+    query = (
+        f"WITH p AS ({pairs_sql}),\n"  # noqa: S608
+        f"g AS (SELECT youth_id, {seen} FROM p GROUP BY youth_id),\n"
+        f"y AS (SELECT g.*, {youth_columns} FROM g JOIN {youth_table} t ON t.{youth_pk} = g.youth_id)\n"
+        + "\nUNION ALL ".join(branches)
+    )
+    result: dict[str, dict] = {}
+    with connections[pairs.db].cursor() as cursor:
         cursor.execute(query, params)
         for dim, value, order, *numbers in cursor.fetchall():
-            result.setdefault(dim, []).append(
-                {"value": value, "order": order or 0, **{f"n{i}": n for i, n in enumerate(numbers)}}
+            row = result.setdefault(dim, {}).setdefault(
+                (value, order), {"value": value, "order": order or 0, **{f"n{i}": 0 for i in range(n)}}
             )
-    return result
+            for i, number in enumerate(numbers):
+                row[f"n{i}"] += number or 0
+    return {dim: list(rows.values()) for dim, rows in result.items()}
 
 
 def _rows(raw: list[dict], n_periods: int, label_of, sort_key=None) -> list[tuple]:
@@ -1124,21 +1168,27 @@ def _rows(raw: list[dict], n_periods: int, label_of, sort_key=None) -> list[tupl
     return sorted(rows, key=lambda r: (r[0] == UNKNOWN, order[r[0]]))
 
 
-def _closure_reasons(scope: Scope, periods: list[Period]) -> list[tuple]:
-    """Pairs (not youths) closed in each period, by reason and its category: one query."""
+def _closure_reasons(scope: Scope, periods: list[Period], imported: list[dict] = ()) -> list[tuple]:
+    """Pairs (not youths) closed in each period, by reason and its category: one query. `imported`: the
+    imported pairs' rows (`reporting.figures.reported_pair_dimension_counts`), their reasons already
+    mapped onto these (`reporting.figures.IMPORTED_CLOSURE_REASONS`), so they share the rows; the one
+    without a counterpart carries its own label."""
     categories, reasons = dict(ClosureCategory.choices), dict(ClosureReason.choices)
     order = {code: i for i, code in enumerate(reasons)}
-    raw = (
+    raw = list(
         scope.pairs()
         .filter(ended_at__gte=min(p.start for p in periods), ended_at__lte=max(p.end for p in periods))
         .values("closure_category", "closure_reason")
         .annotate(**{f"n{i}": Count("pk", filter=closed_in(p)) for i, p in enumerate(periods)})
         .order_by()
     )
+    raw += imported
 
     def label(row):
         if not row["closure_reason"]:
             return UNKNOWN
+        if row.get("label"):
+            return row["label"]
         category = categories.get(row["closure_category"], "")
         return f"{category} — {reasons.get(row['closure_reason'], row['closure_reason'])}"
 
@@ -1147,9 +1197,20 @@ def _closure_reasons(scope: Scope, periods: list[Period]) -> list[tuple]:
 
 def breakdowns(scope: Scope, periods: list[Period], colours: dict | None = None) -> list[Breakdown]:
     """Youths mentored by each dimension, this period and (when asked) the same period last year;
-    pairs closed by reason; open pairs by follow-up colour."""
+    pairs closed by reason; open pairs by follow-up colour.
+
+    The pairs associations import from their own CRM count too (one more query for all the dimensions):
+    their youths are other youths (a pair is reported in Binôme or imported, never both), so the
+    distinct youths add up, row by row (`_rows` merges by label). Their age is computed from the birth
+    year alone, with a birthday assumed on 1 July (`reporting.figures.imported_age`)."""
+    from binome.reporting.figures import reported_pair_dimension_counts
+
     n = len(periods)
     counts = dimension_counts(scope, periods)
+    imported = reported_pair_dimension_counts(scope, periods)
+    for key, raw in imported.items():
+        if key != "closure_reason":
+            counts[key] = [*counts.get(key, []), *raw]
     rows = {}
 
     def by_value(key, label_of=lambda value: value or UNKNOWN, order_of=None):
@@ -1174,7 +1235,7 @@ def breakdowns(scope: Scope, periods: list[Period], colours: dict | None = None)
         )
     rows["care_measure"] = by_value("care_measure")
     rows["objective"] = by_value("objective")
-    rows["closure_reason"] = _closure_reasons(scope, periods)
+    rows["closure_reason"] = _closure_reasons(scope, periods, imported.get("closure_reason", []))
     colours = (colours or colour_figures(scope))["_colours"]
     rows["colour"] = [
         (label, colours[code], None) for code, label in [*Colour.choices, ("", UNKNOWN)] if colours.get(code)
@@ -1194,7 +1255,10 @@ class Trend:
 
 
 def trend(scope: Scope, period: Period, count: int = 12) -> Trend:
-    """Pairs followed, new and closed in each of the `count` months ending with the period: one query."""
+    """Pairs followed, new and closed in each of the `count` months ending with the period: one query,
+    and one for the pairs imported from the associations' CRMs, added month by month."""
+    from binome.reporting.figures import reported_pair_trend
+
     months = period.trailing_months(count)
     aggregates = {}
     for i, month in enumerate(months):
@@ -1204,11 +1268,12 @@ def trend(scope: Scope, period: Period, count: int = 12) -> Trend:
             f"c{i}": Count("pk", filter=closed_in(month)),
         }
     row = scope.pairs().filter(touching(months)).aggregate(**aggregates)
+    imported = reported_pair_trend(scope, months)
     return Trend(
         months,
-        [row[f"f{i}"] for i in range(count)],
-        [row[f"n{i}"] for i in range(count)],
-        [row[f"c{i}"] for i in range(count)],
+        [row[f"f{i}"] + imported["followed"][i] for i in range(count)],
+        [row[f"n{i}"] + imported["new"][i] for i in range(count)],
+        [row[f"c{i}"] + imported["closed"][i] for i in range(count)],
     )
 
 
@@ -1222,7 +1287,13 @@ SUMMARY_COLUMNS = [
 ]
 
 
-def _summary(queryset, group_fields: list[str], period: Period) -> list[dict]:
+def _summary(queryset, group_fields: list[str], period: Period, imported: list[dict] = ()) -> list[dict]:
+    """One row per group of `group_fields`: the Binôme pairs of `queryset` (one grouped query), plus the
+    `imported` pairs' rows (`reporting.figures.reported_pair_summary`) merged into the same group — a
+    group with imported pairs only gets its own row. `imported_pairs_followed` keeps their share.
+    Time to match stays the Binôme pairs' (imported pairs carry no referral dates)."""
+    import unicodedata
+
     followed, validated = followed_in(period), validated_in(period)
     rows = (
         queryset.filter(touching([period]))
@@ -1238,21 +1309,46 @@ def _summary(queryset, group_fields: list[str], period: Period) -> list[dict]:
         )
         .order_by(*group_fields)
     )
-    result = []
+    merged = {}
     for row in rows:
         row["time_to_match_avg"] = days(row.pop("ttm"))
-        result.append(row)
-    return result
+        row["imported_pairs_followed"] = 0
+        merged[tuple(row[f] for f in group_fields)] = row
+    added = ("youths_mentored", "pairs_followed", "pairs_new", "pairs_renewed", "pairs_closed")
+    for extra in imported:  # a few rows: one per association or département
+        key = tuple(extra[f] for f in group_fields)
+        row = merged.setdefault(
+            key, {**{f: extra[f] for f in group_fields}, **dict.fromkeys(added, 0), "time_to_match_avg": None}
+        )
+        for name in added:
+            row[name] += extra[name]
+        row["imported_pairs_followed"] = row.get("imported_pairs_followed", 0) + extra["pairs_followed"]
+
+    def collation(key):  # accents aside, as the database orders names
+        return [
+            unicodedata.normalize("NFKD", str(v or "")).encode("ascii", "ignore").decode().casefold()
+            for v in key
+        ]
+
+    return [merged[key] for key in sorted(merged, key=collation)]
 
 
 def by_association(scope: Scope, period: Period) -> list[dict]:
-    """The département's summary, one row per association: one grouped query."""
-    return _summary(scope.pairs(), ["association__name"], period)
+    """The département's summary, one row per association: one grouped query, and one for the pairs
+    imported from the associations' CRMs."""
+    from binome.reporting.figures import reported_pair_summary
+
+    fields = ["association__name"]
+    return _summary(scope.pairs(), fields, period, reported_pair_summary(scope, period, fields))
 
 
 def national_rollup(period: Period) -> list[dict]:
-    """Every département side by side, with its coverage of the legal obligation: two grouped queries."""
-    rows = _summary(Mentorship.objects.all(), ["departement__insee_code", "departement__name"], period)
+    """Every département side by side, with its coverage of the legal obligation: three grouped queries
+    (Binôme pairs, imported pairs, coverage)."""
+    from binome.reporting.figures import reported_pair_summary
+
+    fields = ["departement__insee_code", "departement__name"]
+    rows = _summary(Mentorship.objects.all(), fields, period, reported_pair_summary(Scope(), period, fields))
     coverage = {
         row["departement__insee_code"]: row
         for row in with_matched_referral(Youth.objects.eligible(period.end))

@@ -241,7 +241,13 @@ class Youth(BaseModel):
         indexes = [
             models.Index(fields=["departement", "last_name", "first_name"]),
             models.Index(fields=["ase_service", "last_name", "first_name"]),
-            models.Index(fields=["departement", "birth_date"]),
+            # Covers the coverage of the legal obligation (steering): the département's eligible youths
+            # and where their files stand are counted from the index alone, without visiting the rows.
+            models.Index(
+                fields=["departement", "birth_date"],
+                include=["id", "archived_at", "proposal_outcome", "school_level"],
+                name="youth_dep_birth_cover",
+            ),
             models.Index(fields=["departement", "proposal_outcome"]),
         ]
 
@@ -479,7 +485,13 @@ class Referral(BaseModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["departement", "state"]),
+            # Steering: matched referrals per youth (coverage) from the index alone, and referrals sent
+            # or accepted during a period without visiting the département's other rows.
+            models.Index(
+                fields=["departement", "state"], include=["youth", "id"], name="referral_dep_state_cover"
+            ),
+            models.Index(fields=["departement", "submitted_at"], name="referral_dep_submitted"),
+            models.Index(fields=["departement", "accepted_at"], name="referral_dep_accepted"),
             models.Index(fields=["association", "state"]),
         ]
 
