@@ -521,7 +521,10 @@ class MeetingModality(models.TextChoices):
 
 
 class Meeting(BaseModel):
-    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="meetings")
+    # Indexed by `meeting_pair_at_cover` below, which leads with the pair.
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="meetings", db_index=False
+    )
     kind = models.CharField("type", max_length=8, choices=MeetingKind.choices, default=MeetingKind.SESSION)
     status = models.CharField(
         "statut", max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.HELD
@@ -550,8 +553,13 @@ class Meeting(BaseModel):
         indexes = [
             models.Index(fields=["mentorship", "kind", "status", "at"]),
             models.Index(fields=["status", "at"]),
-            # Meetings of a period counted per pair by the steering indicators, read from the index.
-            models.Index(fields=["at", "mentorship", "status", "modality"]),
+            # A pair's meetings (and the foreign key's lookups); the steering indicators count the
+            # meetings of a scope's pairs during a period from this index alone.
+            models.Index(
+                fields=["mentorship", "at"],
+                include=["status", "modality", "id"],
+                name="meeting_pair_at_cover",
+            ),
         ]
 
     def __str__(self):

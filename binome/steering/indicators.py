@@ -675,11 +675,14 @@ def during(periods, field_name: str) -> Q:
     return q
 
 
-def touching(periods) -> Q:
-    """Rows followed in at least one of the periods (a WHERE clause the indexes can use)."""
+def touching(periods, prefix: str = "") -> Q:
+    """Rows followed in at least one of the periods (a WHERE clause the indexes can use); `prefix`: the
+    path to the pair from another model."""
     latest_end = max(p.end_before for p in periods)
     earliest_start = min(p.start for p in periods)
-    return Q(validated_at__lt=latest_end) & (Q(ended_at__isnull=True) | Q(ended_at__gte=earliest_start))
+    return Q(**{f"{prefix}validated_at__lt": latest_end}) & (
+        Q(**{f"{prefix}ended_at__isnull": True}) | Q(**{f"{prefix}ended_at__gte": earliest_start})
+    )
 
 
 DURATION = ExpressionWrapper(
@@ -906,9 +909,11 @@ def meeting_figures(scope: Scope, periods: list[Period]) -> list[dict]:
             f"remote_{i}": Count("pk", filter=held & Q(modality=MeetingModality.REMOTE)),
             f"no_show_{i}": Count("pk", filter=within & Q(status=MeetingStatus.NO_SHOW)),
         }
-    # Only the rows the periods need, in a form the (status, at) index serves.
+    # Only the pairs followed during the periods, then each one's meetings of the periods, read from the
+    # (pair, date) index alone.
     row = Meeting.objects.filter(
         scope.pair_q("mentorship__"),
+        touching(periods, "mentorship__"),
         during(periods, "at"),
         status__in=[MeetingStatus.HELD, MeetingStatus.NO_SHOW],
     ).aggregate(**aggregates)
