@@ -11,6 +11,7 @@ import itertools
 import random
 from dataclasses import dataclass, field
 
+from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Case, F, Value, When
@@ -64,6 +65,10 @@ ASSOCIATIONS = [
     ("Les Passeurs d'Avenir", "bonjour@passeurs-avenir.example", "02 40 00 20 20", 40),
     ("Cap Mentor Estuaire", "equipe@capmentor.example", "02 40 00 30 30", 25),
 ]
+
+# How each association reports to the département (convention): monthly before the 5th unless said
+# here, so the demo shows a quarterly association with another day.
+REPORTING_TERMS = {"Les Passeurs d'Avenir": (ReportingFrequency.QUARTERLY, 15)}
 
 ASE_SERVICES = [
     ("Service ASE — Délégation Nantes", "ase.nantes@cd44.example", "02 40 99 10 00"),
@@ -134,6 +139,7 @@ def build_departement() -> DemoWorld:
 def build_partners(world: DemoWorld) -> None:
     today = timezone.localdate()
     for name, email, phone, target in ASSOCIATIONS:
+        frequency, reporting_day = REPORTING_TERMS.get(name, (ReportingFrequency.MONTHLY, 5))
         association, _ = Organisation.objects.get_or_create(
             kind=OrganisationKind.ASSOCIATION, name=name, defaults={"email": email, "phone": phone}
         )
@@ -161,8 +167,8 @@ def build_partners(world: DemoWorld) -> None:
                     KeyIndicator.DURATION_12_MONTHS,
                     KeyIndicator.TIME_TO_MATCH,
                 ],
-                "reporting_frequency": ReportingFrequency.MONTHLY,
-                "reporting_day": 5,
+                "reporting_frequency": frequency,
+                "reporting_day": reporting_day,
             },
         )
     for name, email, phone in ASE_SERVICES:
@@ -187,11 +193,17 @@ def _organisation_for(world: DemoWorld, key: str) -> Organisation:
 
 
 def build_people(world: DemoWorld) -> None:
+    # One hash for every demo account (the password is published in the README): hashing is slow on
+    # purpose, a dozen times over it was a few seconds of the seed.
+    hashed = None
     for email, first_name, last_name, memberships, is_admin in PEOPLE:
         user = User.objects.filter(email=email).first()
         if user is None:
+            hashed = hashed or make_password(DEMO_PASSWORD)
             create = User.objects.create_superuser if is_admin else User.objects.create_user
-            user = create(email=email, password=DEMO_PASSWORD, first_name=first_name, last_name=last_name)
+            user = create(email=email, password=None, first_name=first_name, last_name=last_name)
+            user.password = hashed
+            user.save(update_fields=["password"])
         world.users[email] = user
         for key, role in memberships:
             Membership.objects.get_or_create(

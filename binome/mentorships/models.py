@@ -351,8 +351,13 @@ class Mentorship(BaseModel):
             models.Index(fields=["association", "state"]),
             models.Index(fields=["departement", "state"]),
             models.Index(fields=["association", "state", "colour"]),
-            # The steering indicators read pairs of a département by date.
-            models.Index(fields=["departement", "validated_at"]),
+            # The steering indicators read pairs of a département by date: the breakdowns, the trend, the
+            # per-association summary and the meetings' pairs from the index alone.
+            models.Index(
+                fields=["departement", "validated_at"],
+                include=["ended_at", "youth", "association", "is_renewal", "id", "referral_accepted_at"],
+                name="pair_dep_validated_cover",
+            ),
         ]
 
     def __str__(self):

@@ -1094,7 +1094,19 @@ def dimension_counts(scope: Scope, periods: list[Period]) -> dict[str, list[dict
 
     def sums(counted=None) -> str:
         return ", ".join(
-            f"SUM({flag})" if counted is None or i == counted else "0" for i, flag in enumerate(flags)
+            f"SUM({flag}) AS n{i}" if counted is None or i == counted else f"0 AS n{i}"
+            for i, flag in enumerate(flags)
+        )
+
+    counts = ", ".join(f"n{i}" for i in range(n))
+
+    def labelled(key, grouped, model, label, order) -> str:
+        """Count per id first, then join the few labels (not one label per youth)."""
+        table, pk = model._meta.db_table, model._meta.pk.column
+        order_sql = f"l.{order}" if order else "0"
+        return (
+            f"SELECT '{key}', l.{label}, {order_sql}, {counts} FROM ({grouped}) a "  # noqa: S608
+            f"LEFT JOIN {table} l ON l.{pk} = a.id"
         )
 
     # Only this module's and the models' own names go into the text; every value is a parameter.
@@ -1104,18 +1116,13 @@ def dimension_counts(scope: Scope, periods: list[Period]) -> dict[str, list[dict
         if model is None:
             branches.append(f"SELECT '{key}', {column}, 0, {sums()} FROM y GROUP BY {column}")  # noqa: S608
             continue
-        table, pk = model._meta.db_table, model._meta.pk.column
-        order_sql, group = (f"l.{order}", f"l.{label}, l.{order}") if order else ("0", f"l.{label}")
-        branches.append(
-            f"SELECT '{key}', l.{label}, {order_sql}, {sums()} FROM y "  # noqa: S608
-            f"LEFT JOIN {table} l ON l.{pk} = {column} GROUP BY {group}"
-        )
-    items = ReferenceItem._meta
-    branches.append(
-        f"SELECT 'objective', l.label, l.position, {sums()} FROM y "  # noqa: S608
-        f"LEFT JOIN {objectives.db_table} yo ON yo.{objective_youth} = y.youth_id "
-        f"LEFT JOIN {items.db_table} l ON l.{items.pk.column} = yo.{objective_item} GROUP BY l.label, l.position"
+        grouped = f"SELECT {column} AS id, {sums()} FROM y GROUP BY {column}"  # noqa: S608
+        branches.append(labelled(key, grouped, model, label, order))
+    grouped = (
+        f"SELECT yo.{objective_item} AS id, {sums()} FROM y "  # noqa: S608
+        f"LEFT JOIN {objectives.db_table} yo ON yo.{objective_youth} = y.youth_id GROUP BY yo.{objective_item}"
     )
+    branches.append(labelled("objective", grouped, ReferenceItem, "label", "position"))
     for i, period in enumerate(periods):
         whens = []
         for code, born_after in _age_thresholds(period.end):
@@ -1123,13 +1130,13 @@ def dimension_counts(scope: Scope, periods: list[Period]) -> dict[str, list[dict
             params.append(born_after)
         band = f"CASE {' '.join(whens)} ELSE '{AGE_BANDS[-1][0]}' END"
         branches.append(f"SELECT 'age', {band}, 0, {sums(i)} FROM y GROUP BY 2")  # noqa: S608
-    organisations = Organisation._meta
     seen = ", ".join(f"MAX({flag}) AS {flag}" for flag in flags)
-    branches.append(
-        f"SELECT 'association', l.name, 0, {sums()} FROM "  # noqa: S608
+    grouped = (
+        f"SELECT association_id AS id, {sums()} FROM "  # noqa: S608
         f"(SELECT association_id, youth_id, {seen} FROM p GROUP BY association_id, youth_id) a "
-        f"JOIN {organisations.db_table} l ON l.{organisations.pk.column} = a.association_id GROUP BY l.name"
+        "GROUP BY association_id"
     )
+    branches.append(labelled("association", grouped, Organisation, "name", None))
     for i in range(n):
         branches.append(
             f"SELECT 'origin', o{i}, 0, {sums(i)} FROM "  # noqa: S608

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from binome.accounts.models import Convention, Membership, Organisation, User
 from binome.audit.models import AccessLog
+from binome.demo.builders import DEMO_PASSWORD, PEOPLE
 from binome.mentors.honorability import checks_to_do
 from binome.mentors.models import (
     CheckResult,
@@ -221,6 +222,9 @@ def test_seed_demo_builds_a_believable_departement_and_is_idempotent(db):
     assert_backdated_and_routed(departement)
     assert_mentors_at_every_stage(departement)
     assert_reporting_in_every_status(departement)
+    # Every demo account opens with the password the README gives.
+    for email, *_rest in PEOPLE:
+        assert User.objects.get(email=email).check_password(DEMO_PASSWORD), email
     seed()
     assert counts() == first
     # The demo's past sent nothing; today's reminders have checks expiring within 60 and 30 days.
