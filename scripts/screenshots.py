@@ -32,6 +32,7 @@ SHOTS = [
     ("pilot-matching-pool", "pilote@cd44.example", "/mise-en-binome/departement/"),
     ("coordinator-pairs", "mentorat@tremplin.example", "/binomes/"),
     ("pilot-dashboard", "pilote@cd44.example", "/pilotage/"),
+    ("admin-national", "admin@binome.example", "/pilotage/national/"),
 ]
 
 

@@ -183,6 +183,11 @@ POLICIES: dict[str, Policy] = {
         "Télécharger le tableau de pilotage du département (xlsx, 5 onglets, données pseudonymisées)",
         roles=DEPARTEMENT_ROLES,
     ),
+    "steering.national": Policy(
+        "Vue nationale : chaque département côte à côte pour une période, et son export xlsx (chiffres "
+        "agrégés, sans nom) — administrateurs de la plateforme uniquement",
+        platform_admin=True,
+    ),
 }
 
 # URL namespaces we do not write ourselves, and the rule that guards them.

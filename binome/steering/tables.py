@@ -1,9 +1,12 @@
 """The dashboard's tables, built once from a report and shown three ways: as an HTML table, as the data
 of the chart above it, and as an xlsx download. Cells carry their unit so each rendering formats them."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.db.models import Count, Q
+
+from binome.accounts.models import Organisation
 from binome.steering.indicators import (
     DIMENSIONS,
     INDICATORS,
@@ -11,7 +14,14 @@ from binome.steering.indicators import (
     STAGES,
     SUMMARY_COLUMNS,
     Report,
+    Scope,
+    national_rollup,
+    pair_figures,
+    ratio,
+    with_matched_referral,
 )
+from binome.steering.periods import Period
+from binome.youths.models import Youth
 
 
 @dataclass(frozen=True)
@@ -283,3 +293,90 @@ def key_figures(report: Report) -> list[KeyFigure]:
         value = display(Cell(figure.value, unit, _missing(figure.indicator)))
         result.append(KeyFigure(figure.indicator.label, value, previous))
     return result
+
+
+# --- The national roll-up -----------------------------------------------------------------------------
+
+NATIONAL_COLUMNS = [key for key, _label in SUMMARY_COLUMNS] + [
+    "coverage_eligible",
+    "coverage_matched",
+    "coverage_rate",
+]
+NATIONAL_TOTAL = "Total France entière"
+PAIR_COUNTS = ("youths_mentored", "pairs_followed", "pairs_new", "pairs_renewed", "pairs_closed")
+SUMMED = (*PAIR_COUNTS, "coverage_eligible", "coverage_matched")
+
+
+def national_rows(period: Period) -> list[dict]:
+    """`indicators.national_rollup`, plus the départements it leaves out because none of their pairs
+    touches the period: their pairs count zero, and their eligible youths still count for coverage
+    (one grouped query, with the roll-up's definition)."""
+    rows = national_rollup(period)
+    seen = [row["departement__insee_code"] for row in rows if row["departement__insee_code"] is not None]
+    missing = list(
+        Organisation.objects.departements().exclude(insee_code__in=seen).values("pk", "insee_code", "name")
+    )
+    if missing:
+        coverage = {
+            row["departement"]: row
+            for row in with_matched_referral(
+                Youth.objects.eligible(period.end).filter(departement__in=[d["pk"] for d in missing])
+            )
+            .values("departement")
+            .annotate(eligible=Count("pk"), matched=Count("pk", filter=Q(matched_referral__isnull=False)))
+            .order_by()
+        }
+        for departement in missing:
+            cov = coverage.get(departement["pk"], {})
+            rows.append(
+                {
+                    "departement__insee_code": departement["insee_code"],
+                    "departement__name": departement["name"],
+                    **dict.fromkeys(PAIR_COUNTS, 0),
+                    "time_to_match_avg": None,
+                    "coverage_eligible": cov.get("eligible", 0),
+                    "coverage_matched": cov.get("matched", 0),
+                    "coverage_rate": ratio(cov.get("matched", 0), cov.get("eligible", 0)),
+                }
+            )
+    rows.sort(key=lambda row: (row["departement__insee_code"] or "", row["departement__name"] or ""))
+    return rows
+
+
+def national_total(rows: list[dict], period: Period) -> dict:
+    """France entière: the sum of the départements' rows, and the average time to match over every pair
+    of the country (the indicator's own definition at the national scope, not an average of averages)."""
+    total = {key: sum(row[key] for row in rows) for key in SUMMED}
+    total["time_to_match_avg"] = pair_figures(Scope(), [period])[0]["time_to_match_avg"]
+    total["coverage_rate"] = ratio(total["coverage_matched"], total["coverage_eligible"])
+    return total
+
+
+def national_table(period: Period) -> Table:
+    """Every département side by side, the total last (the page shows it apart, in the table's foot)."""
+    rows = national_rows(period)
+
+    def line(label, row):
+        return [label, *(Cell(row[key], REGISTRY[key].unit) for key in NATIONAL_COLUMNS)]
+
+    body = [line(f"{row['departement__insee_code']} — {row['departement__name']}", row) for row in rows]
+    return Table(
+        "national",
+        "Vue nationale — chaque département",
+        ["Département", *(REGISTRY[key].label for key in NATIONAL_COLUMNS)],
+        [*body, line(NATIONAL_TOTAL, national_total(rows, period))],
+        "Binômes et jeunes accompagnés pendant la période, couverture de l'obligation légale au dernier "
+        "jour de la période, département par département. Chiffres agrégés, sans aucun nom.",
+    )
+
+
+def national_definitions() -> list[tuple[str, str]]:
+    """Each column's label and definition, from the indicators' registry."""
+    return [(REGISTRY[key].label, REGISTRY[key].definition) for key in NATIONAL_COLUMNS]
+
+
+def with_definitions(table: Table) -> Table:
+    """The table for a spreadsheet: its rows, an empty row (Excel's sorting and filters stop there),
+    then what each column counts, so the file still explains itself away from the page."""
+    notes = [[], ["Définitions"]] + [[label, definition] for label, definition in national_definitions()]
+    return replace(table, rows=table.rows + notes)

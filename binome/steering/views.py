@@ -7,10 +7,20 @@ from django.views.decorators.http import require_GET
 from binome.accounts.perms import can, policy
 from binome.audit.services import log_access
 from binome.steering.exports import steering_file, table_file
-from binome.steering.forms import DashboardFilterForm
-from binome.steering.indicators import Scope, build_report
+from binome.steering.forms import DashboardFilterForm, PeriodFilterForm
+from binome.steering.indicators import REGISTRY, Scope, build_report
 from binome.steering.periods import default_period
-from binome.steering.tables import all_tables, key_figures, table_keys
+from binome.steering.tables import (
+    NATIONAL_COLUMNS,
+    KeyFigure,
+    all_tables,
+    display,
+    key_figures,
+    national_definitions,
+    national_table,
+    table_keys,
+    with_definitions,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -103,4 +113,58 @@ def steering_xlsx(request):
     )
     handle = steering_file(departement=departement, period=period)
     filename = f"tableau-de-pilotage-{departement.insee_code or 'departement'}-{period.key}.xlsx"
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+NATIONAL_KEY_FIGURES = ("youths_mentored", "pairs_new", "time_to_match_avg", "coverage_rate")
+
+
+def _national_period(request):
+    """The national view's form and period (None when the period asked for is not one)."""
+    data = request.GET.copy()
+    if not data.get("periode"):
+        data["periode"] = default_period().key
+    form = PeriodFilterForm(data)
+    return form, form.cleaned_data["periode"] if form.is_valid() else None
+
+
+@policy("steering.national")
+@require_GET
+def national(request):
+    """Every département side by side, for platform administrators. Belongs to no organisation: a
+    platform administrator may have no membership at all."""
+    form, period = _national_period(request)
+    context = {"form": form, "period": period}
+    if period is not None:
+        table = national_table(period)
+        total = dict(zip(NATIONAL_COLUMNS, table.rows[-1][1:], strict=True))
+        context |= {
+            "table": table,
+            "rows": table.rows[:-1],
+            "total": table.rows[-1],
+            "definitions": national_definitions(),
+            "key_figures": [
+                KeyFigure(REGISTRY[key].label, display(total[key])) for key in NATIONAL_KEY_FIGURES
+            ],
+            "query": form.data.urlencode(),
+        }
+    return render(request, "steering/national.html", context, status=200 if period is not None else 422)
+
+
+@policy("steering.national")
+@require_GET
+def national_xlsx(request):
+    """The national table as an xlsx file, each column's definition under it."""
+    form, period = _national_period(request)
+    if period is None:
+        return render(request, "steering/national.html", {"form": form}, status=422)
+    log_access(
+        user=request.user,
+        organisation=request.organisation,
+        action="export",
+        object_type="steering.national",
+        object_id=period.key,
+    )
+    handle = table_file(with_definitions(national_table(period)), context=f"France entière — {period.label}")
+    filename = f"binome-vue-nationale-{period.key}.xlsx"
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)

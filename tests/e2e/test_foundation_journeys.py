@@ -34,8 +34,10 @@ def test_login_with_authenticator_code_then_logout(page, e2e_world):
     expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Nadia")
     assert_accessible(page)
 
+    nav = page.get_by_role("navigation", name="Navigation principale")
     for link in ("Partenaires", "Conventions", "Équipe", "Journal d'accès"):
-        page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name=link).click()
+        nav.get_by_text("Administration", exact=True).click()  # the group opens, as a person would
+        nav.get_by_role("link", name=link).click()
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert_accessible(page)
 
@@ -100,10 +102,12 @@ def test_switching_organisation_changes_what_is_shown(page, e2e_world):
     page.get_by_role("button", name="Changer").click()
     expect(page.locator(".alert--success")).to_contain_text("Département A")
     nav = page.get_by_role("navigation", name="Navigation principale")
+    nav.get_by_text("Administration", exact=True).click()
     expect(nav.get_by_role("link", name="Partenaires")).to_be_visible()
     page.get_by_label("Organisation").select_option(value=str(as_coordinator.pk))
     page.get_by_role("button", name="Changer").click()
-    expect(nav.get_by_role("link", name="Partenaires")).to_have_count(0)
+    expect(page.locator(".alert--success")).to_contain_text("Association A")
+    expect(nav.locator("a", has_text="Partenaires")).to_have_count(0)  # not merely hidden in a closed group
     page.goto("/partenaires/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Accès refusé")
 

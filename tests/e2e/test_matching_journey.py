@@ -56,7 +56,9 @@ def test_a_coordinator_matches_the_waiting_pool(page, e2e_world):
     MembershipFactory(user=coordinator, organisation=association, role=Role.COORDINATOR)
 
     login(page, coordinator)
-    page.get_by_role("link", name="Mise en binôme").first.click()
+    nav = page.get_by_role("navigation", name="Navigation principale")
+    nav.get_by_text("Mentors et binômes", exact=True).click()
+    nav.get_by_role("link", name="Mise en binôme").click()
     expect(page.get_by_role("heading", name="Table des matchings")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Commune").select_option(label="Rezé")

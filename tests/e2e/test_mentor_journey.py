@@ -60,7 +60,9 @@ def test_candidate_to_ready_mentor(browser, live_server, page, e2e_world):
 
     # The coordinator takes it through the pipeline.
     login(page, coordinator)
-    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Mentors").click()
+    nav = page.get_by_role("navigation", name="Navigation principale")
+    nav.get_by_text("Mentors et binômes", exact=True).click()
+    nav.get_by_role("link", name="Mentors").click()
     assert_accessible(page)
     page.get_by_role("link", name="Lambert Claire").click()
     assert_accessible(page)

@@ -33,7 +33,9 @@ def test_from_a_validated_pair_to_its_renewal(browser, live_server, page, e2e_wo
 
     # The coordinator finds the pair waiting for its agreement and records each party's signature.
     login(page, coordinator)
-    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Binômes").click()
+    nav = page.get_by_role("navigation", name="Navigation principale")
+    nav.get_by_text("Mentors et binômes", exact=True).click()
+    nav.get_by_role("link", name="Binômes").click()
     assert_accessible(page)
     page.get_by_role("link", name=f"{youth.first_name} {youth.last_name}").click()
     expect(page.locator(".lead")).to_contain_text("Convention à signer")

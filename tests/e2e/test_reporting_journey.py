@@ -32,9 +32,9 @@ def test_a_month_reported_then_corrected(browser, live_server, page, e2e_world):
     # The pilot opens last month's reporting with a deadline in three days.
     pilot_page = browser.new_context(base_url=live_server.url, locale="fr-FR").new_page()
     login(pilot_page, pilot)
-    pilot_page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Suivi mensuel"
-    ).click()
+    pilot_nav = pilot_page.get_by_role("navigation", name="Navigation principale")
+    pilot_nav.get_by_text("Pilotage", exact=True).click()
+    pilot_nav.get_by_role("link", name="Suivi mensuel").click()
     assert_accessible(pilot_page)
     pilot_page.get_by_label(re.compile(r"^Mois suivi")).select_option(f"{last_month:%Y-%m}")
     pilot_page.get_by_label(re.compile(r"^Échéance")).fill(deadline.isoformat())

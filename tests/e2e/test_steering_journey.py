@@ -21,9 +21,9 @@ def test_pilot_reads_the_dashboard_and_downloads_the_tableau(page, e2e_world):
     expected = dataset.reference(pairs, PERIOD)
 
     login(page, pilot)
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Tableau de bord"
-    ).click()
+    nav = page.get_by_role("navigation", name="Navigation principale")
+    nav.get_by_text("Pilotage", exact=True).click()
+    nav.get_by_role("link", name="Tableau de bord").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Tableau de bord")
     page.get_by_label("Période", exact=True).select_option(PERIOD.key)
     page.get_by_role("button", name="Afficher").click()

@@ -91,9 +91,9 @@ def test_referrer_to_departement_to_association(browser, live_server, page, e2e_
     # The pilot routes it.
     pilot_page = browser.new_context(base_url=live_server.url, locale="fr-FR").new_page()
     login(pilot_page, pilot)
-    pilot_page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Orientations"
-    ).click()
+    pilot_nav = pilot_page.get_by_role("navigation", name="Navigation principale")
+    pilot_nav.get_by_text("Parcours des jeunes", exact=True).click()
+    pilot_nav.get_by_role("link", name="Orientations").click()
     expect(pilot_page).to_have_url(re.compile("/orientations/"))
     assert_accessible(pilot_page)
     pilot_page.get_by_role("link", name=re.compile("Orienter")).click()

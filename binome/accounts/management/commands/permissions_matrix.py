@@ -18,7 +18,7 @@ Rules that apply everywhere:
   object answers **404**, never 403, so its existence is not revealed.
 - Until an authenticator app (TOTP) is activated, a logged-in user reaches only the account pages.
 - Platform administrators (`is_staff`) use the Django admin; they see organisations' pages only
-  through a membership, except the access log.
+  through a membership, except the access log and the national roll-up (figures only, no names).
 """
 
 
