@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from binome.accounts.models import Role
 from binome.mentorships.models import Meeting, MeetingStatus, Mentorship, MentorshipState
-from binome.mentorships.services import mentor_access_create, mentor_space_url
+from binome.mentorships.services import mentor_link_issue, mentor_space_url
 from binome.notifications.emails import send_email
 from binome.notifications.reminders import Digests, first_time
 from binome.surveys.models import Respondent
@@ -24,7 +24,7 @@ STAFF = (Role.MANAGER, Role.COORDINATOR)
 
 def _mentor_mail(meeting, template, day):
     mentorship = meeting.mentorship
-    token = mentor_access_create(mentorship=mentorship)
+    token = mentor_link_issue(mentorship=mentorship)
     send_email(
         template=template,
         to=[mentorship.mentor.email],

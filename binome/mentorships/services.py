@@ -999,14 +999,22 @@ def mentor_space_url(token: str) -> str:
 
 
 @transaction.atomic
-def mentor_link_send(*, mentorship: Mentorship, by=None, organisation=None) -> None:
-    """E-mail the mentor a link to their space (no password). Earlier links stop working: a link
-    forwarded or left in an old mailbox does not stay valid for its full life."""
-    _check_open(mentorship)
+def mentor_link_issue(*, mentorship: Mentorship) -> str:
+    """The pair's one valid link to the mentor's space: earlier links stop working, so a link
+    forwarded or left in an old mailbox does not stay valid for its full life. Every e-mail that
+    carries a link (the coordinator's, the meeting reminders, a renewal) takes it from here; a page
+    opened from a replaced link says so and offers a fresh one."""
     MentorAccess.objects.filter(mentorship=mentorship, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
-    token = mentor_access_create(mentorship=mentorship)
+    return mentor_access_create(mentorship=mentorship)
+
+
+@transaction.atomic
+def mentor_link_send(*, mentorship: Mentorship, by=None, organisation=None) -> None:
+    """E-mail the mentor a link to their space (no password); earlier links stop working."""
+    _check_open(mentorship)
+    token = mentor_link_issue(mentorship=mentorship)
     send_email(
         template="mentor_space_link",
         to=[mentorship.mentor.email],
@@ -1024,7 +1032,7 @@ def mentor_link_send(*, mentorship: Mentorship, by=None, organisation=None) -> N
 class AccessRefused(Exception):
     def __init__(self, reason: str, access: MentorAccess | None = None):
         super().__init__(reason)
-        self.reason = reason  # unknown | expired | closed
+        self.reason = reason  # unknown | expired | replaced (a newer link was sent) | closed
         self.access = access
 
 
@@ -1035,8 +1043,10 @@ def mentor_access_check(token: str) -> MentorAccess:
     )
     if access is None:
         raise AccessRefused("unknown")
-    if access.mentorship.state == MentorshipState.CLOSED or access.revoked_at:
+    if access.mentorship.state == MentorshipState.CLOSED:
         raise AccessRefused("closed", access)
+    if access.revoked_at:
+        raise AccessRefused("replaced", access)
     if access.expires_at <= timezone.now():
         raise AccessRefused("expired", access)
     MentorAccess.objects.filter(pk=access.pk).update(last_used_at=timezone.now())
@@ -1044,8 +1054,9 @@ def mentor_access_check(token: str) -> MentorAccess:
 
 
 def mentor_link_renew(*, access: MentorAccess) -> bool:
-    """From an expired link, send a fresh one to the mentor's address on file (and nowhere else)."""
-    if access.mentorship.state == MentorshipState.CLOSED or access.revoked_at:
+    """From an expired or replaced link, send a fresh one to the mentor's address on file (and
+    nowhere else), once a day per link: the page can be reloaded without flooding the mailbox."""
+    if access.mentorship.state == MentorshipState.CLOSED:
         return False
     if not first_time("mentor_link_renew", access.pk, _today()):
         return False

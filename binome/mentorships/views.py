@@ -744,10 +744,10 @@ def mentor_access(request, token):
         access = services.mentor_access_check(token)
     except services.AccessRefused as refused:
         request.session.pop(MENTOR_SESSION, None)
-        if request.method == "POST" and refused.reason == "expired" and refused.access:
+        if request.method == "POST" and refused.reason in ("expired", "replaced") and refused.access:
             services.mentor_link_renew(access=refused.access)
             return render(request, "mentorships/mentor/link_sent.html")
-        status = {"unknown": 404, "expired": 410, "closed": 410}[refused.reason]
+        status = {"unknown": 404, "expired": 410, "replaced": 410, "closed": 410}[refused.reason]
         return render(request, "mentorships/mentor/refused.html", {"reason": refused.reason}, status=status)
     request.session.cycle_key()
     request.session[MENTOR_SESSION] = {

@@ -235,3 +235,22 @@ def test_sending_a_new_link_ends_the_previous_ones(world, people):
     accesses = MentorAccess.objects.filter(mentorship=mentorship)
     assert accesses.filter(revoked_at__isnull=True).count() == 1
     assert accesses.filter(revoked_at__isnull=False).count() >= 1
+
+
+def test_a_replaced_link_says_so_and_sends_a_fresh_one(world, people, mailoutbox):
+    mentorship = active_pair(world, people["coordinator"])
+    services.mentor_link_send(mentorship=mentorship)
+    services.mentor_link_send(mentorship=mentorship)
+    first, second = (link_from(mail) for mail in mailoutbox)
+    mailoutbox.clear()
+    response = Client().get(first)
+    assert response.status_code == 410
+    assert "Un lien plus récent vous a été envoyé" in page(response)
+    assert Client().get(second).status_code == 302
+    response = Client().post(first)
+    assert "Nouveau lien envoyé" in page(response)
+    Client().post(first)  # a reload sends nothing more the same day
+    [mail] = mailoutbox
+    assert mail.to == [mentorship.mentor.email]
+    assert Client().get(link_from(mail)).status_code == 302
+    assert Client().get(second).status_code == 410

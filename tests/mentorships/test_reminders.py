@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
@@ -46,6 +47,27 @@ def test_the_mentor_is_reminded_the_day_before_a_planned_meeting_once(pair, peop
     no_names(before[0], pair)
     assert "18:00" in before[0].body
     assert re.search(r"/binomes/espace-mentor/acces/[^/\s]+/", before[0].body)
+
+
+def test_a_reminder_carries_the_pairs_one_valid_link(pair, people, mailoutbox):
+    """The reminder's link replaces the coordinator's earlier one: never two valid links at once."""
+    services.mentor_link_send(mentorship=pair, by=people["coordinator"])
+    [earlier] = mailoutbox
+    services.meeting_save(
+        mentorship=pair,
+        at=at(timezone.localdate() + datetime.timedelta(days=1), 18, 0),
+        status="planned",
+        modality="in_person",
+        by=people["coordinator"],
+    )
+    mailoutbox.clear()
+    with freeze_time(at(timezone.localdate())):
+        send_pair_reminders()
+    [reminder] = [m for m in mailoutbox if "prévue demain" in m.subject]
+    assert pair.mentor_accesses.filter(revoked_at__isnull=True).count() == 1
+    link = re.compile(r"/binomes/espace-mentor/acces/[^/\s]+/")
+    assert Client().get(link.search(reminder.body).group(0)).status_code == 302
+    assert Client().get(link.search(earlier.body).group(0)).status_code == 410
 
 
 def test_the_mentor_is_asked_to_log_a_meeting_left_planned_the_day_after(pair, people, mailoutbox):
