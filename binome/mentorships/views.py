@@ -714,6 +714,9 @@ def overview(request):
 # --- The mentor's space (magic link, no account) --------------------------------------------------
 
 
+MENTOR_SPACE_LOG = "mentorships.espace_mentor"
+
+
 def _mentor_pair(request):
     """The one pair this browser's mentor session opens, or None (never another pair)."""
     data = request.session.get(MENTOR_SESSION)
@@ -758,11 +761,25 @@ def mentor_access(request, token):
     return redirect("mentorships:mentor_home")
 
 
+def _log_mentor_read(mentorship) -> None:
+    """The mentor has no account: their reads go to the access log under the association, as
+    « espace mentor », so the département sees them like any other consultation of the pair."""
+    log_access(
+        user=None,
+        organisation=mentorship.association,
+        action="view",
+        obj=mentorship,
+        object_type=MENTOR_SPACE_LOG,
+        departement=mentorship.departement,
+    )
+
+
 @policy("mentor_space")
 def mentor_home(request):
     mentorship = _mentor_pair(request)
     if mentorship is None:
         return _mentor_space_closed(request)
+    _log_mentor_read(mentorship)
     now = timezone.now()
     meetings = list(mentorship.meetings.order_by("-at")[:30])
     coordinator = mentorship.coordinator
@@ -793,6 +810,8 @@ def mentor_meeting(request, meeting_id=None):
     if mentorship is None:
         return _mentor_space_closed(request)
     meeting = get_object_or_404(mentorship.meetings, pk=meeting_id) if meeting_id else None
+    if meeting is not None and request.method == "GET":
+        _log_mentor_read(mentorship)
     initial = {"status": MeetingStatus.HELD, "duration_minutes": 60}
     if meeting:
         initial = {

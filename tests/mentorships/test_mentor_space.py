@@ -254,3 +254,18 @@ def test_a_replaced_link_says_so_and_sends_a_fresh_one(world, people, mailoutbox
     assert mail.to == [mentorship.mentor.email]
     assert Client().get(link_from(mail)).status_code == 302
     assert Client().get(second).status_code == 410
+
+
+def test_the_mentors_reads_are_in_the_access_log(world, people):
+    from binome.audit.models import AccessLog
+
+    mentorship = active_pair(world, people["coordinator"], started_days_ago=10)
+    meeting = log_meeting(mentorship, 2, by=people["coordinator"])
+    client = open_space(mentorship)
+    client.get(reverse("mentorships:mentor_home"))
+    client.get(reverse("mentorships:mentor_meeting", args=[meeting.pk]))
+    logs = AccessLog.objects.filter(object_type="mentorships.espace_mentor", object_id=str(mentorship.pk))
+    assert logs.count() == 2
+    assert {(log.user_id, log.organisation_id, log.departement_id, log.action) for log in logs} == {
+        (None, mentorship.association_id, mentorship.departement_id, "view")
+    }
