@@ -566,14 +566,27 @@ def mentorship_update(
 # --- Concerns and colour --------------------------------------------------------------------------
 
 
+MENTOR_CONCERNS_PER_DAY = 3
+
+
 @transaction.atomic
 def concern_raise(
     *, mentorship: Mentorship, message: str, by=None, by_mentor=False, organisation=None
 ) -> Concern:
-    """A worry about the pair: it turns red and the coordinator is told at once."""
+    """A worry about the pair: it turns red and the coordinator is told at once. From the mentor's
+    space (a link, no account), a few a day per pair: past that, nothing is lost — the concerns
+    already sent are open — and the page says to call."""
     _check_open(mentorship)
     if not message.strip():
         raise ValidationError({"message": "Décrivez en quelques mots ce qui vous inquiète."})
+    if by_mentor:
+        since = timezone.now() - datetime.timedelta(days=1)
+        sent = Concern.objects.filter(mentorship=mentorship, raised_by_mentor=True, raised_at__gte=since)
+        if sent.count() >= MENTOR_CONCERNS_PER_DAY:
+            raise ValidationError(
+                f"Vous avez déjà envoyé {MENTOR_CONCERNS_PER_DAY} signalements en 24 heures : l'association "
+                "les a reçus et va vous rappeler. Pour ajouter quelque chose, appelez-la directement."
+            )
     concern = Concern.objects.create(
         mentorship=mentorship, message=message.strip(), raised_by=by, raised_by_mentor=by_mentor
     )

@@ -269,3 +269,19 @@ def test_the_mentors_reads_are_in_the_access_log(world, people):
     assert {(log.user_id, log.organisation_id, log.departement_id, log.action) for log in logs} == {
         (None, mentorship.association_id, mentorship.departement_id, "view")
     }
+
+
+def test_a_mentor_sends_a_few_concerns_a_day_then_is_asked_to_call(world, people, mailoutbox):
+    mentorship = active_pair(world, people["coordinator"], started_days_ago=2)
+    client = open_space(mentorship)
+    url = reverse("mentorships:mentor_concern")
+    for i in range(services.MENTOR_CONCERNS_PER_DAY):
+        assert client.post(url, {"message": f"Inquiétude n° {i}"}).status_code == 302
+    response = client.post(url, {"message": "Encore une"})
+    assert response.status_code == 422
+    assert "appelez-la directement" in text(response)
+    assert "Encore une" in page(response)  # what was typed stays in the form
+    assert mentorship.concerns.count() == services.MENTOR_CONCERNS_PER_DAY
+    with freeze_time(timezone.now() + datetime.timedelta(hours=25)):
+        client = open_space(mentorship)
+        assert client.post(url, {"message": "Le lendemain"}).status_code == 302
