@@ -10,6 +10,7 @@ with the youth). Each answer is a `SurveyAnswer` row, so the steering counts the
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from binome.utils.models import BaseModel
@@ -61,8 +62,12 @@ class SurveyResponse(BaseModel):
         verbose_name = "réponse à un questionnaire"
         ordering = ["-due_on"]
         constraints = [
+            # One live questionnaire per pair, kind, respondent and due date. A cancelled one does not
+            # count: a pair reopened then closed again the same day gets its exit survey again.
             models.UniqueConstraint(
-                fields=["mentorship", "kind", "respondent", "due_on"], name="unique_survey_response"
+                fields=["mentorship", "kind", "respondent", "due_on"],
+                condition=Q(cancelled_at__isnull=True),
+                name="unique_live_survey_response",
             )
         ]
         indexes = [models.Index(fields=["kind", "respondent", "answered_at"])]

@@ -151,8 +151,20 @@ def test_a_closed_pair_is_reopened_with_a_trace(world, people, client_for):
     mentor.refresh_from_db()
     assert (mentor.current_pairs, mentor.stage) == (1, MentorStage.IN_PAIR)
     assert not mentorship.survey_responses.pending().exists()
+    # Closed again the same day: the exit survey is asked again (the first one was cancelled).
+    services.mentorship_close(
+        mentorship=mentorship,
+        by=people["coordinator"],
+        reason=ClosureReason.PLANNED_END,
+        objectives_reached="yes",
+        mentor_may_rematch=True,
+    )
+    assert mentorship.survey_responses.pending().filter(kind="exit", respondent="youth").count() == 1
+    services.mentorship_reopen(
+        mentorship=mentorship, by=people["manager"], organisation=world["association"], reason="Reprise"
+    )
     shown = page(client.get(reverse("mentorships:detail", args=[mentorship.pk])))
-    assert "Rouvert le" in shown and "Clôture saisie par erreur" in shown
+    assert "Rouvert le" in shown and "Clôture saisie par erreur" in shown and "Reprise" in shown
     assert client_for(people["referrer"]).post(url, {"reason": "x"}).status_code == 403
 
 
