@@ -104,6 +104,14 @@ class ConventionForm(forms.ModelForm):
             "objectives": forms.Textarea(attrs={"rows": 4}),
             "territories": forms.CheckboxSelectMultiple,
             "routing_objectives": forms.CheckboxSelectMultiple,
+            "reporting_day": forms.NumberInput(attrs={"min": 1, "max": 28, "class": "input--short"}),
+        }
+        help_texts = {
+            "reporting_frequency": "Mensuelle : un suivi chaque mois. Trimestrielle : un seul suivi pour les "
+            "trois mois, demandé avec le mois de mars, juin, septembre ou décembre.",
+            "reporting_day": "Jour du mois qui suit la période (le mois, ou la fin du trimestre) avant lequel "
+            "l'association transmet son suivi : son échéance, rappelée 3 jours avant et le lendemain. "
+            "De 1 à 28.",
         }
 
     def __init__(self, *args, departement: Organisation, **kwargs):
@@ -131,6 +139,12 @@ class ConventionForm(forms.ModelForm):
         ].help_text = (
             "Un·e responsable de l'association. Enregistrez d'abord l'association pour voir la liste."
         )
+
+    def clean_reporting_day(self):
+        day = self.cleaned_data.get("reporting_day")
+        if day is not None and not 1 <= day <= 28:
+            raise forms.ValidationError("Choisissez un jour de 1 à 28 : il existe dans chaque mois.")
+        return day
 
     def clean_key_indicators(self):
         chosen = self.cleaned_data["key_indicators"]

@@ -1,7 +1,14 @@
-"""Demo months of the reporting cycle, through the services: the last three months are open; the
-older two submitted by every association (one corrected once), the last one submitted by one
-association, started by another and not started by the third, so the pilot's table shows every
-status and the dashboard's Ressources and Activités have figures.
+"""Demo months of the reporting cycle, through the services: the last three months are open, each
+report due on its convention's day (`demo.builders.REPORTING_TERMS`).
+
+- Tremplin (monthly, the 5th) submitted the two older months and has not started the last one;
+- Cap Mentor (monthly, the 5th) submitted and corrected the oldest month, started the middle one
+  without sending it (late whatever the day), and submitted the last one;
+- Les Passeurs d'Avenir report by quarter (the 15th): one report among the three months, with the
+  quarter's last month, covering its three months; submitted if its due date has passed, else started.
+
+So the pilot's table shows every status, a quarterly association and two due dates, and the
+dashboard's Ressources and Activités have figures for months and quarters.
 """
 
 import datetime
@@ -52,6 +59,15 @@ def _figures(rng: random.Random, size: float) -> tuple[dict, list]:
     return data, funding
 
 
+def _over_a_quarter(data: dict, funding: list) -> tuple[dict, list]:
+    """Three months of counts and amounts; FTE stay a level (their average over the quarter)."""
+    tripled = {
+        name: value * 3 if isinstance(value, (int, Decimal)) and not name.startswith("fte_") else value
+        for name, value in data.items()
+    }
+    return tripled, [{**line, "amount": line["amount"] * 3} for line in funding]
+
+
 def build_reporting(world, today: datetime.date | None = None) -> int:
     """Returns how many periods were opened (0 on a second run)."""
     today = today or timezone.localdate()
@@ -72,25 +88,29 @@ def build_reporting(world, today: datetime.date | None = None) -> int:
         ).select_related("user")
     }
     pilot = Membership.objects.filter(organisation=world.departement, role=Role.PILOT).first()
+    sizes = {association.pk: 1 + i for i, association in enumerate(world.associations)}
     with transaction.atomic(), emails.suppressed():
         for index, month in enumerate(months):
             period = services.period_open(
                 departement=world.departement, month=month, by=pilot.user if pilot else None
             )
             last = index == len(months) - 1
-            for position, report in enumerate(
-                period.reports.select_related("association").order_by("association__name")
+            for report in period.reports.select_related("association", "period").order_by(
+                "association__name"
             ):
                 membership = managers.get(report.association_id)
-                if membership is None or (last and position == 2):
+                name = report.association.name
+                if membership is None or (last and name.startswith("Tremplin")):
                     continue  # not started
-                data, funding = _figures(rng, size=1 + position)
+                data, funding = _figures(rng, size=sizes.get(report.association_id, 1))
+                if report.is_quarterly:
+                    data, funding = _over_a_quarter(data, funding)
                 services.report_save(report=report, data=data, funding=funding, by=membership.user)
-                if last and position == 1:
+                if (index == 1 and name.startswith("Cap Mentor")) or report.due_on >= today:
                     continue  # in progress
                 services.report_submit(report=report, by=membership.user, membership=membership)
-                _backdate(report, period.deadline - datetime.timedelta(days=rng.randint(1, 4)))
-                if index == 0 and position == 0:
+                _backdate(report, min(today, report.due_on - datetime.timedelta(days=rng.randint(1, 4))))
+                if index == 0 and name.startswith("Cap Mentor"):
                     data["workshops"] += 1
                     services.report_save(report=report, data=data, funding=funding, by=membership.user)
                     services.report_submit(
@@ -99,7 +119,7 @@ def build_reporting(world, today: datetime.date | None = None) -> int:
                         membership=membership,
                         reason="Un atelier oublié dans la première saisie.",
                     )
-                    _backdate(report, period.deadline + datetime.timedelta(days=6), only_last=True)
+                    _backdate(report, report.due_on + datetime.timedelta(days=6), only_last=True)
     return len(months)
 
 

@@ -1,7 +1,9 @@
-"""Home page items: a report due soon or late (association), late associations (département)."""
+"""Home page items: a report due soon or late (association), late associations (département). Each
+report is read against its own due date (its convention's day, or the pilot's fixed deadline)."""
 
 import datetime
 
+from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,19 +20,20 @@ def reports_to_submit(request):
     reports = (
         AssociationReport.objects.visible_to(request.membership)
         .not_submitted()
-        .filter(period__deadline__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
+        .filter(due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
         .select_related("period__departement")
-        .order_by("period__deadline")
+        .order_by("due_on")
     )
     items = []
     for report in reports:
         url = reverse("reporting:report_edit", kwargs={"report_id": report.pk})
         days = report.days_left(today)
+        title = report.long_title[:1].upper() + report.long_title[1:]
         if days < 0:
             items.append(
                 Item(
-                    f"Suivi mensuel de {report.period.label} en retard",
-                    f"Échéance dépassée depuis le {report.period.deadline:%d/%m/%Y} ({report.period.departement}).",
+                    f"{title} en retard",
+                    f"Échéance dépassée depuis le {report.due_on:%d/%m/%Y} ({report.period.departement}).",
                     url,
                     level="danger",
                 )
@@ -39,8 +42,8 @@ def reports_to_submit(request):
             when = "aujourd'hui" if days == 0 else f"dans {days} jour{'s' if days > 1 else ''}"
             items.append(
                 Item(
-                    f"Suivi mensuel de {report.period.label} à transmettre {when}",
-                    f"Échéance le {report.period.deadline:%d/%m/%Y} ({report.period.departement}).",
+                    f"{title} à transmettre {when}",
+                    f"Échéance le {report.due_on:%d/%m/%Y} ({report.period.departement}).",
                     url,
                     level="warning",
                 )
@@ -51,21 +54,21 @@ def reports_to_submit(request):
 @provider(Role.PILOT, Role.VIEWER)
 def late_associations(request):
     today = timezone.localdate()
-    items = []
-    periods = (
-        ReportingPeriod.objects.visible_to(request.membership)
-        .filter(deadline__lt=today, reports__current_revision=0)
-        .distinct()
+    rows = list(
+        AssociationReport.objects.visible_to(request.membership)
+        .late(today)
+        .values("period")
+        .annotate(count=Count("pk"), since=Min("due_on"), month=Min("period__month"))
+        .order_by("-month")[:3]
     )
-    for period in periods.order_by("-month")[:3]:
-        count = period.reports.late(today).count()
-        items.append(
-            Item(
-                f"Suivi de {period.label} : associations en retard",
-                f"Échéance du {period.deadline:%d/%m/%Y} dépassée : relancez-les depuis le tableau de suivi.",
-                reverse("reporting:period_detail", kwargs={"period_id": period.pk}),
-                level="danger",
-                count=count,
-            )
+    periods = ReportingPeriod.objects.in_bulk([row["period"] for row in rows])
+    return [
+        Item(
+            f"Suivi de {periods[row['period']].label} : associations en retard",
+            f"Échéance dépassée depuis le {row['since']:%d/%m/%Y} : relancez-les depuis le tableau de suivi.",
+            reverse("reporting:period_detail", kwargs={"period_id": row["period"]}),
+            level="danger",
+            count=row["count"],
         )
-    return items
+        for row in rows
+    ]

@@ -189,16 +189,22 @@ def cotech_context(period: ReportingPeriod, today: datetime.date | None = None) 
     revisions = list(
         ReportRevision.objects.current()
         .filter(report__period=period)
-        .select_related("report__association")
+        .select_related("report__association", "report__period")
         .order_by("report__association__name")
     )
     reports = list(period.reports.select_related("association").order_by("association__name"))
+    # A quarterly report (filed with the quarter's last month) declares the three months: said so.
     declared = [
-        (r.report.association.name, r.ase_structures_contacted or 0, r.ase_structures_met or 0)
+        (
+            r.report.association.name + (" (trimestre)" if r.report.is_quarterly else ""),
+            r.ase_structures_contacted or 0,
+            r.ase_structures_met or 0,
+        )
         for r in revisions
     ]
     structures_chart = bar_chart(
-        [(name, met) for name, _, met in declared], title="Structures ASE rencontrées pendant le mois"
+        [(name, met) for name, _, met in declared],
+        title="Structures ASE rencontrées pendant le mois (le trimestre pour un suivi trimestriel)",
     )
 
     blocked = Counter(b.kind for b in blocked_files(departement, today))
@@ -210,11 +216,25 @@ def cotech_context(period: ReportingPeriod, today: datetime.date | None = None) 
         .select_related("association", "period")
         .order_by("-period__month", "association__name")
     )
-    upcoming = list(
-        ReportingPeriod.objects.filter(departement=departement, deadline__gte=today)
-        .annotate(waiting=Count("reports", filter=Q(reports__current_revision=0)), total=Count("reports"))
-        .order_by("deadline")
+    # One line per period, due date and kind (month or quarter): associations' due dates differ.
+    upcoming_rows = (
+        AssociationReport.objects.filter(period__departement=departement, due_on__gte=today)
+        .values("period", "due_on", "covers_from")
+        .annotate(waiting=Count("pk", filter=Q(current_revision=0)), total=Count("pk"))
+        .order_by("due_on", "period__month", "covers_from")
     )
+    periods = ReportingPeriod.objects.in_bulk({row["period"] for row in upcoming_rows})
+    upcoming = [
+        {
+            "deadline": row["due_on"],
+            "title": AssociationReport(
+                period=periods[row["period"]], covers_from=row["covers_from"]
+            ).long_title,
+            "waiting": row["waiting"],
+            "total": row["total"],
+        }
+        for row in upcoming_rows
+    ]
     conventions_ending = list(
         Convention.objects.current(today)
         .filter(departement=departement, end_date__lte=today + datetime.timedelta(days=90))
@@ -227,10 +247,18 @@ def cotech_context(period: ReportingPeriod, today: datetime.date | None = None) 
             (r.report.association.name, getattr(r, field)) for r in revisions if getattr(r, field).strip()
         ]
 
+    from binome.reporting.figures import quarterly_note
+    from binome.steering.indicators import Scope
+    from binome.steering.periods import Period
+
     return {
         "period": period,
         "departement": departement,
         "today": today,
+        "due_text": period.deadline_text(),
+        "quarterly_note": quarterly_note(
+            Scope(departement=departement), Period.month(period.month.year, period.month.month)
+        ),
         "figures": figures,
         "pairs_chart": pairs_chart,
         "pairs_rows": [(name, pairs.get(name, 0), imported.get(name, 0)) for name in associations],

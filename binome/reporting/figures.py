@@ -1,8 +1,9 @@
 """Reads over the reporting cycle, for the steering indicators, the Cotech pack and the snapshots.
 
 - `steering_figures(scope, period)`: what the associations *declared* (their submitted revision in
-  force), summed in SQL over a steering scope and period. `binome.steering.indicators.reported_figures`
-  calls it.
+  force), summed in SQL over a steering scope and period, monthly and quarterly reports mixed (the rule
+  is in its docstring). `binome.steering.indicators.reported_figures` calls it; `quarterly_note` is
+  the sentence a month view shows when some associations report by quarter.
 - `reported_pair_figures(scope, period)`: the pairs and meetings associations *imported* from their own
   CRM (`ReportedPair`, `ReportedMeetings`). The steering engine adds these to the pairs it counts in
   `mentorships.Mentorship`: an association reports a pair either by working in Binôme or by importing
@@ -11,7 +12,7 @@
   (`reported_pair_trend`), per-association and per-département summaries (`reported_pair_summary`) and
   the Données tab of the tableau de pilotage (`reported_pair_rows`): SQL aggregates, one query each.
 - `live_indicators(report)`: the figures the platform computes for one association, département and
-  month, frozen into each submitted revision.
+  month (or quarter, for a quarterly report), frozen into each submitted revision.
 """
 
 import logging
@@ -36,6 +37,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Concat
 
+from binome.accounts.models import Convention, ConventionStatus, ReportingFrequency
 from binome.mentorships.models import REASON_CATEGORY
 from binome.mentorships.models import ClosureReason as PairClosureReason
 from binome.reporting.models import (
@@ -46,6 +48,7 @@ from binome.reporting.models import (
     ReportedPairState,
     ReportRevision,
 )
+from binome.reporting.months import months_between
 
 logger = logging.getLogger(__name__)
 
@@ -63,33 +66,104 @@ def _revisions(scope, period):
     return revisions
 
 
+FTE_KEYS = ("fte_staff", "fte_volunteers")
+SUMMED_KEYS = (
+    "funding_total",
+    "costs_total",
+    "ase_structures_contacted",
+    "ase_structures_met",
+    "info_meetings",
+    "awareness_actions",
+    "workshops",
+)
+
+
 def steering_figures(scope, period) -> dict | None:
-    """Declared figures summed over the scope (one query). FTE are a monthly level, so over a quarter
-    or a year they are the average of the months reported; counts and amounts are summed. None when
-    nothing was submitted, or for a territory (associations do not declare per territory)."""
+    """Declared figures over the scope and period: the revisions in force, one query.
+
+    Which reports count: a report counts in a view when *every month it covers* lies in the view. A
+    monthly report counts in its month, its quarter and its year. A quarterly report (filed in the
+    quarter's last month, covering the three months) counts in its quarter and its year, and in no
+    month view: its counts and amounts cannot be split by month, and putting them in the quarter's
+    last month would triple that month. `quarterly_note()` gives the month view the sentence saying
+    so.
+
+    How they add up, when monthly and quarterly associations mix:
+    - counts and amounts (funding, costs, ASE structures, meetings, actions, workshops) are summed;
+    - FTE are a level, not a flow: each report weighs the months it covers (1, or 3 for a quarter) and
+      the total is divided by the number of months covered by at least one report of the view — the
+      average FTE over the months reported. Q1 with A monthly at 1.5 FTE in January, February and
+      March and B quarterly at 2 FTE: (1.5 × 3 + 2 × 3) / 3 = 3.5; the year 2026 with A in its twelve
+      months and B in Q1 only: (1.5 × 12 + 2 × 3) / 12 = 2.
+
+    None when nothing counts, or for a territory (associations do not declare per territory)."""
     if getattr(scope, "territory", None) is not None:
         return None
     costs = sum((Coalesce(F(name), ZERO) for name in COST_FIELDS[1:]), Coalesce(F(COST_FIELDS[0]), ZERO))
-    row = _revisions(scope, period).aggregate(
-        n=Count("pk"),
-        months=Count("report__period__month", distinct=True),
-        fte_staff=Sum("fte_staff"),
-        fte_volunteers=Sum("fte_volunteers"),
-        funding_total=Sum("funding_total"),
-        costs_total=Sum(costs),
-        ase_structures_contacted=Sum("ase_structures_contacted"),
-        ase_structures_met=Sum("ase_structures_met"),
-        info_meetings=Sum("information_meetings"),
-        awareness_actions=Sum("awareness_actions"),
-        workshops=Sum("workshops"),
+    groups = (
+        _revisions(scope, period)
+        .filter(report__covers_from__gte=period.start)
+        .values("report__covers_from", "report__period__month")
+        .annotate(
+            fte_staff=Sum("fte_staff"),
+            fte_volunteers=Sum("fte_volunteers"),
+            funding_total=Sum("funding_total"),
+            costs_total=Sum(costs),
+            ase_structures_contacted=Sum("ase_structures_contacted"),
+            ase_structures_met=Sum("ase_structures_met"),
+            info_meetings=Sum("information_meetings"),
+            awareness_actions=Sum("awareness_actions"),
+            workshops=Sum("workshops"),
+        )
+        .order_by()
     )
-    if not row.pop("n"):
+    row = dict.fromkeys((*FTE_KEYS, *SUMMED_KEYS))
+    covered = set()
+    for group in groups:
+        months = months_between(group["report__covers_from"], group["report__period__month"])
+        covered.update(months)
+        for key in SUMMED_KEYS:
+            if group[key] is not None:
+                row[key] = (row[key] or 0) + group[key]
+        for key in FTE_KEYS:
+            if group[key] is not None:
+                row[key] = (row[key] or 0) + group[key] * len(months)
+    if not covered:
         return None
-    months = row.pop("months") or 1
-    for key in ("fte_staff", "fte_volunteers"):
+    for key in FTE_KEYS:
         if row[key] is not None:
-            row[key] = round(row[key] / months, 2)
+            row[key] = round(Decimal(row[key]) / len(covered), 2)
     return row
+
+
+def quarterly_note(scope, period) -> str | None:
+    """For a month view: the sentence saying which associations of the scope report by quarter, hence
+    are missing from the month's declared figures (they count in the quarter and year views, see
+    `steering_figures`). None for a quarter or a year, a territory, or when none reports by quarter."""
+    if period.kind != "month" or getattr(scope, "territory", None) is not None:
+        return None
+    conventions = Convention.objects.filter(
+        status=ConventionStatus.ACTIVE,
+        reporting_frequency=ReportingFrequency.QUARTERLY,
+        start_date__lte=period.end,
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start))
+    if scope.departement is not None:
+        conventions = conventions.filter(departement=scope.departement)
+    if scope.association is not None:
+        conventions = conventions.filter(association=scope.association)
+    names = sorted(set(conventions.values_list("association__name", flat=True)))
+    if not names:
+        return None
+    if len(names) > 3:
+        who = f"{len(names)} associations"
+    else:
+        who = ", ".join(names[:-1]) + (" et " if len(names) > 1 else "") + names[-1]
+    verb = "déclarent" if len(names) > 1 else "déclare"
+    return (
+        f"{who} {verb} par trimestre : {'leurs' if len(names) > 1 else 'ses'} chiffres déclarés (ETP, "
+        "financements, coûts, activités) comptent dans les vues du trimestre et de l'année, pas dans "
+        "celles des mois."
+    )
 
 
 # --- Imported pairs (`ReportedPair`) ------------------------------------------------------------------
@@ -421,7 +495,11 @@ def live_indicators(report) -> dict:
     from binome.steering.periods import Period
 
     scope = Scope(departement=report.period.departement, association=report.association)
-    period = Period.month(report.period.month.year, report.period.month.month)
+    month = report.period.month
+    if report.is_quarterly:  # the quarter the report covers
+        period = Period("quarter", month.year, (month.month - 1) // 3 + 1)
+    else:
+        period = Period.month(month.year, month.month)
     result = {}
     try:
         [values] = figures(scope, [period])

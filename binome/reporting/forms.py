@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from binome.reporting.models import COST_FIELDS, AssociationReport, ReportFigures, SubProject
-from binome.reporting.months import add_months, default_deadline, month_label, month_start, parse_month
+from binome.reporting.months import add_months, month_label, month_start, parse_month
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -18,10 +18,12 @@ def month_choices(today=None, back: int = 12):
 class PeriodOpenForm(forms.Form):
     month = forms.ChoiceField(label="Mois suivi")
     deadline = forms.DateField(
-        label="Échéance",
+        label="Échéance pour toutes les associations (facultatif)",
         required=False,
         widget=DATE_WIDGET,
-        help_text="Par défaut le 5 du mois suivant.",
+        help_text="Laissez vide : chaque association a le jour prévu par sa convention (le 5 du mois "
+        "suivant, sauf autre jour inscrit). Une date saisie ici s'applique à toutes, par exemple "
+        "pendant les congés.",
     )
 
     def __init__(self, *args, **kwargs):
@@ -30,12 +32,6 @@ class PeriodOpenForm(forms.Form):
 
     def clean_month(self):
         return parse_month(self.cleaned_data["month"])
-
-    def clean(self):
-        data = super().clean()
-        if data.get("month") and not data.get("deadline"):
-            data["deadline"] = default_deadline(data["month"])
-        return data
 
 
 class FrenchDecimalField(forms.DecimalField):
@@ -82,6 +78,25 @@ class ReportForm(forms.ModelForm):
                 field.widget.attrs.update({"min": 0, "class": "input--short"})
         if not correcting:
             del self.fields["reason"]
+        if self.instance.pk and self.instance.is_quarterly:
+            self._for_a_quarter()
+
+    def _for_a_quarter(self):
+        """A quarterly report covers three months: say so next to each number."""
+        for name in ("fte_staff", "fte_volunteers"):
+            self.fields[name].help_text = QUARTER_FTE_HELP[name]
+        for name in ReportFigures.NUMBER_FIELDS:
+            if name not in QUARTER_FTE_HELP:
+                help_text = self.fields[name].help_text
+                self.fields[name].help_text = f"{help_text} Total des trois mois.".strip()
+
+
+QUARTER_FTE_HELP = {
+    "fte_staff": "Moyenne sur les trois mois du trimestre des équivalents temps plein salariés consacrés "
+    "au mentorat ASE (ex. 1,5).",
+    "fte_volunteers": "Moyenne sur les trois mois : bénévoles et volontaires en service civique, hors "
+    "mentors (ex. 0,5).",
+}
 
 
 class FundingLineForm(forms.Form):

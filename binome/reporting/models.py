@@ -1,10 +1,13 @@
 """The monthly reporting cycle, and the figures of associations that keep their own CRM.
 
-- `ReportingPeriod`: one calendar month for one département, with a deadline (default: the 5th of the
-  next month). Opened automatically each month, or by the département's pilot.
-- `AssociationReport`: one per period and association under convention that month. It carries the
+- `ReportingPeriod`: one calendar month for one département. Opened automatically each month, or by
+  the département's pilot, who may then fix one deadline for every association (`fixed_deadline`).
+- `AssociationReport`: one per period and association expected to report for it. It carries the
   association's *working copy* of what the platform cannot know (FTE, funding, costs, activities,
-  difficulties). Its status (not started / in progress / submitted / late) is derived from its dates.
+  difficulties), what it covers (`covers_from` to the period's month: one month, or the calendar
+  quarter for an association whose convention says quarterly, filed in the quarter's last month) and
+  its own due date (`due_on`: the convention's reporting day of the next month, or the pilot's fixed
+  deadline). Its status (not started / in progress / submitted / late) is derived from these dates.
 - `ReportRevision`: what the association submitted, frozen: the figures as columns (so the steering
   indicators can `Sum()` them in SQL over `ReportRevision.objects.current()`) and as a JSON snapshot
   together with the live indicators at that moment. A correction is a new revision; a revision is
@@ -27,7 +30,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from binome.accounts.models import Role
-from binome.reporting.months import month_end, month_label
+from binome.reporting.months import month_end, month_label, months_between, span_label
 from binome.utils.choices import Gender, Modality
 from binome.utils.models import BaseModel
 
@@ -56,7 +59,19 @@ class ReportingPeriod(BaseModel):
         limit_choices_to={"kind": "departement"},
     )
     month = models.DateField("mois", help_text="Premier jour du mois suivi.")
-    deadline = models.DateField("échéance")
+    # The latest due date of the period's reports (the pilot's fixed deadline when there is one): the
+    # period takes in associations whose convention starts late until then. Each report has its own.
+    deadline = models.DateField(
+        "dernière échéance",
+        help_text="La plus tardive des échéances des associations : celle fixée par le département, "
+        "sinon celle des conventions.",
+    )
+    fixed_deadline = models.DateField(
+        "échéance fixée par le département",
+        null=True,
+        blank=True,
+        help_text="Vide : chaque association a l'échéance prévue par sa convention.",
+    )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="ouverte par",
@@ -77,6 +92,10 @@ class ReportingPeriod(BaseModel):
             models.CheckConstraint(
                 condition=Q(deadline__gt=F("month")), name="reporting_deadline_after_month"
             ),
+            models.CheckConstraint(
+                condition=Q(fixed_deadline__isnull=True) | Q(fixed_deadline__gt=F("month")),
+                name="reporting_fixed_deadline_after_month",
+            ),
         ]
 
     def __str__(self):
@@ -91,8 +110,22 @@ class ReportingPeriod(BaseModel):
         return month_end(self.month)
 
     def submittable(self, on: datetime.date | None = None) -> bool:
-        """A month can be submitted from its last day: before that its figures are not complete."""
+        """A month can be submitted from its last day: before that its figures are not complete. (A
+        quarterly report belongs to the quarter's last month: it waits for the quarter's last day.)"""
         return (on or timezone.localdate()) >= self.month_end
+
+    def deadline_text(self, first: datetime.date | None = None, last: datetime.date | None = None) -> str:
+        """The period's due dates in words: the pilot's fixed date, one date, or the range of the
+        conventions' dates (`first`, `last`: the earliest and latest due dates of its reports, read
+        from the database when not given)."""
+        if self.fixed_deadline:
+            return f"{self.fixed_deadline:%d/%m/%Y}, fixée par le département"
+        if first is None or last is None:
+            row = self.reports.aggregate(first=models.Min("due_on"), last=models.Max("due_on"))
+            first, last = row["first"] or self.deadline, row["last"] or self.deadline
+        if first == last:
+            return f"{first:%d/%m/%Y}"
+        return f"du {first:%d/%m/%Y} au {last:%d/%m/%Y}, selon les conventions"
 
 
 class ReportStatus(models.TextChoices):
@@ -307,7 +340,7 @@ class AssociationReportQuerySet(models.QuerySet):
         return self.filter(current_revision=0)
 
     def late(self, on: datetime.date):
-        return self.not_submitted().filter(period__deadline__lt=on)
+        return self.not_submitted().filter(due_on__lt=on)
 
 
 class AssociationReport(ReportFigures, BaseModel):
@@ -320,6 +353,15 @@ class AssociationReport(ReportFigures, BaseModel):
         on_delete=models.PROTECT,
         related_name="reporting_reports",
         limit_choices_to={"kind": "association"},
+    )
+    covers_from = models.DateField(
+        "premier mois couvert",
+        help_text="Le mois de la période, ou le premier mois du trimestre pour un reporting trimestriel.",
+    )
+    due_on = models.DateField(
+        "échéance",
+        help_text="Le jour prévu par la convention, le mois suivant la période couverte, ou la date "
+        "fixée par le département pour toutes les associations.",
     )
     started_at = models.DateTimeField("saisie commencée le", null=True, blank=True)
     edited_by = models.ForeignKey(
@@ -339,23 +381,51 @@ class AssociationReport(ReportFigures, BaseModel):
         verbose_name_plural = "suivis mensuels des associations"
         ordering = ["period", "association__name"]
         constraints = [
-            models.UniqueConstraint(fields=["period", "association"], name="unique_report_per_period")
+            models.UniqueConstraint(fields=["period", "association"], name="unique_report_per_period"),
+            models.CheckConstraint(condition=Q(due_on__gt=F("covers_from")), name="report_due_after_start"),
         ]
         indexes = [models.Index(fields=["association", "current_revision"])]
 
     def __str__(self):
-        return f"{self.association} — {self.period.label}"
+        return f"{self.association} — {self.label}"
 
     @property
     def deadline(self) -> datetime.date:
-        return self.period.deadline
+        return self.due_on
+
+    @property
+    def is_quarterly(self) -> bool:
+        return self.covers_from != self.period.month
+
+    @property
+    def months_covered(self) -> list[datetime.date]:
+        return months_between(self.covers_from, self.period.month)
+
+    @property
+    def frequency_label(self) -> str:
+        return "Trimestriel" if self.is_quarterly else "Mensuel"
+
+    @property
+    def label(self) -> str:
+        """« mars 2026 », or « trimestre juillet–septembre 2026 »."""
+        return span_label(self.covers_from, self.period.month)
+
+    @property
+    def title(self) -> str:
+        """« suivi de mars 2026 », or « suivi du trimestre juillet–septembre 2026 » (headings)."""
+        return f"suivi {'du' if self.is_quarterly else 'de'} {self.label}"
+
+    @property
+    def long_title(self) -> str:
+        """« suivi mensuel de mars 2026 », or « suivi du trimestre juillet–septembre 2026 » (e-mails, home)."""
+        return self.title if self.is_quarterly else f"suivi mensuel de {self.label}"
 
     def status(self, on: datetime.date | None = None) -> str:
         """Derived from the dates, so it is right whatever day one looks."""
         on = on or timezone.localdate()
         if self.current_revision:
             return ReportStatus.SUBMITTED
-        if on > self.period.deadline:
+        if on > self.due_on:
             return ReportStatus.LATE
         if self.started_at:
             return ReportStatus.IN_PROGRESS
@@ -366,12 +436,10 @@ class AssociationReport(ReportFigures, BaseModel):
 
     @property
     def submitted_late(self) -> bool:
-        return bool(
-            self.first_submitted_at and timezone.localdate(self.first_submitted_at) > self.period.deadline
-        )
+        return bool(self.first_submitted_at and timezone.localdate(self.first_submitted_at) > self.due_on)
 
     def days_left(self, on: datetime.date | None = None) -> int:
-        return (self.period.deadline - (on or timezone.localdate())).days
+        return (self.due_on - (on or timezone.localdate())).days
 
 
 class ReportRevisionQuerySet(models.QuerySet):

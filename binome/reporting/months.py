@@ -1,4 +1,8 @@
-"""Reporting months, computed in one place: a period is a calendar month, named by its first day."""
+"""Reporting months, computed in one place: a period is a calendar month, named by its first day.
+
+A report covers one month, or a calendar quarter (the three months ending with a quarter-end month:
+March, June, September, December) for an association whose convention says quarterly. It is due on the
+convention's reporting day of the month after the last month it covers (`due_date`)."""
 
 import calendar
 import datetime
@@ -6,7 +10,8 @@ import re
 
 from django.core.exceptions import ValidationError
 
-DEFAULT_DEADLINE_DAY = 5  # the 5th of the following month, unless the département sets another date
+DEFAULT_DEADLINE_DAY = 5  # the 5th of the following month, unless the convention or the pilot says otherwise
+QUARTER_END_MONTHS = (3, 6, 9, 12)
 
 MONTH_NAMES = (
     "janvier",
@@ -38,7 +43,40 @@ def add_months(month: datetime.date, count: int) -> datetime.date:
 
 
 def default_deadline(month: datetime.date) -> datetime.date:
-    return add_months(month_start(month), 1).replace(day=DEFAULT_DEADLINE_DAY)
+    return due_date(month, DEFAULT_DEADLINE_DAY)
+
+
+def due_date(month: datetime.date, day: int) -> datetime.date:
+    """`day` of the month after `month` (the last month a report covers), clamped to that month's last
+    day: 31 after October is 30 November, 30 after January is 28 or 29 February."""
+    following = add_months(month_start(month), 1)
+    return following.replace(day=max(1, min(day, month_end(following).day)))
+
+
+def is_quarter_end(month: datetime.date) -> bool:
+    return month.month in QUARTER_END_MONTHS
+
+
+def quarter_start(month: datetime.date) -> datetime.date:
+    """The first month of the calendar quarter holding `month`."""
+    return datetime.date(month.year, 3 * ((month.month - 1) // 3) + 1, 1)
+
+
+def months_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    """The months from `first` to `last` included, by their first day."""
+    first, last = month_start(first), month_start(last)
+    count = (last.year - first.year) * 12 + last.month - first.month + 1
+    return [add_months(first, i) for i in range(max(0, count))]
+
+
+def span_label(first: datetime.date, last: datetime.date) -> str:
+    """« mars 2026 » for one month, « trimestre juillet–septembre 2026 » for a quarter."""
+    if month_start(first) == month_start(last):
+        return month_label(last)
+    start = MONTH_NAMES[first.month - 1]
+    if first.year != last.year:
+        start += f" {first.year}"
+    return f"trimestre {start}–{MONTH_NAMES[last.month - 1]} {last.year}"
 
 
 def month_label(month: datetime.date) -> str:

@@ -1,14 +1,18 @@
-"""Daily reminders of the reporting cycle, each sent once (`notifications.reminders.first_time`):
+"""Daily reminders of the reporting cycle, each sent once (`notifications.reminders.first_time`, keyed
+by the report's own due date, so a new due date brings a new reminder):
 
-- `DUE_DAYS` days before the deadline, to an association that has not submitted;
-- the day after the deadline, to the association still late, and one digest to the département's
-  pilots counting the late associations of the period.
+- `DUE_DAYS` days before a report's due date (its convention's day, or the pilot's fixed deadline), to
+  an association that has not submitted;
+- the day after it, to the association still late, and one digest to the département's pilots per
+  period and due date passed, counting the associations late for that date.
 
-Periods whose deadline passed more than `LATE_WINDOW_DAYS` ago are left alone: the pilot reminds by
-hand. Subjects name the month, never a person."""
+A quarterly association has a report only in the quarter's last month, so nothing reminds it in the
+other months. Reports whose due date passed more than `LATE_WINDOW_DAYS` ago are left alone: the pilot
+reminds by hand. Subjects name the month or quarter, never a person."""
 
 import datetime
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,40 +30,35 @@ def send_reporting_reminders(now: datetime.datetime | None = None) -> int:
     today = timezone.localdate(now or timezone.now())
     sent = 0
     due = AssociationReport.objects.not_submitted().filter(
-        period__deadline__gte=today, period__deadline__lte=today + datetime.timedelta(days=DUE_DAYS)
+        due_on__gte=today, due_on__lte=today + datetime.timedelta(days=DUE_DAYS)
     )
     for report in due.select_related("period__departement", "association"):
         emails = report_recipients(report)
-        if emails and first_time("reporting_due", report.pk, report.period.deadline):
-            send_reporting_email(
-                "reporting_due", report, emails, days_left=(report.period.deadline - today).days
-            )
+        if emails and first_time("reporting_due", report.pk, report.due_on):
+            send_reporting_email("reporting_due", report, emails, days_left=(report.due_on - today).days)
             sent += 1
 
     window_start = today - datetime.timedelta(days=LATE_WINDOW_DAYS)
-    late = AssociationReport.objects.late(today).filter(period__deadline__gte=window_start)
+    late = AssociationReport.objects.late(today).filter(due_on__gte=window_start)
     for report in late.select_related("period__departement", "association"):
         emails = report_recipients(report)
-        if emails and first_time("reporting_late", report.pk, report.period.deadline):
+        if emails and first_time("reporting_late", report.pk, report.due_on):
             send_reporting_email("reporting_late", report, emails)
             sent += 1
 
-    periods = ReportingPeriod.objects.filter(deadline__lt=today, deadline__gte=window_start).select_related(
-        "departement"
-    )
-    for period in periods:
-        count = period.reports.late(today).count()
-        if not count:
-            continue
+    groups = late.values("period", "due_on").annotate(count=Count("pk")).order_by("due_on")
+    periods = ReportingPeriod.objects.select_related("departement").in_bulk({g["period"] for g in groups})
+    for group in groups:
+        period = periods[group["period"]]
         emails = pilot_emails(period.departement)
-        if emails and first_time("reporting_late_pilot", period.pk, period.deadline):
+        if emails and first_time("reporting_late_pilot", period.pk, group["due_on"]):
             send_email(
                 template="reporting_late_pilot",
                 to=emails,
                 context={
                     "month": period.label,
-                    "deadline": period.deadline,
-                    "count": count,
+                    "deadline": group["due_on"],
+                    "count": group["count"],
                     "path": reverse("reporting:period_detail", kwargs={"period_id": period.pk}),
                 },
             )

@@ -9,11 +9,18 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from binome.accounts.models import Convention, ConventionStatus, Membership, Organisation, Role
+from binome.accounts.models import (
+    Convention,
+    ConventionStatus,
+    Membership,
+    Organisation,
+    ReportingFrequency,
+    Role,
+)
 from binome.notifications.emails import send_email
 from binome.reporting.figures import live_indicators
 from binome.reporting.models import (
@@ -25,69 +32,158 @@ from binome.reporting.models import (
     ReportingPeriod,
     ReportRevision,
 )
-from binome.reporting.months import default_deadline, month_code, month_end, month_label, month_start
+from binome.reporting.months import (
+    default_deadline,
+    due_date,
+    is_quarter_end,
+    month_code,
+    month_end,
+    month_label,
+    month_start,
+    quarter_start,
+)
 
 
-def conventions_during(departement, month: datetime.date):
-    """Conventions in force at some point of the month: their associations report for it."""
+def conventions_during(departement, month: datetime.date, since: datetime.date | None = None):
+    """Conventions in force at some point of the month (or from the month `since` to the end of
+    `month`): their associations report for it."""
     conventions = Convention.objects.filter(
         status=ConventionStatus.ACTIVE, start_date__lte=month_end(month)
-    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=month))
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=since or month))
     return conventions if departement is None else conventions.filter(departement=departement)
 
 
+def expected_conventions(departement, month: datetime.date) -> dict:
+    """{association id: the convention that says how it reports} for the département's `month`.
+
+    - monthly convention in force at some point of the month: a report for the month;
+    - quarterly convention: nothing in the quarter's first two months; in its last month (March, June,
+      September, December) a report for the three months, if the convention was in force at some
+      point of the quarter (one that ended in August still reports July–August, in September).
+    An association with two conventions follows the one that started last."""
+    month = month_start(month)
+    chosen = {}
+    for convention in conventions_during(departement, month).order_by("start_date"):
+        chosen[convention.association_id] = convention
+    if is_quarter_end(month):
+        ended_in_quarter = conventions_during(departement, month, since=quarter_start(month)).filter(
+            reporting_frequency=ReportingFrequency.QUARTERLY
+        )
+        for convention in ended_in_quarter.order_by("start_date"):
+            chosen.setdefault(convention.association_id, convention)
+    return {
+        association: convention
+        for association, convention in chosen.items()
+        if convention.reporting_frequency != ReportingFrequency.QUARTERLY or is_quarter_end(month)
+    }
+
+
+def report_terms(period: ReportingPeriod, convention) -> tuple[datetime.date, datetime.date]:
+    """(first month covered, due date) of an association's report for the period: the quarter for a
+    quarterly convention, else the month; due on the pilot's fixed deadline if any, else on the
+    convention's reporting day of the next month (clamped to that month's last day)."""
+    quarterly = convention.reporting_frequency == ReportingFrequency.QUARTERLY
+    covers_from = quarter_start(period.month) if quarterly else period.month
+    return covers_from, period.fixed_deadline or due_date(period.month, convention.reporting_day)
+
+
 def reports_sync(*, period: ReportingPeriod) -> int:
-    """One report per association under convention during the month (idempotent). Returns how many
-    were added: an association whose convention starts later joins the open period."""
-    expected = set(conventions_during(period.departement, period.month).values_list("association", flat=True))
-    present = set(period.reports.values_list("association", flat=True))
-    missing = expected - present
-    AssociationReport.objects.bulk_create(
-        [AssociationReport(period=period, association_id=pk) for pk in missing], ignore_conflicts=True
-    )
-    return len(missing)
+    """One report per association expected for the period (`expected_conventions`; idempotent).
+    Returns how many were added: an association whose convention starts later joins the open period.
+
+    The due date of a report not yet submitted follows its convention's reporting day when the
+    département changes it (unless the pilot fixed the period's deadline); the period's `deadline`
+    stays the latest of its reports' due dates."""
+    expected = expected_conventions(period.departement, period.month)
+    present = {report.association_id: report for report in period.reports.all()}
+    added = []
+    for association_id, convention in expected.items():
+        covers_from, due_on = report_terms(period, convention)
+        report = present.get(association_id)
+        if report is None:
+            added.append(
+                AssociationReport(
+                    period=period, association_id=association_id, covers_from=covers_from, due_on=due_on
+                )
+            )
+        elif not report.current_revision and report.due_on != due_on and report.covers_from == covers_from:
+            report.due_on = due_on
+            report.save(update_fields=["due_on", "updated_at"])
+    AssociationReport.objects.bulk_create(added, ignore_conflicts=True)
+    latest = period.reports.aggregate(latest=Max("due_on"))["latest"]
+    deadline = period.fixed_deadline or latest or period.deadline
+    if deadline != period.deadline:
+        period.deadline = deadline
+        period.save(update_fields=["deadline", "updated_at"])
+    return len(added)
 
 
 @transaction.atomic
 def period_open(*, departement, month: datetime.date, deadline: datetime.date | None = None, by=None):
-    """Open the monthly reporting of `month` for a département (by its pilot or the monthly job)."""
+    """Open the reporting of `month` for a département (by its pilot or the monthly job).
+
+    Without `deadline`, each association's report is due on its convention's reporting day of the
+    next month; with one (the pilot's choice, e.g. for holidays), every report of the period is due
+    that day."""
     month = month_start(month)
-    deadline = deadline or default_deadline(month)
-    if deadline <= month:
+    if deadline is not None and deadline <= month:
         raise ValidationError({"deadline": "L'échéance doit suivre le début du mois suivi."})
     if ReportingPeriod.objects.filter(departement=departement, month=month).exists():
         raise ValidationError({"month": f"Le suivi de {month_label(month)} est déjà ouvert."})
     period = ReportingPeriod.objects.create(
-        departement=departement, month=month, deadline=deadline, opened_by=by
+        departement=departement,
+        month=month,
+        deadline=deadline or default_deadline(month),
+        fixed_deadline=deadline,
+        opened_by=by,
     )
     reports_sync(period=period)
     return period
 
 
 def periods_open_due(*, today: datetime.date | None = None) -> list[ReportingPeriod]:
-    """The monthly job: each département with an association under convention gets the period of the
-    current month on its first day (deadline the 5th of the next month), and the periods still open
-    for submission take in associations whose convention started since."""
+    """The daily job: each département with a report expected for the current month gets its period
+    (on the 1st, or the day a convention makes one expected), and the periods still open for
+    submission take in associations whose convention started since. A month where every association
+    of a département reports by quarter (its first two) opens no period."""
     today = today or timezone.localdate()
     month = month_start(today)
     opened = []
     departements = Organisation.objects.departements().filter(
-        pk__in=conventions_during(None, month).values("departement")
+        pk__in=conventions_during(None, month, since=quarter_start(month)).values("departement")
     )
     for departement in departements:
-        if not ReportingPeriod.objects.filter(departement=departement, month=month).exists():
-            try:
-                opened.append(period_open(departement=departement, month=month))
-            except ValidationError:  # opened meanwhile by the pilot or another worker
-                continue
+        if ReportingPeriod.objects.filter(departement=departement, month=month).exists():
+            continue
+        if not expected_conventions(departement, month):
+            continue
+        try:
+            opened.append(period_open(departement=departement, month=month))
+        except ValidationError:  # opened meanwhile by the pilot or another worker
+            continue
     for period in ReportingPeriod.objects.filter(deadline__gte=today):
         reports_sync(period=period)
     return opened
 
 
+def quarterly_elsewhere(period: ReportingPeriod) -> list[str]:
+    """Names of the associations that report by quarter and have no report in this period (its month
+    is not a quarter's last): the pilot's table says when they report."""
+    conventions = conventions_during(period.departement, period.month).filter(
+        reporting_frequency=ReportingFrequency.QUARTERLY
+    )
+    return sorted(
+        set(
+            conventions.exclude(association__in=period.reports.values("association")).values_list(
+                "association__name", flat=True
+            )
+        )
+    )
+
+
 def convention_of(report):
     return (
-        conventions_during(report.period.departement, report.period.month)
+        conventions_during(report.period.departement, report.period.month, since=report.covers_from)
         .filter(association=report.association)
         .select_related("reporting_lead")
         .order_by("-start_date")
@@ -182,8 +278,8 @@ def report_submit(*, report: AssociationReport, by, membership, reason: str = ""
     today = timezone.localdate()
     if not report.period.submittable(today):
         raise ValidationError(
-            f"Le mois n'est pas terminé : vous pourrez transmettre à partir du {report.period.month_end:%d/%m/%Y}. "
-            "Votre saisie est enregistrée."
+            f"Le {'trimestre' if report.is_quarterly else 'mois'} n'est pas terminé : vous pourrez "
+            f"transmettre à partir du {report.period.month_end:%d/%m/%Y}. Votre saisie est enregistrée."
         )
     missing = {
         name: "Obligatoire pour transmettre (0 si aucun)."
@@ -209,7 +305,8 @@ def report_submit(*, report: AssociationReport, by, membership, reason: str = ""
         reason=reason,
         snapshot={
             "period": month_code(report.period.month),
-            "deadline": report.period.deadline.isoformat(),
+            "covers": [month_code(month) for month in report.months_covered],
+            "deadline": report.due_on.isoformat(),
             "submitted_at": now.isoformat(),
             "figures": report.figures(),
             "indicators": live_indicators(report),
@@ -227,7 +324,8 @@ def report_submit(*, report: AssociationReport, by, membership, reason: str = ""
                 template="reporting_corrected",
                 to=emails,
                 context={
-                    "month": report.period.label,
+                    "month": report.label,
+                    "title": report.long_title,
                     "association": report.association.name,
                     "number": revision.number,
                     "path": reverse("reporting:report_detail", kwargs={"report_id": report.pk}),
@@ -264,8 +362,9 @@ def send_reporting_email(template: str, report, emails: list[str], **extra) -> N
         template=template,
         to=emails,
         context={
-            "month": report.period.label,
-            "deadline": report.period.deadline,
+            "month": report.label,
+            "title": report.long_title,
+            "deadline": report.due_on,
             "departement": report.period.departement.name,
             "path": reverse("reporting:report_edit", kwargs={"report_id": report.pk}),
             **extra,

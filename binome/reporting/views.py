@@ -2,12 +2,13 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Min, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.views.decorators.http import require_POST
 
+from binome.accounts.models import Convention
 from binome.accounts.perms import can, policy
 from binome.audit.services import log_access
 from binome.reporting import cotech, imports, services
@@ -23,6 +24,7 @@ from binome.reporting.models import (
     ReportStatus,
     SubProject,
 )
+from binome.reporting.months import add_months
 from binome.utils.forms import apply_validation_error, error_messages
 
 # --- Département -----------------------------------------------------------------------------------------
@@ -38,9 +40,14 @@ def periods(request, open_form=None):
     rows = _periods(request).annotate(
         total=Count("reports"),
         submitted=Count("reports", filter=Q(reports__current_revision__gt=0)),
+        late_count=Count("reports", filter=Q(reports__current_revision=0, reports__due_on__lt=today)),
+        first_due=Min("reports__due_on"),
+        last_due=Max("reports__due_on"),
     )
     for period in rows:
-        period.late_count = (period.total - period.submitted) if period.deadline < today else 0
+        period.due_text = period.deadline_text(
+            period.first_due or period.deadline, period.last_due or period.deadline
+        )
     return render(
         request,
         "reporting/periods.html",
@@ -68,6 +75,12 @@ def period_open(request):
             apply_validation_error(form, error)
         else:
             messages.success(request, f"Le suivi de {period.label} est ouvert aux associations.")
+            if not period.reports.exists():
+                messages.warning(
+                    request,
+                    "Aucune association n'a de suivi à transmettre pour ce mois : celles en reporting "
+                    "trimestriel transmettent le dernier mois du trimestre (mars, juin, septembre, décembre).",
+                )
             return redirect("reporting:period_detail", period_id=period.pk)
     return periods(request, open_form=form)
 
@@ -91,6 +104,7 @@ def period_detail(request, period_id):
     counts = dict.fromkeys(ReportStatus, 0)
     for report in reports:
         counts[report.status_code] += 1
+    due_dates = [report.due_on for report in reports]
     return render(
         request,
         "reporting/period_detail.html",
@@ -100,6 +114,9 @@ def period_detail(request, period_id):
             "counts": [(ReportStatus(s).label, s, n) for s, n in counts.items()],
             "can_steer": can(request, "reporting.steer"),
             "today": today,
+            "due_text": period.deadline_text(min(due_dates, default=None), max(due_dates, default=None)),
+            "quarterly_elsewhere": services.quarterly_elsewhere(period),
+            "quarter_end": add_months(period.month, 2 - (period.month.month - 1) % 3),
         },
     )
 
@@ -228,7 +245,17 @@ def my_reports(request):
     reports = list(_my_reports(request).order_by("-period__month", "period__departement__name"))
     for report in reports:
         report.status_code = report.status(today)
-    return render(request, "reporting/my_reports.html", {"reports": reports, "today": today})
+    conventions = (
+        Convention.objects.current(today)
+        .filter(association=request.organisation)
+        .select_related("departement")
+        .order_by("departement__name")
+    )
+    return render(
+        request,
+        "reporting/my_reports.html",
+        {"reports": reports, "today": today, "conventions": conventions},
+    )
 
 
 @policy("reporting.fill")
@@ -257,9 +284,7 @@ def report_edit(request, report_id):
             else:
                 if action == "submit":
                     if revision.number == 1:
-                        messages.success(
-                            request, f"Le suivi de {report.period.label} est transmis au département."
-                        )
+                        messages.success(request, f"Le {report.title} est transmis au département.")
                     else:
                         messages.success(
                             request,
@@ -317,7 +342,7 @@ def cotech_pdf(request, period_id):
 
 def _departements_of(request):
     """The départements the association has a convention in force with (an import is for one of them)."""
-    from binome.accounts.models import Convention, Organisation
+    from binome.accounts.models import Organisation
 
     current = Convention.objects.current().filter(association=request.organisation).values("departement")
     return list(Organisation.objects.filter(pk__in=current).order_by("name"))

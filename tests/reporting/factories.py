@@ -45,6 +45,8 @@ class AssociationReportFactory(factory.django.DjangoModelFactory):
 
     period = factory.SubFactory(ReportingPeriodFactory)
     association = factory.SubFactory(AssociationFactory)
+    covers_from = factory.LazyAttribute(lambda o: o.period.month)
+    due_on = factory.LazyAttribute(lambda o: o.period.deadline)
 
     class Params:
         filled = factory.Trait(

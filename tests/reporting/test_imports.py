@@ -13,7 +13,7 @@ from django.urls import reverse
 from freezegun import freeze_time
 from openpyxl import Workbook, load_workbook
 
-from binome.accounts.models import Role
+from binome.accounts.models import Convention, Role
 from binome.reporting.figures import reported_pair_figures
 from binome.reporting.imports import MEETING_COLUMNS, PAIR_COLUMNS, import_file
 from binome.reporting.models import ImportJob, ImportStatus, ReportedMeetings, ReportedPair
@@ -347,7 +347,9 @@ def test_the_template_has_the_tabs_the_lists_and_the_pairs_already_imported(setu
 # --- Pages and background job ----------------------------------------------------------------------------
 
 
-def test_upload_preview_confirm_and_progress(setup, client_for):
+@pytest.mark.parametrize("frequency", ["monthly", "quarterly"])
+def test_upload_preview_confirm_and_progress(setup, client_for, frequency):
+    Convention.objects.filter(association=setup["association"]).update(reporting_frequency=frequency)
     client = client_for(setup["manager"])
     upload = workbook([pair_row(i) for i in range(1, 6)], [meeting_row(1)])
     with freeze_time(TODAY):
@@ -424,7 +426,10 @@ def test_import_pages_are_the_associations_own(setup, client_for):
 # --- Command -------------------------------------------------------------------------------------------
 
 
-def test_the_command_dry_runs_then_imports(setup, tmp_path, capsys):
+@pytest.mark.parametrize("frequency", ["monthly", "quarterly"])
+def test_the_command_dry_runs_then_imports(setup, tmp_path, capsys, frequency):
+    # An association reporting by quarter imports its pairs and monthly meetings the same way.
+    Convention.objects.filter(association=setup["association"]).update(reporting_frequency=frequency)
     path = tmp_path / "suivi.xlsx"
     path.write_bytes(workbook([pair_row(i) for i in range(1, 4)], [meeting_row(1)]).read())
     with freeze_time(TODAY):

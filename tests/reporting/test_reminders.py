@@ -89,11 +89,19 @@ def test_a_period_long_past_is_left_to_the_pilot(world, people, mailoutbox):
     assert mailoutbox == []
 
 
-def test_a_new_deadline_brings_a_new_reminder(report, people, mailoutbox):
+def test_a_new_due_date_brings_a_new_reminder(world, report, people, mailoutbox):
     with freeze_time("2026-04-02 06:45"):
-        send_reporting_reminders()
-    report.period.deadline = datetime.date(2026, 4, 15)
-    report.period.save()
+        assert send_reporting_reminders() == 1  # due on 5 April
+    # The département moves the association's reporting day: the daily job moves the due date of the
+    # report not yet submitted, which is reminded again before its new date.
+    Convention.objects.filter(association=world["association"]).update(reporting_day=15)
+    with freeze_time("2026-04-03 06:45"):
+        services.periods_open_due()
+    report.refresh_from_db()
+    assert report.due_on == datetime.date(2026, 4, 15)
+    assert report.period.deadline == datetime.date(2026, 4, 15)
+    with freeze_time("2026-04-06 06:45"):
+        assert send_reporting_reminders() == 0  # no longer late
     with freeze_time("2026-04-12 06:45"):
         assert send_reporting_reminders() == 1
     assert mailoutbox[-1].subject.endswith("à transmettre avant le 15/04/2026")
