@@ -21,7 +21,7 @@ from django.utils import timezone
 from binome.accounts.models import Membership, Role
 from binome.notifications import emails
 from binome.reporting import services
-from binome.reporting.models import AssociationReport, ReportingPeriod, ReportRevision
+from binome.reporting.models import AssociationReport, ReportingPeriod, ReportRevision, SubProject
 
 FUNDERS = ["Département", "État (plan national)", "Fondation d'entreprise", "CAF"]
 DIFFICULTIES = [
@@ -53,7 +53,7 @@ def _figures(rng: random.Random, size: float) -> tuple[dict, list]:
         "next_steps": "Relancer les services pour les consentements en attente.",
     }
     funding = [
-        {"funder": funder, "sub_project": "mentorat", "amount": Decimal(rng.randint(1500, 6000))}
+        {"funder": funder, "sub_project": SubProject.MENTORING, "amount": Decimal(rng.randint(1500, 6000))}
         for funder in rng.sample(FUNDERS, 2)
     ]
     return data, funding

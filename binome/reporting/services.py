@@ -8,7 +8,7 @@ import hashlib
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from binome.reporting.models import (
     ReportFigures,
     ReportingPeriod,
     ReportRevision,
+    SubProject,
 )
 from binome.reporting.months import (
     default_deadline,
@@ -159,7 +160,7 @@ def periods_open_due(*, today: datetime.date | None = None) -> list[ReportingPer
             continue
         try:
             opened.append(period_open(departement=departement, month=month))
-        except ValidationError:  # opened meanwhile by the pilot or another worker
+        except (ValidationError, IntegrityError):  # opened meanwhile by the pilot or another worker
             continue
     for period in ReportingPeriod.objects.filter(deadline__gte=today):
         reports_sync(period=period)
@@ -237,6 +238,9 @@ def report_save(*, report: AssociationReport, data: dict, funding: list[dict], b
     for name in (*ReportFigures.NUMBER_FIELDS, *ReportFigures.TEXT_FIELDS):
         if name in data:
             setattr(report, name, data[name])
+    unknown = {line["sub_project"] for line in funding} - set(SubProject.values)
+    if unknown:
+        raise ValidationError({"funding": f"Sous-projet inconnu : {', '.join(sorted(map(str, unknown)))}."})
     report.funding = [
         {"funder": line["funder"], "sub_project": line["sub_project"], "amount": str(line["amount"])}
         for line in funding

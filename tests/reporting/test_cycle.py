@@ -407,3 +407,15 @@ def test_the_list_of_periods_counts_submissions(world, report, people, client_fo
 def test_periods_factory_is_usable(world):
     period = ReportingPeriodFactory(departement=world["departement"])
     assert period.deadline == datetime.date(2026, 4, 5)
+
+
+def test_a_funding_line_with_an_unknown_sub_project_is_refused(report, people):
+    with pytest.raises(ValidationError, match="Sous-projet inconnu : mentorat"):
+        services.report_save(
+            report=report,
+            data=FIGURES,
+            funding=[{"funder": "CAF", "sub_project": "mentorat", "amount": Decimal("100")}],
+            by=people["manager"],
+        )
+    report.refresh_from_db()
+    assert report.funding == [] and report.started_at is None
