@@ -38,6 +38,7 @@ def activity_list(request):
 @policy("activities.manage")
 def activity_edit(request, activity_id=None):
     activity = get_object_or_404(_activities(request), pk=activity_id) if activity_id else None
+    title = f"Modifier « {activity.title} »" if activity else "Nouvelle activité collective"
     form = ActivityForm(request.POST or None, instance=activity)
     if request.method == "POST" and form.is_valid():
         activity = form.save(commit=False)
@@ -48,7 +49,12 @@ def activity_edit(request, activity_id=None):
     return render(
         request,
         "form_page.html",
-        {"form": form, "title": "Activité collective", "back_url": "mentorships:activity_list"},
+        {
+            "form": form,
+            "title": title,
+            "back_url": "mentorships:activity_list",
+            "back_label": "Activités collectives",
+        },
         status=422 if form.errors else 200,
     )
 
@@ -80,13 +86,15 @@ def activity_detail(request, activity_id):
     registrations = activity.registrations.select_related("youth", "mentor").order_by(
         "youth__last_name", "mentor__last_name"
     )
+    candidates = activities.candidates(activity)
     return render(
         request,
         "mentorships/activity_detail.html",
         {
             "activity": activity,
             "registrations": registrations,
-            "candidates": activities.candidates(activity),
+            "youth_candidates": sorted((c for c in candidates if c[0].startswith("y:")), key=lambda c: c[1]),
+            "mentor_candidates": sorted((c for c in candidates if c[0].startswith("m:")), key=lambda c: c[1]),
             "past": activity.starts_at <= timezone.now(),
         },
     )

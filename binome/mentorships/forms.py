@@ -151,6 +151,10 @@ class MeetingForm(PrefixedIds, forms.Form):
     def __init__(self, *args, for_mentor=False, **kwargs):
         super().__init__(*args, **kwargs)
         if for_mentor:
+            self.fields["note"].help_text = (
+                "Ce que vous avez fait ensemble, en une phrase. Aucune information sensible sur le jeune "
+                "ni sa famille."
+            )
             self.fields["status"].choices = [
                 (MeetingStatus.HELD, "A eu lieu"),
                 (MeetingStatus.PLANNED, "Est prévue"),
@@ -175,8 +179,13 @@ class ConcernForm(PrefixedIds, forms.Form):
         label="Ce qui vous inquiète",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Votre chargé·e de mentorat est prévenu·e tout de suite. En cas de danger immédiat, appelez le 119 ou le 17.",
+        help_text="Le binôme passe au rouge jusqu'à ce que la suite donnée soit notée.",
     )
+
+    def __init__(self, *args, for_mentor=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if for_mentor:  # the page says who is told and whom to call in an emergency
+            self.fields["message"].help_text = ""
 
 
 class ResolveForm(forms.Form):
@@ -248,6 +257,14 @@ class ActivityForm(forms.ModelForm):
         model = Activity
         fields = ["kind", "title", "starts_at", "place", "capacity", "description"]
         widgets = {"starts_at": DATETIME_WIDGET, "description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "title": "Ex. « Atelier CV », « Sortie au musée ».",
+            "capacity": "Nombre de personnes (jeunes et mentors) ; laissez vide s'il n'y a pas de limite.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "—"), *self.fields["kind"].choices[1:]]
 
 
 class PortfolioFilterForm(forms.Form):

@@ -841,7 +841,7 @@ def mentor_concern(request):
     mentorship = _mentor_pair(request)
     if mentorship is None:
         return _mentor_space_closed(request)
-    form = ConcernForm(request.POST or None)
+    form = ConcernForm(request.POST or None, for_mentor=True)
     if request.method == "POST" and form.is_valid():
         try:
             services.concern_raise(

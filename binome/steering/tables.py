@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from binome.accounts.models import Organisation
+from binome.mentorships.models import Colour
 from binome.steering.indicators import (
     DIMENSIONS,
     INDICATORS,
@@ -54,6 +55,9 @@ class Table:
             ],
             "percent": self.chart.get("percent", False),
             "horizontal": self.chart.get("horizontal", False),
+            "colours": [self.chart["colours"].get(str(row[0])) for row in rows]
+            if "colours" in self.chart
+            else None,
         }
 
 
@@ -144,7 +148,7 @@ def breakdown_tables(report: Report) -> list[Table]:
         stock = breakdown.key == "colour"  # a state of today: no period, no comparison
         compare = previous is not None and not stock
         headers = [
-            breakdown.dimension.label.replace("Par ", "").capitalize(),
+            _first_upper(breakdown.dimension.label.removeprefix("Par ")),
             "Aujourd'hui" if stock else report.period.label.capitalize(),
         ]
         if compare:
@@ -156,6 +160,8 @@ def breakdown_tables(report: Report) -> list[Table]:
         chart = {"type": "bar", "columns": [1, 2] if compare else [1]}
         if breakdown.key in ("gender", "origin", "colour"):
             chart = {"type": "doughnut", "columns": [1]}
+        if stock:  # green, orange, red: the colours people know from the pairs' list
+            chart["colours"] = FOLLOW_UP_COLOURS
         elif breakdown.key in HORIZONTAL:
             chart["horizontal"] = True
         tables.append(
@@ -170,6 +176,18 @@ def breakdown_tables(report: Report) -> list[Table]:
         )
     return tables
 
+
+def _first_upper(text: str) -> str:
+    """« mesure ASE » → « Mesure ASE » (str.capitalize would lower the rest: « Mesure ase »)."""
+    return text[:1].upper() + text[1:]
+
+
+# The follow-up colours' labels, drawn in the site's green, orange and red (binome.css).
+FOLLOW_UP_COLOURS = {
+    Colour.GREEN.label: "#1e6b34",
+    Colour.ORANGE.label: "#c77700",
+    Colour.RED.label: "#b3261e",
+}
 
 HORIZONTAL = ("association", "territory", "school_level", "care_measure", "objective", "closure_reason")
 

@@ -1,5 +1,6 @@
 from django import forms
 
+from binome.surveys.models import Respondent
 from binome.surveys.questions import BY_CODE
 
 NOT_APPLICABLE = "0"
@@ -26,8 +27,9 @@ class SurveyForm(forms.Form):
                 widget=forms.RadioSelect(attrs={"class": "scale"}),
                 error_messages={"required": "Choisissez une réponse."},
             )
+        youth = response.respondent == Respondent.YOUTH
         self.fields["comment"] = forms.CharField(
-            label="Voulez-vous ajouter quelque chose ?",
+            label="Tu veux ajouter quelque chose ?" if youth else "Voulez-vous ajouter quelque chose ?",
             required=False,
             max_length=2000,
             widget=forms.Textarea(attrs={"rows": 3}),

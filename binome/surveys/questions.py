@@ -28,7 +28,7 @@ PULSE = [
     ),
     Question(
         "pulse_rhythm",
-        "Vous vous voyez aussi souvent que prévu.",
+        "Ton mentor et toi, vous vous voyez aussi souvent que prévu.",
         "Vous vous voyez aussi souvent que prévu.",
     ),
     Question(

@@ -27,7 +27,10 @@
       return;
     }
     const pie = spec.type === "doughnut" || spec.type === "pie";
-    const seriesColours = colours(pie ? spec.labels.length : spec.datasets.length);
+    // A chart whose categories have colours of their own (green, orange, red follow-up) keeps them.
+    const seriesColours = spec.colours
+      ? spec.colours.map((colour) => colour || "#767676")
+      : colours(pie ? spec.labels.length : spec.datasets.length);
     const datasets = spec.datasets.map((dataset, i) => ({
       label: dataset.label,
       data: dataset.data,
@@ -38,6 +41,13 @@
       fill: false,
     }));
     const suffix = spec.percent ? " %" : "";
+    // On a narrow screen the long category names of a horizontal chart (« Accueil provisoire (art.
+    // L.222-5 CASF) ») would take the whole width: they are shortened there, the table below has them whole.
+    const maxLabel = canvas.parentElement.clientWidth < 600 ? 16 : 40;
+    const shorten = function (value) {
+      const label = String(this.getLabelForValue(value));
+      return label.length > maxLabel ? `${label.slice(0, maxLabel - 1).trimEnd()}…` : label;
+    };
     new window.Chart(canvas, {
       type: spec.type,
       data: { labels: spec.labels, datasets: datasets },
@@ -51,7 +61,8 @@
           legend: { display: datasets.length > 1 || pie, position: "bottom" },
           tooltip: {
             callbacks: {
-              label: (item) => `${item.dataset.label} : ${item.formattedValue}${suffix}`,
+              // A doughnut's tooltip has no title: name the slice, not the series.
+              label: (item) => `${pie ? item.label : item.dataset.label} : ${item.formattedValue}${suffix}`,
             },
           },
         },
@@ -59,7 +70,7 @@
           ? {}
           : {
               x: { beginAtZero: true, ticks: { precision: 0 } },
-              y: { beginAtZero: true, ticks: { precision: 0 } },
+              y: { beginAtZero: true, ticks: spec.horizontal ? { precision: 0, callback: shorten } : { precision: 0 } },
             },
       },
     });

@@ -14,3 +14,12 @@ def cell(value) -> str:
 @register.filter
 def is_number(value) -> bool:
     return isinstance(value, Cell)
+
+
+@register.filter
+def at(values, index):
+    """values[index] in a template: the header of the column a cell sits in."""
+    try:
+        return values[index]
+    except (IndexError, KeyError, TypeError):
+        return ""
