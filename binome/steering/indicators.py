@@ -495,7 +495,8 @@ class Dimension:
 
     @property
     def heading(self) -> str:
-        return self.title or f"Jeunes accompagnés — {self.label.lower()}"
+        # Only the first letter: « par mesure ASE », not « par mesure ase ».
+        return self.title or f"Jeunes accompagnés — {self.label[:1].lower()}{self.label[1:]}"
 
 
 DIMENSIONS = (

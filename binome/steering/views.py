@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from binome.accounts.perms import can, policy
 from binome.audit.services import log_access
+from binome.reporting.figures import quarterly_note
 from binome.steering.exports import steering_file, table_file
 from binome.steering.forms import DashboardFilterForm, PeriodFilterForm
 from binome.steering.indicators import REGISTRY, Scope, build_report
@@ -54,6 +55,7 @@ def dashboard(request):
     form, scope, period = _filters(request)
     report = build_report(scope, period)
     tables = all_tables(report)
+    quarterly = quarterly_note(scope, period)
     query = request.GET.urlencode()
     return render(
         request,
@@ -66,6 +68,7 @@ def dashboard(request):
             "chart_tables": [t for t in tables if not t.key.startswith("stage_")],
             "query": query,
             "can_export": can(request, "steering.export"),
+            "quarterly_note": quarterly,
         },
         status=422 if form.errors else 200,
     )

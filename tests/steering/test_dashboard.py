@@ -178,3 +178,19 @@ def test_any_table_exports_to_xlsx(data, member, client_for):
 def test_navigation_links_to_the_dashboard(world, member, client_for):
     html = client_for(member(Role.MANAGER)).get(reverse("home")).content.decode()
     assert f'href="{URL}"' in html
+
+
+def test_a_month_view_says_which_associations_report_by_quarter(data, member, client_for):
+    from binome.accounts.models import Convention, ReportingFrequency
+
+    association = data.associations[0]
+    Convention.objects.filter(departement=data.departement, association=association).update(
+        reporting_frequency=ReportingFrequency.QUARTERLY
+    )
+    client = client_for(member(Role.PILOT))
+    html = get(client).content.decode()
+    assert f"{association.name} déclare par trimestre" in html.replace("&#x27;", "'")
+    quarter = get(client, periode="2026-T1")
+    assert quarter.status_code == 200 and "par trimestre" not in quarter.content.decode()
+    # Breakdown headings keep their acronyms.
+    assert "Jeunes accompagnés — par mesure ASE" in html
