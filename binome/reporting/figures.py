@@ -25,6 +25,7 @@ from django.db.models import (
     CharField,
     Count,
     DecimalField,
+    DurationField,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -38,7 +39,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat
 
 from binome.accounts.models import Convention, ConventionStatus, ReportingFrequency
-from binome.mentorships.models import REASON_CATEGORY
+from binome.mentorships.models import REASON_CATEGORY, ClosureCategory
 from binome.mentorships.models import ClosureReason as PairClosureReason
 from binome.reporting.models import (
     COST_FIELDS,
@@ -209,8 +210,11 @@ def touching(periods) -> Q:
 
 
 def reported_pair_figures(scope, period) -> dict:
-    """Imported pairs for the scope and period: followed, started, closed, active at the end, distinct
-    youths followed, and meetings in the period (two queries)."""
+    """Imported pairs for the scope and period: followed, started, closed (before 6 and 12 months, total
+    duration, objective reached, stopped for a reason of the pair), active at the end, distinct youths
+    followed, and meetings in the period (two queries)."""
+    from binome.steering.indicators import SIX_MONTHS, TWELVE_MONTHS  # one rule for "before 6 months"
+
     pairs = reported_pairs(scope)
     followed = followed_in(period)
     row = pairs.aggregate(
@@ -219,6 +223,11 @@ def reported_pair_figures(scope, period) -> dict:
         pairs_started=Count("pk", filter=started_in(period)),
         renewals_started=Count("pk", filter=started_in(period) & Q(is_renewal=True)),
         pairs_closed=Count("pk", filter=closed_in(period)),
+        closed_lt6=Count("pk", filter=closed_in(period) & Q(ended_on__lt=F("started_on") + SIX_MONTHS)),
+        closed_lt12=Count("pk", filter=closed_in(period) & Q(ended_on__lt=F("started_on") + TWELVE_MONTHS)),
+        duration_total=Sum(IMPORTED_DURATION, filter=closed_in(period)),
+        objective_reached=Count("pk", filter=closed_in(period) & Q(objective_reached=True)),
+        abandoned=Count("pk", filter=closed_in(period) & Q(closure_reason__in=PAIR_RELATED_REASONS)),
         pairs_active_at_end=Count(
             "pk",
             filter=Q(started_on__lte=period.end) & (Q(ended_on__isnull=True) | Q(ended_on__gt=period.end)),
@@ -227,6 +236,8 @@ def reported_pair_figures(scope, period) -> dict:
     meetings = ReportedMeetings.objects.filter(
         pair__in=pairs, month__gte=period.start, month__lte=period.end
     ).aggregate(in_person=Sum("in_person"), remote=Sum("remote"))
+    duration = row.pop("duration_total")
+    row["duration_days_total"] = duration.total_seconds() / 86400 if duration else 0
     row["meetings_in_person"] = meetings["in_person"] or 0
     row["meetings_remote"] = meetings["remote"] or 0
     return row
@@ -289,6 +300,13 @@ IMPORTED_CLOSURE_REASONS = {
     ClosureReason.OTHER: None,  # no counterpart: « Non classé — Autre motif »
 }
 UNCLASSIFIED = "Non classé"
+# The import's reasons that the lifecycle counts as a stop of the pair itself (« arrêté en cours de route »).
+PAIR_RELATED_REASONS = [
+    code
+    for code, reason in IMPORTED_CLOSURE_REASONS.items()
+    if reason is not None and REASON_CATEGORY[reason] == ClosureCategory.PAIR
+]
+IMPORTED_DURATION = ExpressionWrapper(F("ended_on") - F("started_on"), output_field=DurationField())
 assert set(IMPORTED_CLOSURE_REASONS) == set(ClosureReason), "map every reason of the import file"
 
 
@@ -476,6 +494,11 @@ REPORTED_PAIR_LABELS = {
     "pairs_active_at_end": "Binômes importés en cours à la fin du mois",
     "meetings_in_person": "Rencontres en présentiel (binômes importés)",
     "meetings_remote": "Rencontres à distance (binômes importés)",
+    "closed_lt6": "dont clôturés avant 6 mois",
+    "closed_lt12": "dont clôturés avant 12 mois",
+    "duration_days_total": "Durée cumulée des binômes importés clôturés (jours)",
+    "objective_reached": "Binômes importés clôturés, objectif atteint",
+    "abandoned": "Binômes importés arrêtés en cours de route",
 }
 
 

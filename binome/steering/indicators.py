@@ -306,7 +306,8 @@ INDICATORS = (
         "realisations",
         "Durée moyenne des binômes clôturés",
         "Pour les binômes clôturés pendant la période : jours entre le démarrage (ou, à défaut, la "
-        "validation) et la clôture, en moyenne.",
+        "validation) et la clôture, en moyenne ; pour les binômes importés par les associations, entre "
+        "leurs dates de début et de fin.",
         "days",
     ),
     Indicator(
@@ -363,7 +364,8 @@ INDICATORS = (
         "resultats",
         "Part des clôtures avant 6 mois",
         "Parmi les binômes clôturés pendant la période, part de ceux qui ont duré moins de 6 mois "
-        "(183 jours). Repère : 38 % des binômes se terminent précocement.",
+        "(183 jours), binômes importés par les associations compris. Repère : 38 % des binômes se "
+        "terminent précocement.",
         "ratio",
     ),
     Indicator(
@@ -371,7 +373,8 @@ INDICATORS = (
         "resultats",
         "Part des clôtures avant 12 mois",
         "Parmi les binômes clôturés pendant la période, part de ceux qui ont duré moins de 12 mois "
-        "(365 jours). Les binômes de 12 mois et plus sont ceux qui profitent le plus aux jeunes.",
+        "(365 jours), binômes importés compris. Les binômes de 12 mois et plus sont ceux qui profitent "
+        "le plus aux jeunes.",
         "ratio",
     ),
     Indicator(
@@ -379,7 +382,7 @@ INDICATORS = (
         "resultats",
         "Binômes ayant atteint leur objectif",
         "Binômes clôturés pendant la période dont le bilan indique que l'objectif est atteint, en tout "
-        "ou en partie.",
+        "ou en partie (binômes importés : « objectif atteint » coché).",
         source="lifecycle",
     ),
     Indicator(
@@ -387,7 +390,8 @@ INDICATORS = (
         "resultats",
         "Binômes arrêtés en cours de route",
         "Binômes clôturés pendant la période pour un motif lié au binôme (indisponibilité, "
-        "désengagement, déménagement…), à distinguer d'un objectif non atteint.",
+        "désengagement, déménagement…), à distinguer d'un objectif non atteint. Binômes importés compris, "
+        "leur motif rapporté à ceux de Binôme.",
         source="lifecycle",
     ),
     Indicator(
@@ -777,6 +781,13 @@ def pair_figures(scope: Scope, periods: list[Period]) -> list[dict]:
                 "closed_before_6_months_share": ratio(row[f"closed_lt6_{i}"], closed),
                 "closed_before_12_months_share": ratio(row[f"closed_lt12_{i}"], closed),
                 "duration_avg": days(row[f"duration_avg_{i}"]),
+                # The counts behind the shares and the average: imported pairs are added to them.
+                "_closed": closed,
+                "_duration_avg_days": (
+                    row[f"duration_avg_{i}"].total_seconds() / 86400 if row[f"duration_avg_{i}"] else None
+                ),
+                "_closed_lt6": row[f"closed_lt6_{i}"],
+                "_closed_lt12": row[f"closed_lt12_{i}"],
                 "time_to_match_avg": days(row[f"ttm_avg_{i}"]),
                 "time_to_match_median": days(median(matched, TIME_TO_MATCH)),
                 "pairs_objective_reached": row[f"reached_{i}"],
@@ -1466,6 +1477,28 @@ IMPORTED = {  # our indicator: the imported pairs' figure
 }
 
 
+def _add_imported_closures(values: dict, imported: dict) -> None:
+    """Closures of imported pairs in the shares closed before 6 and 12 months, the average duration
+    (weighted by the pairs closed on each side), objectives reached and pairs stopped for a reason of
+    the pair itself."""
+    if values.get("_closed") is None or not imported["pairs_closed"]:
+        return
+    ours, theirs = values["_closed"], imported["pairs_closed"]
+    closed = ours + theirs
+    for key, count in (
+        ("closed_before_6_months_share", "closed_lt6"),
+        ("closed_before_12_months_share", "closed_lt12"),
+    ):
+        values[f"_{count}"] += imported[count]
+        values[key] = ratio(values[f"_{count}"], closed)
+    average = values.get("_duration_avg_days") or 0
+    values["duration_avg"] = round((average * ours + imported["duration_days_total"]) / closed, 1)
+    for key, source in (("pairs_objective_reached", "objective_reached"), ("pairs_abandoned", "abandoned")):
+        if values.get(key) is not None:
+            values[key] += imported[source]
+    values["_closed"] = closed
+
+
 def add_imported_pairs(values: dict, imported: dict | None) -> None:
     if not imported:
         return
@@ -1474,6 +1507,7 @@ def add_imported_pairs(values: dict, imported: dict | None) -> None:
             values[key] += imported[source]
     if values.get("pairs_new") is not None:
         values["pairs_new"] += imported["pairs_started"] - imported["renewals_started"]
+    _add_imported_closures(values, imported)
     held = imported["meetings_in_person"] + imported["meetings_remote"]
     if held and values.get("meetings_held") is not None:
         values["meetings_held"] += held

@@ -549,3 +549,27 @@ def test_imported_pseudonyms_are_stable_across_exports(data):
     first = data_sheet(data.departement)[1]
     second = data_sheet(data.departement)[1]
     assert [r[:3] for r in first] == [r[:3] for r in second]
+
+
+@pytest.mark.parametrize("period", [PERIOD, Period("year", 2025, 1)])
+def test_closures_of_imported_pairs_count_in_the_shares_duration_and_outcomes(data, period):
+    from binome.mentorships.models import ClosureCategory
+    from binome.reporting.figures import PAIR_RELATED_REASONS
+    from binome.steering.indicators import REACHED
+
+    scope = Scope(departement=data.departement)
+    ours = [p for p in binome_pairs(data, scope) if dataset.closed(p, period)]
+    theirs = [p for p in imported_pairs(data, scope) if closed(p, period)]
+    assert theirs, "the dataset closes imported pairs in the period"
+    days = [dataset.duration_days(p) for p in ours] + [(p.ended_on - p.started_on).days for p in theirs]
+    (values,) = indicators.figures(scope, [period])
+    assert values["pairs_closed"] == len(days)
+    assert values["closed_before_6_months_share"] == pytest.approx(sum(d < 183 for d in days) / len(days))
+    assert values["closed_before_12_months_share"] == pytest.approx(sum(d < 365 for d in days) / len(days))
+    assert values["duration_avg"] == pytest.approx(sum(days) / len(days), abs=0.051)
+    assert values["pairs_objective_reached"] == sum(p.objectives_reached in REACHED for p in ours) + sum(
+        bool(p.objective_reached) for p in theirs
+    )
+    assert values["pairs_abandoned"] == sum(p.closure_category == ClosureCategory.PAIR for p in ours) + sum(
+        p.closure_reason in PAIR_RELATED_REASONS for p in theirs
+    )
