@@ -54,13 +54,21 @@ PROFILE_DIMENSIONS = ("age", "gender", "care_measure", "school_level")
 # --- Charts ---------------------------------------------------------------------------------------------
 
 
-def bar_chart(items, *, title: str, unit: str = "", width: int = 460, bar: int = 16) -> str:
-    """A horizontal bar chart as inline SVG: a label, a bar and its value per line."""
+# A4 less the page margins (15 mm each side) is 180 mm, about 680 CSS pixels: charts take it all.
+CHART_WIDTH = 680
+LABEL_WIDTH = 300  # the longest reference labels (« Placement judiciaire (assistance éducative) ») fit
+VALUE_WIDTH = 80
+LABEL_CHARS = 58
+
+
+def bar_chart(items, *, title: str, unit=("", ""), width: int = CHART_WIDTH, bar: int = 16) -> str:
+    """A horizontal bar chart as inline SVG: a label, a bar and its value per line. `unit` is
+    (singular, plural), e.g. ("jeune", "jeunes"): « 1 jeune », « 12 jeunes »."""
     items = [(str(label), value or 0) for label, value in items]
-    label_width, value_width, gap = 190, 60, 6
+    gap = 6
     height = max(1, len(items)) * (bar + gap) + 8
     top = max((value for _, value in items), default=0) or 1
-    scale = (width - label_width - value_width) / top
+    scale = (width - LABEL_WIDTH - VALUE_WIDTH) / top
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
@@ -68,18 +76,25 @@ def bar_chart(items, *, title: str, unit: str = "", width: int = 460, bar: int =
     ]
     for i, (label, value) in enumerate(items):
         y = 4 + i * (bar + gap)
-        shown = label if len(label) <= 30 else label[:29] + "…"
+        shown = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
         length = max(0.0, float(value) * scale)
         parts.append(
-            f'<text x="{label_width - 6}" y="{y + bar - 4}" text-anchor="end" font-size="9" fill="#222">{escape(shown)}</text>'
-            f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar}" fill="#1f4e79"/>'
-            f'<text x="{label_width + length + 4:.1f}" y="{y + bar - 4}" font-size="9" fill="#222">'
-            f"{escape(_number(value))}{escape(unit)}</text>"
+            f'<text x="{LABEL_WIDTH - 6}" y="{y + bar - 4}" text-anchor="end" font-size="9" fill="#222">'
+            f"{escape(shown)}</text>"
+            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length:.1f}" height="{bar}" fill="#1f4e79"/>'
+            f'<text x="{LABEL_WIDTH + length + 4:.1f}" y="{y + bar - 4}" font-size="9" fill="#222">'
+            f"{escape(_with_unit(value, unit))}</text>"
         )
     if not items:
         parts.append(f'<text x="0" y="{bar}" font-size="9" fill="#555">Aucune donnée</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def _with_unit(value, unit) -> str:
+    singular, plural = unit
+    word = singular if isinstance(value, (int, float)) and abs(value) < 2 else plural
+    return f"{_number(value)} {word}".rstrip()
 
 
 def _number(value) -> str:
@@ -176,14 +191,21 @@ def cotech_context(period: ReportingPeriod, today: datetime.date | None = None) 
     pairs_chart = bar_chart(
         [(name, pairs.get(name, 0) + imported.get(name, 0)) for name in associations],
         title="Binômes suivis pendant le mois, par association",
+        unit=("binôme", "binômes"),
     )
     profile_charts = [
         (
-            b.dimension.label,
-            bar_chart([(label, value) for label, value, *_ in b.rows], title=b.dimension.label),
+            title,
+            bar_chart(
+                [(label, value) for label, value, *_ in b.rows],
+                title=f"Jeunes accompagnés — {title}",
+                unit=("jeune", "jeunes"),
+            ),
         )
         for b in profiles
         if b.rows
+        # « par mesure ASE », not « par mesure ase »: only the first letter is lowered.
+        for title in [b.dimension.label[:1].lower() + b.dimension.label[1:]]
     ]
 
     revisions = list(
@@ -202,9 +224,15 @@ def cotech_context(period: ReportingPeriod, today: datetime.date | None = None) 
         )
         for r in revisions
     ]
-    structures_chart = bar_chart(
-        [(name, met) for name, _, met in declared],
-        title="Structures ASE rencontrées pendant le mois (le trimestre pour un suivi trimestriel)",
+    # One association alone: its bar would say no more than the table under it.
+    structures_chart = (
+        bar_chart(
+            [(name, met) for name, _, met in declared],
+            title="Structures ASE rencontrées pendant le mois (le trimestre pour un suivi trimestriel)",
+            unit=("structure", "structures"),
+        )
+        if len(declared) > 1
+        else ""
     )
 
     blocked = Counter(b.kind for b in blocked_files(departement, today))

@@ -196,7 +196,9 @@ class Lookups:
             return None
         pk = self.references.get((kind, text))
         if pk is None:
-            raise ValidationError(f"{what} « {value} » inconnu(e) : choisissez une valeur de la liste")
+            raise ValidationError(
+                f"« {value} » ne fait pas partie de la liste des {what} : choisissez une valeur du menu déroulant"
+            )
         return pk
 
     def territory(self, value):
@@ -388,10 +390,12 @@ def validate(
         "youth_external_id": _identifier,
         "birth_year": lambda v: _birth_year(v, today),
         "gender": _choice(GENDERS, "F, M ou X (Fille / femme, Garçon / homme, Autre)"),
-        "school_level": lambda v: lookups.reference(ReferenceKind.SCHOOL_LEVEL, _text(v), "niveau scolaire"),
-        "care_measure": lambda v: lookups.reference(ReferenceKind.CARE_MEASURE, _text(v), "mesure ASE"),
+        "school_level": lambda v: lookups.reference(
+            ReferenceKind.SCHOOL_LEVEL, _text(v), "niveaux scolaires"
+        ),
+        "care_measure": lambda v: lookups.reference(ReferenceKind.CARE_MEASURE, _text(v), "mesures ASE"),
         "territory": lambda v: lookups.territory(_text(v)),
-        "objective": lambda v: lookups.reference(ReferenceKind.OBJECTIVE, _text(v), "objectif"),
+        "objective": lambda v: lookups.reference(ReferenceKind.OBJECTIVE, _text(v), "objectifs"),
         "modality": _optional_choice(MODALITIES, "En présentiel, À distance ou Mixte"),
         "mentor_external_id": lambda v: _text(v)[:60],
         "started_on": _required_date,
@@ -562,7 +566,24 @@ def job_create(*, upload, association, departement, by) -> ImportJob:
 
 
 def _errors_json(report) -> list:
-    return [[e.row, e.column, e.message] for e in report.errors[:MAX_STORED_ERRORS]]
+    return [located(e.row, e.column, e.message) for e in report.errors[:MAX_STORED_ERRORS]]
+
+
+def located(row, column, message, sheet=None) -> list:
+    """[row, sheet, column, message]: an error with its tab apart (`_where` joins them as
+    « Rencontres › Mois »). A row error without a tab is on `Données`; a file error (row 0) on none."""
+    if sheet is None:
+        sheet, separator, name = (column or "").partition(" › ")
+        if separator:
+            column = name
+        else:
+            sheet = PAIRS_SHEET if row else ""
+    return [row, sheet, column, message]
+
+
+def stored_errors(job) -> list[list]:
+    """The job's errors as [row, sheet, column, message], also for jobs stored as [row, column, message]."""
+    return [located(*error) if len(error) == 3 else list(error) for error in job.errors or []]
 
 
 def _progress_for(job_id, scale=1.0):

@@ -1,11 +1,9 @@
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Min, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from binome.accounts.models import Convention
@@ -14,10 +12,12 @@ from binome.audit.services import log_access
 from binome.reporting import cotech, imports, services
 from binome.reporting.forms import ImportUploadForm, PeriodOpenForm, ReportForm, funding_formset
 from binome.reporting.models import (
+    COST_FIELDS,
     REQUIRED_TO_SUBMIT,
     SECTIONS,
     AssociationReport,
     ImportJob,
+    ImportStatus,
     ReportedPair,
     ReportFigures,
     ReportingPeriod,
@@ -25,6 +25,7 @@ from binome.reporting.models import (
     SubProject,
 )
 from binome.reporting.months import add_months
+from binome.reporting.numbers import euros, number
 from binome.utils.forms import apply_validation_error, error_messages
 
 # --- Département -----------------------------------------------------------------------------------------
@@ -144,26 +145,28 @@ def report_remind(request, report_id):
 
 
 def display(name, value):
-    """A figure as the French reader expects it: « 1,5 », « 1 200,00 » ; funding lines on one line."""
+    """A figure as the French reader expects it: « 1,5 », « 9 920 € » ; funding lines on one line."""
     if value is None or value == "":
         return None
     if name == "funding":
         return (
             "; ".join(
-                f"{funder} ({sub}) : {display('amount', amount)} €"
+                f"{funder} ({sub}) : {display('amount', amount)}"
                 for funder, sub, amount in funding_rows(value)
             )
             or "aucun"
         )
-    if name in ReportFigures.NUMBER_FIELDS or name == "amount":
-        return formats.localize(Decimal(str(value)), use_l10n=True)
+    if name in COST_FIELDS or name == "amount":
+        return euros(value)
+    if name in ReportFigures.NUMBER_FIELDS:
+        return number(value)
     return value
 
 
 def figure_rows(values: dict) -> list[tuple[str, list[tuple[str, object]]]]:
     """(section, [(label, value)]) for a snapshot's figures."""
     return [
-        (section, [(_label(name), display(name, values.get(name))) for name in names])
+        (section, [(_reading_label(name), display(name, values.get(name))) for name in names])
         for section, names in SECTIONS
     ]
 
@@ -171,6 +174,11 @@ def figure_rows(values: dict) -> list[tuple[str, list[tuple[str, object]]]]:
 def _label(name):
     label = str(AssociationReport._meta.get_field(name).verbose_name)
     return label[:1].upper() + label[1:]
+
+
+def _reading_label(name):
+    """The label beside a shown value: « Locaux », the value already saying « 669 € »."""
+    return _label(name).removesuffix(" (€)")
 
 
 def funding_rows(lines):
@@ -187,7 +195,7 @@ def revision_changes(revision, previous) -> list[tuple[str, object, object]]:
     changes = []
     for name in ReportFigures.FIGURE_FIELDS:
         if before.get(name) != after.get(name):
-            label = "Financements" if name == "funding" else _label(name)
+            label = "Financements" if name == "funding" else _reading_label(name)
             changes.append((label, display(name, before.get(name)), display(name, after.get(name))))
     return changes
 
@@ -407,6 +415,7 @@ def _job_context(job):
     plan = job.plan or {}
     return {
         "job": job,
+        "errors": imports.stored_errors(job)[:500] if job.status == ImportStatus.INVALID else [],
         "rows": [
             (
                 "Binômes",

@@ -321,7 +321,7 @@ def test_the_association_fills_keeps_what_was_typed_and_submits(report, people, 
     assert report.fte_staff == Decimal("1.5")
     assert report.funding == [{"funder": "Fondation X", "sub_project": "parrainage", "amount": "1200.50"}]
     assert "Version 1 (en vigueur)" in detail
-    assert "1 200,50" in detail or "1200,50" in detail
+    assert "1\u00a0200,50\u00a0€" in detail
 
 
 def test_a_missing_number_is_shown_next_to_its_field_and_the_draft_is_kept(report, people, client_for):
@@ -381,6 +381,37 @@ def test_the_pilot_reads_the_history_of_versions(world, report, people, client_f
     first = page(client.get(url + "?version=1"))
     assert "Version 1 (remplacée)" in first
     assert client.get(url + "?version=7").status_code == 404
+
+
+def test_the_report_reads_in_french(world, report, people, client_for):
+    manager = people["manager"]
+    with freeze_time("2026-04-02"):
+        services.report_save(
+            report=report,
+            data={**FIGURES, "fte_staff": Decimal("3.10"), "cost_staff": Decimal("9920.00")},
+            funding=[
+                {"funder": "État", "sub_project": "mentoring", "amount": Decimal("1544")},
+                {"funder": "CAF", "sub_project": "parrainage", "amount": Decimal("1250.50")},
+            ],
+            by=manager,
+        )
+        services.report_submit(report=report, by=manager, membership=membership(manager))
+    url = reverse("reporting:report_detail", kwargs={"report_id": report.pk})
+    detail = page(client_for(people["pilot"]).get(url))
+    nbsp = "\u00a0"
+    assert "<dt>ETP salariés</dt><dd>3,1</dd>" in detail
+    assert f"<dt>Coûts de personnel</dt><dd>9{nbsp}920{nbsp}€</dd>" in detail
+    assert f"<dt>Communication</dt><dd>0{nbsp}€</dd>" in detail
+    assert (
+        f'<td data-label="Sous-projet">Mentorat</td><td data-label="Montant" class="num">1{nbsp}544{nbsp}€</td>'
+        in detail
+    )
+    assert (
+        f'<td data-label="Sous-projet">Parrainage</td><td data-label="Montant" class="num">1{nbsp}250,50{nbsp}€</td>'
+        in detail
+    )
+    for raw in ("9920,00", "3,10", ">1544<", ">mentoring<"):
+        assert raw not in detail
 
 
 def test_the_departement_does_not_see_a_draft(report, people, client_for):

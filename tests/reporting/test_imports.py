@@ -200,7 +200,11 @@ def test_one_bad_row_among_thousands_changes_nothing_and_is_named(setup):
         ({"Date de fin": datetime.date(2026, 1, 5)}, "Date de fin", "renseignée pour un binôme en cours"),
         ({"Date de début": "31/02/2026"}, "Date de début", "date illisible"),
         ({"Date de début": datetime.date(2026, 5, 1)}, "Date de début", "date à venir"),
-        ({"Niveau scolaire": "Maternelle"}, "Niveau scolaire", "inconnu(e)"),
+        (
+            {"Niveau scolaire": "Maternelle"},
+            "Niveau scolaire",
+            "« Maternelle » ne fait pas partie de la liste des niveaux scolaires",
+        ),
         ({"Territoire": "Atlantide"}, "Territoire", "inconnu dans le département"),
         ({"Année de naissance": 1980}, "Année de naissance", "année improbable"),
         ({"Identifiant jeune": None}, "Identifiant jeune", "obligatoire"),
@@ -306,6 +310,11 @@ def test_imported_pairs_count_in_the_steering_figures(setup):
         "pairs_started": 1,
         "renewals_started": 1,
         "pairs_closed": 1,
+        "closed_lt6": 0,
+        "closed_lt12": 1,
+        "duration_days_total": (datetime.date(2026, 3, 10) - datetime.date(2025, 9, 4)).days,  # pair_row(3)
+        "objective_reached": 0,
+        "abandoned": 0,  # a planned end is not a stop of the pair
         "pairs_active_at_end": 2,
         "meetings_in_person": 3,
         "meetings_remote": 1,
@@ -360,7 +369,7 @@ def test_upload_preview_confirm_and_progress(setup, client_for, frequency):
         assert response["Location"] == reverse("reporting:import_job", kwargs={"job_id": job.pk})
         preview = page(client.get(response["Location"]))
         assert "Vérifié : prêt à importer" in preview and "Confirmer l'import" in preview
-        assert "<td>5</td>" in preview  # pairs to create
+        assert '<td data-label="À créer">5</td>' in preview  # pairs to create
         assert not ReportedPair.objects.exists()
         panel = client.get(
             reverse("reporting:import_job_status", kwargs={"job_id": job.pk}), HTTP_HX_REQUEST="true"
@@ -409,8 +418,56 @@ def test_an_invalid_upload_shows_the_report_and_keeps_no_file(setup, client_for)
         job = ImportJob.objects.get()
         text = page(client.get(reverse("reporting:import_job", kwargs={"job_id": job.pk})))
     assert "Rien n'a été importé : 1 erreur." in text
-    assert "<td>2</td><td>Genre</td>" in text
+    assert (
+        '<td data-label="Onglet">Données</td><td data-label="Ligne">2</td><td data-label="Colonne">Genre</td>'
+        in text
+    )
     assert not job.file
+
+
+def test_the_error_table_names_the_sheet_of_each_error(setup, client_for):
+    client = client_for(setup["manager"])
+    meetings = [meeting_row(1, in_person="trois")]
+    with freeze_time(TODAY):
+        client.post(
+            reverse("reporting:import_start"),
+            {
+                "file": workbook([pair_row(1, {"Genre": "?"})], meetings),
+                "departement": str(setup["departement"].pk),
+            },
+        )
+        job = ImportJob.objects.get()
+        text = page(client.get(reverse("reporting:import_job", kwargs={"job_id": job.pk})))
+    assert job.errors == [
+        [2, "Données", "Genre", job.errors[0][3]],
+        [2, "Rencontres", "Rencontres en présentiel", "attendu : un nombre entier"],
+    ]
+    assert '<th scope="col">Onglet</th><th scope="col">Ligne</th>' in text
+    assert (
+        '<td data-label="Onglet">Rencontres</td><td data-label="Ligne">2</td>'
+        '<td data-label="Colonne">Rencontres en présentiel</td>'
+    ) in text
+    assert "›" not in text.split("<caption>Erreurs")[1]
+
+
+def test_errors_stored_before_the_sheet_column_still_show(setup, client_for):
+    job = ImportJob.objects.create(
+        association=setup["association"],
+        departement=setup["departement"],
+        original_name="x.xlsx",
+        status=ImportStatus.INVALID,
+        errors=[
+            [0, "", "Le fichier ne contient aucune ligne de données."],
+            [3, "Rencontres › Mois", "mois à venir"],
+        ],
+        error_count=2,
+    )
+    text = page(client_for(setup["manager"]).get(reverse("reporting:import_job", kwargs={"job_id": job.pk})))
+    assert '<td data-label="Onglet">—</td><td data-label="Ligne">—</td>' in text
+    assert (
+        '<td data-label="Onglet">Rencontres</td><td data-label="Ligne">3</td><td data-label="Colonne">Mois</td>'
+        in text
+    )
 
 
 def test_import_pages_are_the_associations_own(setup, client_for):
