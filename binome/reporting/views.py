@@ -25,8 +25,8 @@ from binome.reporting.models import (
     SubProject,
 )
 from binome.reporting.months import add_months
-from binome.reporting.numbers import euros, number
 from binome.utils.forms import apply_validation_error, error_messages
+from binome.utils.numbers import euros, number
 
 # --- Département -----------------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from binome.steering.indicators import (
     with_matched_referral,
 )
 from binome.steering.periods import Period
+from binome.utils.numbers import grouped
 from binome.youths.models import Youth
 
 
@@ -70,13 +71,6 @@ def _number(cell):
 
 # --- French formatting --------------------------------------------------------------------------------
 
-NARROW_SPACE = "\u202f"
-
-
-def _grouped(number: float, decimals: int) -> str:
-    text = f"{number:,.{decimals}f}".replace(",", NARROW_SPACE).replace(".", ",")
-    return text
-
 
 def display(cell) -> str:
     """A cell as people read it in French: 1 234 · 12,5 % · 23,4 jours · 1 250 € · « non renseigné »."""
@@ -88,20 +82,20 @@ def display(cell) -> str:
     if value is None:
         return cell.missing if isinstance(cell, Cell) else "—"
     if unit == "ratio":
-        return f"{_grouped(value * 100, 1)} %"
+        return f"{grouped(value * 100, 1)} %"
     if unit == "change":
         sign = "+" if value > 0 else ""
-        return f"{sign}{_grouped(value * 100, 0)} %"
+        return f"{sign}{grouped(value * 100, 0)} %"
     if unit == "points":
         sign = "+" if value > 0 else ""
-        return f"{sign}{_grouped(value, 1)} pt"
+        return f"{sign}{grouped(value, 1)} pt"
     if unit == "days":
-        return f"{_grouped(value, 1)} j"
+        return f"{grouped(value, 1)} j"
     if unit == "euros":
-        return f"{_grouped(value, 0)} €"
+        return f"{grouped(value, 0)} €"
     if unit in ("fte", "number"):
-        return _grouped(value, 1)
-    return _grouped(value, 0)
+        return grouped(value, 1)
+    return grouped(value, 0)
 
 
 # --- Tables of a report -------------------------------------------------------------------------------

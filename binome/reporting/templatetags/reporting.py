@@ -1,6 +1,6 @@
 from django import template
 
-from binome.reporting import numbers
+from binome.utils import numbers
 
 register = template.Library()
 

@@ -1,13 +1,21 @@
-"""Figures as people read them in French: « 9 920 € », « 1 544,50 € », « 3,1 », « 1 200 ».
+"""Figures as people read them in French, in one place: « 9 920 € », « 1 544,50 € », « 3,1 »,
+« 1 200 », « 12,5 ».
 
-Thousands are grouped with a non-breaking space and decimals follow a comma (Django's French
-format), so a number never breaks across two lines."""
+Thousands are grouped with a non-breaking space and decimals follow a comma, so a number never
+breaks across two lines. `number` and `euros` (forms and reports) trim trailing zeros and follow
+Django's French format; `grouped` (steering tables, fixed decimals) uses a narrow non-breaking space."""
 
 from decimal import Decimal, InvalidOperation
 
 from django.utils import formats
 
 EURO = "\u00a0€"
+NARROW_SPACE = "\u202f"
+
+
+def grouped(value: float, decimals: int) -> str:
+    """12 345,6 with exactly `decimals` decimals (a table column reads aligned)."""
+    return f"{value:,.{decimals}f}".replace(",", NARROW_SPACE).replace(".", ",")
 
 
 def _decimal(value) -> Decimal | None:
