@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from binome.accounts.models import Role, User
 from binome.mentorships.models import (
     Activity,
     AgreementSettings,
@@ -227,6 +228,30 @@ class ClosureForm(forms.Form):
     comment = forms.CharField(
         label="Commentaire", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class CoordinatorForm(forms.Form):
+    """Who follows the pair: a manager or a coordinator of the pair's association, still active."""
+
+    coordinator = forms.ModelChoiceField(
+        label="Chargé·e de mentorat",
+        queryset=User.objects.none(),
+        empty_label="— choisir —",
+        help_text="La personne qui suit le binôme, reçoit ses alertes et le voit dans son portefeuille.",
+    )
+
+    def __init__(self, *args, association, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator"].queryset = (
+            User.objects.filter(
+                is_active=True,
+                memberships__organisation=association,
+                memberships__is_active=True,
+                memberships__role__in=[Role.MANAGER, Role.COORDINATOR],
+            )
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
 
 
 class ReopenForm(forms.Form):

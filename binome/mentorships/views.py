@@ -23,6 +23,7 @@ from binome.mentorships.forms import (
     ClosureForm,
     ConcernForm,
     ContactForm,
+    CoordinatorForm,
     FollowUpSettingsForm,
     LaunchForm,
     LaunchPlanForm,
@@ -230,6 +231,38 @@ def agreement_edit(request, agreement_id):
         request,
         "mentorships/form_page.html",
         {"form": form, "mentorship": mentorship, "title": f"{agreement.title} : termes"},
+        status=422 if form.errors else 200,
+    )
+
+
+@policy("mentorships.manage")
+def coordinator_change(request, mentorship_id):
+    """Hand the pair to another manager or coordinator of the association (leave, workload)."""
+    mentorship = _pair(request, mentorship_id, manage=True)
+    form = CoordinatorForm(
+        request.POST or None,
+        association=mentorship.association,
+        initial={"coordinator": mentorship.coordinator_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mentorship_update(
+                mentorship=mentorship,
+                by=request.user,
+                organisation=request.organisation,
+                coordinator=form.cleaned_data["coordinator"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request, f"Le binôme est désormais suivi par {form.cleaned_data['coordinator']}."
+            )
+            return _back(mentorship)
+    return render(
+        request,
+        "mentorships/form_page.html",
+        {"form": form, "mentorship": mentorship, "title": "Changer de chargé·e de mentorat"},
         status=422 if form.errors else 200,
     )
 
