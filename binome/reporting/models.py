@@ -530,6 +530,14 @@ class ReportedPairQuerySet(models.QuerySet):
         return self.filter(started_on__lte=day).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
 
 
+def _optional_link(model: str, on_delete=models.PROTECT) -> models.ForeignKey:
+    """An optional reference of an imported pair (a list item, a territory): grouped on by steering,
+    never filtered alone, so not indexed (an import writes 10,000 rows at once)."""
+    return models.ForeignKey(
+        model, on_delete=on_delete, null=True, blank=True, related_name="+", db_index=False
+    )
+
+
 class ReportedPair(BaseModel):
     """A pair (binôme) followed in an association's own CRM, as its import file describes it.
 
@@ -551,38 +559,10 @@ class ReportedPair(BaseModel):
     mentor_external_id = models.CharField("identifiant du mentor", max_length=60, blank=True)
     birth_year = models.PositiveSmallIntegerField("année de naissance du jeune")
     gender = models.CharField("genre du jeune", max_length=1, choices=Gender.choices)
-    school_level = models.ForeignKey(
-        "references.ReferenceItem",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
-    care_measure = models.ForeignKey(
-        "references.ReferenceItem",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
-    objective = models.ForeignKey(
-        "references.ReferenceItem",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
-    territory = models.ForeignKey(
-        "territories.Territory",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
+    school_level = _optional_link("references.ReferenceItem")
+    care_measure = _optional_link("references.ReferenceItem")
+    objective = _optional_link("references.ReferenceItem")
+    territory = _optional_link("territories.Territory", on_delete=models.SET_NULL)
     modality = models.CharField("modalité", max_length=12, choices=Modality.choices, blank=True)
     started_on = models.DateField("début")
     ended_on = models.DateField("fin", null=True, blank=True)
