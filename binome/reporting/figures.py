@@ -246,9 +246,8 @@ def reported_pair_figures(scope, period) -> dict:
 # Age: an imported pair carries only the youth's birth year. Its age on a day is computed as if every
 # youth were born on 1 July (the middle of the year: off by six months at most, either way) — so on
 # 31 December a youth born in 2012 is 14 in 2026, and on 31 March still 13. The bands are those of
-# `steering.indicators.AGE_BANDS`: (code, the age the band stops before); 21 and over is "21plus".
+# `steering.indicators.AGE_LIMITS`.
 ASSUMED_BIRTHDAY = (7, 1)
-AGE_BAND_LIMITS = (("lt11", 11), ("11_14", 15), ("15_17", 18), ("18_20", 21))
 
 
 def _reference_year(on) -> int:
@@ -264,8 +263,10 @@ def imported_age(birth_year: int, on) -> int:
 def imported_age_band(on):
     """The same age, as its band, in SQL (the day is a constant: only `birth_year` is compared)."""
     reference = _reference_year(on)
-    whens = [When(birth_year__gt=reference - limit, then=Value(code)) for code, limit in AGE_BAND_LIMITS]
-    return Case(*whens, default=Value("21plus"), output_field=CharField())
+    from binome.steering.indicators import AGE_LIMITS, OLDEST_BAND  # the breakdowns' one age rule
+
+    whens = [When(birth_year__gt=reference - limit, then=Value(code)) for code, limit in AGE_LIMITS]
+    return Case(*whens, default=Value(OLDEST_BAND), output_field=CharField())
 
 
 def imported_origin(period):

@@ -565,6 +565,10 @@ AGE_BANDS = [
     ("18_20", "18 à 20 ans"),
     ("21plus", "21 ans et plus"),
 ]
+# Each band but the last, with the age it stops before; 21 and over is the last band. The one age rule
+# of the breakdowns, for Binôme pairs (birth date) and imported ones (birth year).
+AGE_LIMITS = (("lt11", 11), ("11_14", 15), ("15_17", 18), ("18_20", 21))
+OLDEST_BAND = AGE_BANDS[-1][0]
 ORIGINS = [("new", "Nouveau binôme"), ("renewed", "Reconduction"), ("continuing", "Binôme commencé avant")]
 
 
@@ -1065,11 +1069,8 @@ YOUTH_DIMENSIONS = {
 
 
 def _age_thresholds(on: datetime.date) -> list[tuple[str, datetime.date]]:
-    """(band, born after this day) in band order: the one age rule of `age_band` and the breakdowns."""
-    return [
-        (code, years_before(on, age))
-        for (code, _label), age in zip(AGE_BANDS, (11, 15, 18, 21), strict=False)
-    ]
+    """(band, born after this day) in band order: the breakdowns' age rule (`AGE_LIMITS`)."""
+    return [(code, years_before(on, age)) for code, age in AGE_LIMITS]
 
 
 def dimension_counts(scope: Scope, periods: list[Period]) -> dict[str, list[dict]]:
@@ -1140,7 +1141,7 @@ def dimension_counts(scope: Scope, periods: list[Period]) -> dict[str, list[dict
         for code, born_after in _age_thresholds(period.end):
             whens.append(f"WHEN y.{birth_date} > %s THEN '{code}'")
             params.append(born_after)
-        band = f"CASE {' '.join(whens)} ELSE '{AGE_BANDS[-1][0]}' END"
+        band = f"CASE {' '.join(whens)} ELSE '{OLDEST_BAND}' END"
         branches.append(f"SELECT 'age', {band}, 0, {sums(i)} FROM y GROUP BY 2")  # noqa: S608
     seen = ", ".join(f"MAX({flag}) AS {flag}" for flag in flags)
     grouped = (
