@@ -365,10 +365,19 @@ def validate(
     source, *, association, departement, progress: Callable[[int], None] | None = None
 ) -> tuple[ImportReport, Plan]:
     """Read and check every row. The report lists every error; the plan is usable only when it is ok."""
-    report, plan = ImportReport(), Plan()
+    report = ImportReport()
     sheets = read_workbook(source, report)
     if sheets is None:
-        return report, plan
+        return report, Plan()
+    return validate_sheets(sheets, association=association, departement=departement, progress=progress)
+
+
+def validate_sheets(
+    sheets: dict, *, association, departement, progress: Callable[[int], None] | None = None
+) -> tuple[ImportReport, Plan]:
+    """Check rows already read, {sheet: (headers, [(row number, values)])} as `read_workbook` gives
+    them (`Rencontres` optional). The API hands its JSON batches here too, so both apply one set of rules."""
+    report, plan = ImportReport(), Plan()
     lookups = Lookups(association, departement)
     today = timezone.localdate()
     total = sum(len(rows) for _, rows in sheets.values()) or 1
