@@ -32,6 +32,7 @@ from simple_history.models import HistoricalRecords
 
 from binome.accounts.models import Role
 from binome.utils.choices import Modality
+from binome.utils.images import check_png_or_jpeg
 from binome.utils.models import BaseModel
 
 
@@ -74,7 +75,7 @@ class ClosureReason(models.TextChoices):
     MOVE = "move", "Déménagement ou changement de lieu d'accueil du jeune"
     END_OF_MEASURE = "end_of_measure", "Fin de la mesure ASE"
     AGE_LIMIT = "age_limit", "Limite d'âge (18 ou 21 ans)"
-    NOT_IN_INTEREST = "not_in_interest", "Le mentorat ne sert plus l'intérêt du jeune"
+    NOT_IN_INTEREST = "not_in_interest", "Évaluation : plus dans l'intérêt de l'enfant"
     CONSENT_WITHDRAWN = "consent_withdrawn", "Retrait d'un consentement"
     SAFETY = "safety", "Sécurité du jeune"
     HONORABILITY = "honorability", "Contrôle d'honorabilité non conforme"
@@ -183,11 +184,8 @@ DEFAULT_LEGAL_TEXT = (
 
 
 def validate_logo(upload):
-    name = (getattr(upload, "name", "") or "").lower()
-    if not name.endswith((".png", ".jpg", ".jpeg")):
-        raise ValidationError("Le logo doit être une image PNG ou JPEG.")
-    if getattr(upload, "size", 0) > 1024 * 1024:
-        raise ValidationError("Le logo dépasse 1 Mo.")
+    """Checked by its bytes (binome/utils/images.py): an SVG or a page renamed .png is refused."""
+    check_png_or_jpeg(upload, max_bytes=1024 * 1024, what="Le logo")
 
 
 class AgreementSettings(models.Model):

@@ -107,6 +107,21 @@ def alert_staff(mentorship, line: str) -> None:
         )
 
 
+def alert_referrer(mentorship, line: str, by=None) -> None:
+    """Tell the youth's ASE referent (unless they are the one who acted)."""
+    referrer = mentorship.youth.referrer
+    if referrer is None or not referrer.is_active or referrer == by:
+        return
+    send_email(
+        template="pair_alert",
+        to=[referrer.email],
+        context={
+            "line": line,
+            "path": reverse("mentorships:detail", kwargs={"mentorship_id": mentorship.pk}),
+        },
+    )
+
+
 def _check_open(mentorship):
     if mentorship.state == MentorshipState.CLOSED:
         raise ValidationError("Ce binôme est clôturé.")

@@ -8,6 +8,7 @@ from binome.territories.models import Commune, Territory
 from binome.utils.choices import SLOTS, Subject
 from binome.youths.models import (
     AssessmentConclusion,
+    ConcertedParty,
     ConsentKind,
     ConsentMethod,
     PathwaySettings,
@@ -138,6 +139,32 @@ class AssessmentForm(forms.Form):
     notes = forms.CharField(
         label="Observations", required=False, max_length=3000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    concerted_parties = forms.MultipleChoiceField(
+        label="Associés à l'évaluation concertée",
+        choices=ConcertedParty.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Le jeune est en binôme : si l'évaluation conclut que le mentorat n'est plus dans son intérêt, "
+        "elle doit l'associer (art. D.221-40), et le binôme est alors clôturé.",
+    )
+    participants = forms.CharField(
+        label="Participants (noms et fonctions)",
+        max_length=300,
+        required=False,
+        help_text="Ex. « Lina, la jeune ; M. Roux, référent ASE ; Mme Diallo, chargée de mentorat ».",
+    )
+    youth_opinion = forms.CharField(
+        label="Avis du jeune sur son mentorat",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, in_pair=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not in_pair:
+            for name in ("concerted_parties", "participants", "youth_opinion"):
+                del self.fields[name]
 
 
 class ProposalForm(forms.Form):

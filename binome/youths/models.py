@@ -299,13 +299,25 @@ class Youth(BaseModel):
             raise ValidationError(errors)
 
 
+class ConcertedParty(models.TextChoices):
+    """Who took part in the evaluation that ends a running mentoring (art. D.221-40)."""
+
+    YOUTH = "youth", "Le jeune"
+    ASE_SERVICE = "ase_service", "Le service de l'aide sociale à l'enfance"
+    ASSOCIATION = "association", "L'association de mentorat"
+    ESTABLISHMENT = "establishment", "Le service ou l'établissement d'accueil"
+    GUARDIANS = "guardians", "Les titulaires de l'autorité parentale"
+    MENTOR = "mentor", "Le mentor"
+
+
 class AssessmentConclusion(models.TextChoices):
     IN_INTEREST = "in_interest", "Le mentorat est dans l'intérêt du jeune"
     NOT_IN_INTEREST = "not_in_interest", "Le mentorat n'est pas dans l'intérêt du jeune pour le moment"
 
 
 class SituationAssessment(BaseModel):
-    """Art. D.221-35: before proposing mentoring, then every year."""
+    """Art. D.221-34: before proposing mentoring, at the start of care from 11 (at the latest on entering
+    collège), then every year. Art. D.221-40: it may end a running mentoring."""
 
     youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="assessments")
     date = models.DateField("date de l'évaluation")
@@ -318,6 +330,10 @@ class SituationAssessment(BaseModel):
         help_text="Ex. « PPE du 12/03/2026, volet scolarité » ou « rapport de situation annuel ».",
     )
     notes = models.TextField("observations", blank=True, max_length=3000)
+    # Art. D.221-40: ending a running mentoring needs an evaluation concerted with the youth.
+    concerted_parties = models.JSONField("associés à l'évaluation", default=list, blank=True)
+    participants = models.CharField("participants (noms et fonctions)", max_length=300, blank=True)
+    youth_opinion = models.TextField("avis du jeune sur le mentorat", blank=True, max_length=2000)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -328,6 +344,11 @@ class SituationAssessment(BaseModel):
 
     def __str__(self):
         return f"Évaluation du {self.date:%d/%m/%Y}"
+
+    def concerted_labels(self) -> str:
+        return ", ".join(
+            ConcertedParty(p).label.lower() for p in self.concerted_parties if p in ConcertedParty
+        )
 
     @property
     def due_again(self) -> datetime.date:

@@ -15,6 +15,8 @@ from binome.references.models import ReferenceItem, ReferenceKind
 from binome.territories.models import Territory
 from binome.youths import rules
 from binome.youths.models import (
+    AssessmentConclusion,
+    ConcertedParty,
     Consent,
     ConsentKind,
     EventKind,
@@ -76,10 +78,56 @@ def youth_save(*, youth: Youth, objectives=None, by, organisation, imported=Fals
     return youth
 
 
+def open_pair(youth):
+    """The youth's running pair, if any (read through the reverse relation: youths sits below pairs)."""
+    return youth.mentorships.filter(state__in=("agreement", "active")).first()
+
+
+def _check_concerted(*, youth, date, concerted_parties, participants, youth_opinion) -> None:
+    """Art. D.221-40: a running mentoring ends « après une évaluation concertée associant l'enfant »."""
+    errors = {}
+    if ConcertedParty.YOUTH not in concerted_parties:
+        errors["concerted_parties"] = (
+            "Le jeune est en binôme : il doit être associé à l'évaluation qui met fin à son mentorat "
+            "(art. D.221-40)."
+        )
+    elif len(set(concerted_parties)) < 2:
+        errors["concerted_parties"] = "Une évaluation concertée associe le jeune et au moins un autre acteur."
+    if not participants.strip():
+        errors["participants"] = "Indiquez qui a pris part à l'évaluation concertée (noms et fonctions)."
+    if not youth_opinion.strip():
+        errors["youth_opinion"] = "Notez l'avis du jeune sur son mentorat : l'évaluation en tient compte."
+    pair = open_pair(youth)
+    if pair is not None and date < timezone.localdate(pair.validated_at):
+        errors["date"] = (
+            "Cette évaluation précède le binôme en cours : elle ne peut pas y mettre fin. "
+            "Enregistrez l'évaluation concertée qui a eu lieu depuis."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def assessment_record(
-    *, youth: Youth, by, organisation, date, author_name, conclusion, ppe_reference="", notes=""
+    *,
+    youth: Youth,
+    by,
+    organisation,
+    date,
+    author_name,
+    conclusion,
+    ppe_reference="",
+    notes="",
+    concerted_parties=(),
+    participants="",
+    youth_opinion="",
 ) -> SituationAssessment:
+    """Record a situation assessment (art. D.221-34). When it concludes that mentoring no longer serves the
+    youth, the open referral is withdrawn and, if a pair is running, it is ended (art. D.221-40: « il est mis
+    fin au mentorat ») after the evaluation concerted with the youth, whose participants are recorded; the
+    pair lifecycle closes it and informs the association and the youth's referent."""
+    concerted_parties = [p for p in dict.fromkeys(concerted_parties or []) if p in ConcertedParty.values]
+    ends_pair = conclusion == AssessmentConclusion.NOT_IN_INTEREST and open_pair(youth) is not None
     assessment = SituationAssessment(
         youth=youth,
         date=date,
@@ -87,27 +135,43 @@ def assessment_record(
         conclusion=conclusion,
         ppe_reference=ppe_reference,
         notes=notes,
+        concerted_parties=concerted_parties,
+        participants=participants.strip()[:300],
+        youth_opinion=youth_opinion.strip(),
         recorded_by=by,
     )
     assessment.full_clean()
+    if ends_pair:
+        _check_concerted(
+            youth=youth,
+            date=date,
+            concerted_parties=concerted_parties,
+            participants=participants,
+            youth_opinion=youth_opinion,
+        )
     assessment.save()
     latest = youth.assessments.order_by("-date", "-created_at").first()
     youth.assessment_date = latest.date
     youth.assessment_in_interest = latest.conclusion == "in_interest"
     youth.save(update_fields=["assessment_date", "assessment_in_interest", "updated_at"])
-    if not youth.assessment_in_interest:
-        # Art. D.221-40: mentoring ends when it no longer serves the youth's interest.
-        _stop_open_referral(youth, by=by, organisation=organisation, reason_code="not_in_interest")
     record_event(
         youth,
         EventKind.ASSESSMENT,
         by=by,
         organisation=organisation,
         detail=f"{assessment.get_conclusion_display()} (évaluation du {date:%d/%m/%Y})",
+        visible_to_association=ends_pair,
     )
     log_access(
         user=by, organisation=organisation, action="create", obj=assessment, departement=youth.departement
     )
+    if not youth.assessment_in_interest:
+        # Art. D.221-40: mentoring ends when it no longer serves the youth's interest.
+        _stop_open_referral(youth, by=by, organisation=organisation, reason_code="not_in_interest")
+    if ends_pair and not youth.assessment_in_interest:
+        pathway_stopped.send(
+            sender=Youth, youth=youth, reason="not_in_interest", by=by, assessment=assessment
+        )
     return assessment
 
 

@@ -189,23 +189,47 @@ def youth_edit(request, youth_id=None):
     )
 
 
-def _youth_action(request, youth_id, form_class, title, service, success):
-    """A small form about one youth (assessment, proposal, consent): load, validate, call the service."""
+def _youth_action(request, youth_id, form_class, title, service, success, *, form_kwargs=None, warning=""):
+    """A small form about one youth (assessment, proposal, consent): load, validate, call the service.
+    `success` may be a function of the service's result, for a message that depends on what happened."""
     youth = get_object_or_404(_youths(request), pk=youth_id)
-    form = form_class(request.POST or None, request.FILES or None)
+    extra = form_kwargs(youth) if form_kwargs else {}
+    form = form_class(request.POST or None, request.FILES or None, **extra)
     if request.method == "POST" and form.is_valid():
         try:
-            service(youth=youth, by=request.user, organisation=request.organisation, **form.cleaned_data)
+            result = service(
+                youth=youth, by=request.user, organisation=request.organisation, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, success)
+            messages.success(request, success(result) if callable(success) else success)
             return redirect("youths:detail", youth_id=youth.pk)
     return render(
         request,
         "form_page.html",
-        {"form": form, "youth": youth, "title": title},
+        {"form": form, "youth": youth, "title": title, "warning": warning(youth) if warning else ""},
         status=422 if form.errors else 200,
+    )
+
+
+def _assessment_message(assessment) -> str:
+    # The concerted fields are asked (and required) only when a pair runs: filled in, it has just ended.
+    if assessment.conclusion == "not_in_interest" and assessment.participants:
+        return (
+            "L'évaluation est enregistrée : le mentorat n'est plus dans l'intérêt du jeune, le binôme est "
+            "clôturé et l'association est prévenue."
+        )
+    return "L'évaluation de situation est enregistrée. Elle est valable un an."
+
+
+def _assessment_warning(youth) -> str:
+    if services.open_pair(youth) is None:
+        return ""
+    return (
+        "Ce jeune est en binôme. Si l'évaluation conclut que le mentorat n'est plus dans son intérêt, il y est "
+        "mis fin (art. D.221-40) : l'évaluation doit associer le jeune, et le binôme est clôturé dès "
+        "l'enregistrement ; l'association et le référent sont prévenus."
     )
 
 
@@ -217,7 +241,9 @@ def assessment_add(request, youth_id):
         AssessmentForm,
         "Évaluation de la situation",
         services.assessment_record,
-        "L'évaluation de situation est enregistrée. Elle est valable un an.",
+        _assessment_message,
+        form_kwargs=lambda youth: {"in_pair": services.open_pair(youth) is not None},
+        warning=_assessment_warning,
     )
 
 

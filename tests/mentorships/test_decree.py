@@ -1,0 +1,114 @@
+"""Articles of décret n° 2024-118 carried by the pair's life (issue 14)."""
+
+import datetime
+import html
+
+from django.urls import reverse
+from django.utils import timezone
+
+from binome.mentorships.models import ClosureCategory, ClosureReason, MentorshipState
+from binome.youths.models import ReferralState
+from tests.mentorships.factories import active_pair
+
+
+def page(response):
+    return html.unescape(response.content.decode())
+
+
+def assessment_url(youth):
+    return reverse("youths:assessment_add", args=[youth.pk])
+
+
+def ending_assessment(**extra):
+    return {
+        "date": timezone.localdate().isoformat(),
+        "author_name": "M. Roux, référent ASE",
+        "conclusion": "not_in_interest",
+        "concerted_parties": ["youth", "ase_service", "association"],
+        "participants": "Lina ; M. Roux, référent ASE ; Mme Diallo, chargée de mentorat",
+        "youth_opinion": "Elle ne souhaite plus voir sa mentore, elle préfère son club de foot.",
+        **extra,
+    }
+
+
+# --- D.221-40: an assessment concluding that mentoring no longer serves the child ends the pair ----
+
+
+def test_an_assessment_concluding_against_mentoring_closes_the_running_pair(
+    world, people, client_for, mailoutbox
+):
+    mentorship = active_pair(world, people["coordinator"], started_days_ago=60)
+    youth = mentorship.youth
+    youth.referrer = people["other_referrer"]  # another referent than the one recording: informed too
+    youth.save(update_fields=["referrer"])
+    mailoutbox.clear()
+    client = client_for(people["referrer"])
+    form = client.get(assessment_url(youth))
+    assert "Ce jeune est en binôme" in page(form) and "Associés à l'évaluation concertée" in page(form)
+
+    response = client.post(assessment_url(youth), ending_assessment())
+
+    assert response.status_code == 302
+    mentorship.refresh_from_db()
+    assert mentorship.state == MentorshipState.CLOSED
+    assert mentorship.closure_reason == ClosureReason.NOT_IN_INTEREST
+    assert mentorship.closure_category == ClosureCategory.ASE
+    assert mentorship.ended_at == timezone.localdate()
+    closure = mentorship.closures.get()
+    assert closure.automatic and closure.closed_by == people["referrer"]
+    assert "le jeune, le service de l'aide sociale à l'enfance, l'association de mentorat" in closure.comment
+    assert "Mme Diallo, chargée de mentorat" in closure.comment
+    assert "club de foot" in closure.comment
+    assert ClosureReason(closure.reason).label == "Évaluation : plus dans l'intérêt de l'enfant"
+    assert mentorship.referral.state == ReferralState.WITHDRAWN
+    # The parties are informed: the pair's coordinator and the youth's referent (not the one who acted).
+    alerts = [m for m in mailoutbox if "art. D.221-40" in m.body]
+    assert {tuple(m.to) for m in alerts} == {
+        (people["coordinator"].email,),
+        (people["other_referrer"].email,),
+    }
+    assert all("Lina" not in m.subject for m in mailoutbox)
+    shown = page(client.get(response["Location"]))
+    assert "le binôme est clôturé et l'association est prévenue" in shown
+    assert "Mme Diallo, chargée de mentorat" in shown  # who took part, on the youth's page
+
+
+def test_ending_a_pair_needs_an_evaluation_concerted_with_the_youth(world, people, client_for):
+    mentorship = active_pair(world, people["coordinator"], started_days_ago=60)
+    client = client_for(people["referrer"])
+    response = client.post(
+        assessment_url(mentorship.youth),
+        ending_assessment(
+            concerted_parties=["ase_service", "association"], participants="", youth_opinion=""
+        ),
+    )
+    assert response.status_code == 422
+    text = page(response)
+    assert "il doit être associé à l'évaluation qui met fin à son mentorat" in text
+    assert "Indiquez qui a pris part" in text and "Notez l'avis du jeune" in text
+    mentorship.refresh_from_db()
+    assert mentorship.state == MentorshipState.ACTIVE
+    assert mentorship.youth.assessments.count() == 1  # only the factory's: nothing recorded
+
+
+def test_an_assessment_dated_before_the_pair_cannot_end_it(world, people, client_for):
+    mentorship = active_pair(world, people["coordinator"], started_days_ago=60)
+    earlier = (timezone.localdate() - datetime.timedelta(days=90)).isoformat()
+    response = client_for(people["referrer"]).post(
+        assessment_url(mentorship.youth), ending_assessment(date=earlier)
+    )
+    assert response.status_code == 422
+    assert "précède le binôme en cours" in page(response)
+    mentorship.refresh_from_db()
+    assert mentorship.state == MentorshipState.ACTIVE
+
+
+def test_an_assessment_in_the_youths_interest_leaves_the_pair_running(world, people, client_for):
+    mentorship = active_pair(world, people["coordinator"], started_days_ago=60)
+    response = client_for(people["referrer"]).post(
+        assessment_url(mentorship.youth),
+        {"date": timezone.localdate().isoformat(), "author_name": "M. Roux", "conclusion": "in_interest"},
+    )
+    assert response.status_code == 302
+    mentorship.refresh_from_db()
+    assert mentorship.state == MentorshipState.ACTIVE
