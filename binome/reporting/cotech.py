@@ -7,8 +7,8 @@ following the agenda of the toolkit (« Suivi et pilotage »):
   iv.  next steps (noted by the associations, upcoming deadlines).
 
 Aggregates only: no youth is named (blocked files are counted by reason). Key figures come from the
-steering engine (`steering.indicators`); charts are inline SVG drawn here, since WeasyPrint runs no
-JavaScript.
+steering engine, registered in `reporting.engine` (reporting never imports steering); charts are
+inline SVG drawn here, since WeasyPrint runs no JavaScript.
 """
 
 import datetime
@@ -22,6 +22,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from binome.accounts.models import Convention
+from binome.reporting import engine
 from binome.reporting.models import AssociationReport, ReportedPair, ReportingPeriod, ReportRevision
 from binome.utils.pdf import render_pdf
 
@@ -48,7 +49,6 @@ KEY_FIGURES = (
     "ase_structures_met",
     "workshops",
 )
-PROFILE_DIMENSIONS = ("age", "gender", "care_measure", "school_level")
 
 
 # --- Charts ---------------------------------------------------------------------------------------------
@@ -130,23 +130,24 @@ class KeyFigure:
 
 
 def key_figures(period: ReportingPeriod):
-    """(key figures, per-association rows, profile breakdowns) from the steering engine, with the
-    same month one year earlier. None on failure: the pack is still produced, saying so."""
-    from binome.steering import indicators
-    from binome.steering.periods import Period
-
-    scope = indicators.Scope(departement=period.departement)
-    month = Period.month(period.month.year, period.month.month)
+    """(key figures, per-association rows, profile breakdowns, quarterly note) from the steering
+    engine (registered as "cotech_figures", see `reporting.engine`), with the same month one year
+    earlier. Empty on failure: the pack is still produced, saying so."""
     try:
-        values, previous = indicators.figures(scope, [month, month.last_year()])
-        per_association = indicators.by_association(scope, month)
-        profiles = [b for b in indicators.breakdowns(scope, [month]) if b.dimension.key in PROFILE_DIMENSIONS]
+        engine_figures = engine.call("cotech_figures", period)
     except Exception:  # the engine is shared work; the committee still gets the rest of its pack
         logger.exception("steering indicators unavailable for the Cotech pack")
-        return None, [], []
+        engine_figures = None
+    if engine_figures is None:
+        return None, [], [], None
+    values, previous, registry = (
+        engine_figures["values"],
+        engine_figures["previous"],
+        engine_figures["registry"],
+    )
     figures = []
     for key in KEY_FIGURES:
-        indicator = indicators.REGISTRY.get(key)
+        indicator = registry.get(key)
         if indicator is None:
             continue
         figures.append(
@@ -157,7 +158,12 @@ def key_figures(period: ReportingPeriod):
                 format_figure(previous.get(key), indicator.unit) if indicator.comparable else None,
             )
         )
-    return figures, per_association, profiles
+    return (
+        figures,
+        engine_figures["per_association"],
+        engine_figures["profiles"],
+        engine_figures["quarterly_note"],
+    )
 
 
 def imported_pairs_by_association(period: ReportingPeriod) -> dict[str, int]:
@@ -179,7 +185,7 @@ def cotech_context(period: ReportingPeriod, today: datetime.date | None = None) 
 
     today = today or timezone.localdate()
     departement = period.departement
-    figures, per_association, profiles = key_figures(period)
+    figures, per_association, profiles, quarterly = key_figures(period)
 
     imported = imported_pairs_by_association(period)
     # The engine's per-association rows include the imported pairs: keep the platform's share apart.
@@ -275,18 +281,12 @@ def cotech_context(period: ReportingPeriod, today: datetime.date | None = None) 
             (r.report.association.name, getattr(r, field)) for r in revisions if getattr(r, field).strip()
         ]
 
-    from binome.reporting.figures import quarterly_note
-    from binome.steering.indicators import Scope
-    from binome.steering.periods import Period
-
     return {
         "period": period,
         "departement": departement,
         "today": today,
         "due_text": period.deadline_text(),
-        "quarterly_note": quarterly_note(
-            Scope(departement=departement), Period.month(period.month.year, period.month.month)
-        ),
+        "quarterly_note": quarterly,
         "figures": figures,
         "pairs_chart": pairs_chart,
         "pairs_rows": [(name, pairs.get(name, 0), imported.get(name, 0)) for name in associations],

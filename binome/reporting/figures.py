@@ -15,7 +15,10 @@
   month (or quarter, for a quarterly report), frozen into each submitted revision.
 """
 
+import datetime
 import logging
+from calendar import monthrange
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connections
@@ -41,6 +44,7 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from binome.accounts.models import Convention, ConventionStatus, ReportingFrequency
 from binome.mentorships.models import REASON_CATEGORY, ClosureCategory
 from binome.mentorships.models import ClosureReason as PairClosureReason
+from binome.reporting import engine
 from binome.reporting.models import (
     COST_FIELDS,
     ClosureReason,
@@ -50,6 +54,7 @@ from binome.reporting.models import (
     ReportRevision,
 )
 from binome.reporting.months import months_between
+from binome.utils.steering_rules import AGE_LIMITS, OLDEST_BAND, SIX_MONTHS, TWELVE_MONTHS
 
 logger = logging.getLogger(__name__)
 
@@ -213,8 +218,6 @@ def reported_pair_figures(scope, period) -> dict:
     """Imported pairs for the scope and period: followed, started, closed (before 6 and 12 months, total
     duration, objective reached, stopped for a reason of the pair), active at the end, distinct youths
     followed, and meetings in the period (two queries)."""
-    from binome.steering.indicators import SIX_MONTHS, TWELVE_MONTHS  # one rule for "before 6 months"
-
     pairs = reported_pairs(scope)
     followed = followed_in(period)
     row = pairs.aggregate(
@@ -246,7 +249,7 @@ def reported_pair_figures(scope, period) -> dict:
 # Age: an imported pair carries only the youth's birth year. Its age on a day is computed as if every
 # youth were born on 1 July (the middle of the year: off by six months at most, either way) — so on
 # 31 December a youth born in 2012 is 14 in 2026, and on 31 March still 13. The bands are those of
-# `steering.indicators.AGE_LIMITS`.
+# `utils.steering_rules.AGE_LIMITS`.
 ASSUMED_BIRTHDAY = (7, 1)
 
 
@@ -263,8 +266,6 @@ def imported_age(birth_year: int, on) -> int:
 def imported_age_band(on):
     """The same age, as its band, in SQL (the day is a constant: only `birth_year` is compared)."""
     reference = _reference_year(on)
-    from binome.steering.indicators import AGE_LIMITS, OLDEST_BAND  # the breakdowns' one age rule
-
     whens = [When(birth_year__gt=reference - limit, then=Value(code)) for code, limit in AGE_LIMITS]
     return Case(*whens, default=Value(OLDEST_BAND), output_field=CharField())
 
@@ -513,27 +514,48 @@ def _json_value(value):
 
 def live_indicators(report) -> dict:
     """{key: {"label", "value"}} computed by the platform for the report's association, département and
-    month, at this moment. Uses the steering engine; the declared figures are left out (they are the
-    revision itself)."""
-    from binome.steering.indicators import INDICATORS, Scope, figures
-    from binome.steering.periods import Period
-
-    scope = Scope(departement=report.period.departement, association=report.association)
-    month = report.period.month
-    if report.is_quarterly:  # the quarter the report covers
-        period = Period("quarter", month.year, (month.month - 1) // 3 + 1)
-    else:
-        period = Period.month(month.year, month.month)
-    result = {}
+    month (or quarter), at this moment. The steering engine computes them (registered as
+    "live_figures", see `reporting.engine`); the declared figures are left out (they are the revision
+    itself)."""
     try:
-        [values] = figures(scope, [period])
+        values = engine.call("live_figures", report) or {}
     except Exception:  # the engine is shared work: a failure must not block a submission
         logger.exception("live indicators unavailable for a report")
         values = {}
-    for indicator in INDICATORS:
-        if indicator.source == "reporting" or indicator.key not in values:
-            continue
-        result[indicator.key] = {"label": indicator.label, "value": _json_value(values[indicator.key])}
-    for key, value in reported_pair_figures(scope, period).items():
+    result = {key: {"label": label, "value": _json_value(value)} for key, (label, value) in values.items()}
+    for key, value in reported_pair_figures(scope_of(report), report_span(report)).items():
         result[f"imported_{key}"] = {"label": REPORTED_PAIR_LABELS[key], "value": value}
     return result
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """The scope of one association's report, in the shape the reads above take (`departement`,
+    `association`, `territory`), without the steering engine's `Scope`."""
+
+    departement: object
+    association: object
+    territory: object = None
+
+
+@dataclass(frozen=True)
+class ReportSpan:
+    """The months a report covers, in the shape the reads above take (`kind`, `start`, `end`)."""
+
+    kind: str
+    start: datetime.date
+    end: datetime.date
+
+
+def scope_of(report) -> ReportScope:
+    return ReportScope(report.period.departement, report.association)
+
+
+def report_span(report) -> ReportSpan:
+    """The month, or the quarter for a quarterly report, that the report covers."""
+    month = report.period.month
+    last = datetime.date(month.year, month.month, monthrange(month.year, month.month)[1])
+    if report.is_quarterly:
+        first_month = month.month - (month.month - 1) % 3
+        return ReportSpan("quarter", datetime.date(month.year, first_month, 1), last)
+    return ReportSpan("month", month.replace(day=1), last)

@@ -28,21 +28,17 @@ from binome.mentorships.models import (
     ObjectivesReached,
 )
 from binome.references.models import ReferenceItem, ReferenceKind
-from binome.steering.indicators import (
-    AGE_BANDS,
-    INDICATORS,
-    ORIGINS,
-    STAGES,
-    Scope,
-    build_report,
-    followed_in,
-)
 from binome.steering.periods import Period
 from binome.steering.pseudonyms import Pseudonymiser
+from binome.steering.registry import INDICATORS, STAGES
+from binome.steering.report import build_report
+from binome.steering.scope import Scope
+from binome.steering.sql import followed_in
 from binome.steering.tables import Cell, Table, all_tables, association_table, summary_rows
 from binome.utils.choices import Gender, Modality
 from binome.utils.dates import age_on
 from binome.utils.spreadsheets import neutralise
+from binome.utils.steering_rules import AGE_BANDS, ORIGINS, age_band
 from binome.youths.models import Youth
 
 SHEETS = ("Explications", "Synthèse des résultats", "Tableau de bord", "Données", "Paramètres figés")
@@ -398,7 +394,7 @@ def data_rows(scope: Scope, period: Period):
             record["association__name"],
             record["youth__territory__name"] or "",
             age,
-            bands[_band(age)],
+            bands[age_band(age)],
             genders.get(record["youth__gender"], ""),
             record["youth__school_level__label"] or "",
             record["youth__care_measure__label"] or "",
@@ -459,7 +455,7 @@ def imported_data_rows(scope: Scope, period: Period, pseudonym=None):
             record["association__name"],
             record["territory__name"] or "",
             age,
-            bands[_band(age)],
+            bands[age_band(age)],
             genders.get(record["gender"], ""),
             record["school_level__label"] or "",
             record["care_measure__label"] or "",
@@ -483,18 +479,6 @@ def imported_data_rows(scope: Scope, period: Period, pseudonym=None):
             reached.get(record["objective_reached"], ""),
             SOURCE_IMPORT,
         ]
-
-
-def _band(age: int) -> str:
-    if age < 11:
-        return "lt11"
-    if age < 15:
-        return "11_14"
-    if age < 18:
-        return "15_17"
-    if age < 21:
-        return "18_20"
-    return "21plus"
 
 
 def _data(sheet, scope, period):

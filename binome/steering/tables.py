@@ -8,20 +8,13 @@ from django.db.models import Count, Q
 
 from binome.accounts.models import Organisation
 from binome.mentorships.models import Colour
-from binome.steering.indicators import (
-    DIMENSIONS,
-    INDICATORS,
-    REGISTRY,
-    STAGES,
-    SUMMARY_COLUMNS,
-    Report,
-    Scope,
-    national_rollup,
-    pair_figures,
-    ratio,
-    with_matched_referral,
-)
+from binome.steering.figures import pair_figures, with_matched_referral
 from binome.steering.periods import Period
+from binome.steering.registry import DIMENSIONS, INDICATORS, REGISTRY, STAGES
+from binome.steering.report import Report
+from binome.steering.scope import Scope
+from binome.steering.sql import ratio
+from binome.steering.summaries import SUMMARY_COLUMNS, national_rollup
 from binome.utils.numbers import grouped
 from binome.youths.models import Youth
 

@@ -9,8 +9,10 @@ from binome.audit.services import log_access
 from binome.reporting.figures import quarterly_note
 from binome.steering.exports import steering_file, table_file
 from binome.steering.forms import DashboardFilterForm, PeriodFilterForm
-from binome.steering.indicators import REGISTRY, Scope, build_report
 from binome.steering.periods import default_period
+from binome.steering.registry import REGISTRY
+from binome.steering.report import build_report
+from binome.steering.scope import Scope
 from binome.steering.tables import (
     NATIONAL_COLUMNS,
     KeyFigure,

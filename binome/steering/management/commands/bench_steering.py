@@ -5,7 +5,7 @@ the time of a bare SQL GROUP BY over the same rows (the floor no dashboard can b
 
 - `departement_dashboard`: the département's dashboard for a month, requested as its pilot through
   Django's test client (middleware, view, every query, template) — target under 500 ms;
-- `national_rollup`: every département side by side (`indicators.national_rollup`) — under 2 s;
+- `national_rollup`: every département side by side (`summaries.national_rollup`) — under 2 s;
 - `export`: the département's tableau de pilotage, 5 tabs, written to a file — under 10 s.
 """
 
@@ -28,7 +28,7 @@ from binome.accounts.models import Membership, Organisation, Role, User
 from binome.demo.national import PREFIX
 from binome.mentorships.models import Mentorship
 from binome.steering.exports import write_steering_workbook
-from binome.steering.indicators import national_rollup
+from binome.steering.summaries import national_rollup
 from binome.steering.periods import Period, default_period
 
 TARGETS_MS = {"departement_dashboard": 500, "national_rollup": 2000, "export": 10_000}

@@ -1,0 +1,80 @@
+"""The report a dashboard shows: every indicator for a period (and the same period last year), its
+breakdowns, trend and per-association summary."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from binome.steering.breakdowns import Breakdown, breakdowns
+from binome.steering.figures import colour_figures, figures
+from binome.steering.periods import Period
+from binome.steering.registry import INDICATORS, REGISTRY, STAGES, Indicator, Stage
+from binome.steering.scope import Scope
+from binome.steering.summaries import Trend, by_association, trend
+
+
+@dataclass
+class Figure:
+    indicator: Indicator
+    value: Any
+    previous: Any
+
+    @property
+    def change(self):
+        """Relative change against the same period last year, when both are known and comparable."""
+        if not self.indicator.comparable or self.value is None or self.previous in (None, 0):
+            return None
+        if self.indicator.unit == "ratio":
+            return None  # a difference of shares reads better in points: see `points`
+        return (float(self.value) - float(self.previous)) / float(self.previous)
+
+    @property
+    def points(self):
+        if self.indicator.unit != "ratio" or None in (self.value, self.previous):
+            return None
+        return (self.value - self.previous) * 100
+
+
+@dataclass
+class Report:
+    scope: Scope
+    period: Period
+    previous_period: Period | None
+    values: dict
+    previous_values: dict
+    breakdowns: list[Breakdown] = field(default_factory=list)
+    trend: Trend | None = None
+    associations: list[dict] = field(default_factory=list)
+
+    def figure(self, key: str) -> Figure:
+        indicator = REGISTRY[key]
+        previous = self.previous_values.get(key) if indicator.comparable else None
+        return Figure(indicator, self.values.get(key), previous)
+
+    def stages(self) -> list[tuple[Stage, list[Figure]]]:
+        return [(stage, [self.figure(i.key) for i in INDICATORS if i.stage == stage.key]) for stage in STAGES]
+
+    def breakdown(self, key: str) -> Breakdown | None:
+        return next((b for b in self.breakdowns if b.key == key), None)
+
+
+def build_report(
+    scope: Scope, period: Period, *, compare: bool = True, details: bool = True, trend_months: int = 12
+) -> Report:
+    """The dashboard's content: every indicator for the period and, with `compare`, the same period
+    last year; with `details`, the breakdowns, the 12-month trend and the per-association summary."""
+    periods = [period, period.last_year()] if compare else [period]
+    colours = colour_figures(scope)
+    values = figures(scope, periods, colours)
+    report = Report(
+        scope=scope,
+        period=period,
+        previous_period=periods[1] if compare else None,
+        values=values[0],
+        previous_values=values[1] if compare else {},
+    )
+    if details:
+        report.breakdowns = breakdowns(scope, periods, colours)
+        report.trend = trend(scope, period, trend_months)
+        if scope.kind != "association":
+            report.associations = by_association(scope, period)
+    return report

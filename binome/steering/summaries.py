@@ -1,0 +1,124 @@
+"""Side-by-side summaries: the 12-month trend, one row per association, one row per département."""
+
+import unicodedata
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Q
+
+from binome.mentorships.models import Mentorship
+from binome.reporting.figures import reported_pair_summary, reported_pair_trend
+from binome.steering.figures import with_matched_referral
+from binome.steering.periods import Period
+from binome.steering.scope import Scope
+from binome.steering.sql import TIME_TO_MATCH, closed_in, days, followed_in, ratio, touching, validated_in
+from binome.youths.models import Youth
+
+
+@dataclass
+class Trend:
+    months: list[Period]
+    followed: list[int]
+    new: list[int]
+    closed: list[int]
+
+
+def trend(scope: Scope, period: Period, count: int = 12) -> Trend:
+    """Pairs followed, new and closed in each of the `count` months ending with the period: one query,
+    and one for the pairs imported from the associations' CRMs, added month by month."""
+    months = period.trailing_months(count)
+    aggregates = {}
+    for i, month in enumerate(months):
+        aggregates |= {
+            f"f{i}": Count("pk", filter=followed_in(month)),
+            f"n{i}": Count("pk", filter=validated_in(month)),
+            f"c{i}": Count("pk", filter=closed_in(month)),
+        }
+    row = scope.pairs().filter(touching(months)).aggregate(**aggregates)
+    imported = reported_pair_trend(scope, months)
+    return Trend(
+        months,
+        [row[f"f{i}"] + imported["followed"][i] for i in range(count)],
+        [row[f"n{i}"] + imported["new"][i] for i in range(count)],
+        [row[f"c{i}"] + imported["closed"][i] for i in range(count)],
+    )
+
+
+SUMMARY_COLUMNS = [
+    ("youths_mentored", "Jeunes accompagnés"),
+    ("pairs_followed", "Binômes suivis"),
+    ("pairs_new", "Nouveaux binômes"),
+    ("pairs_renewed", "Reconduits"),
+    ("pairs_closed", "Clôturés"),
+    ("time_to_match_avg", "Délai moyen de mise en relation (jours)"),
+]
+
+
+def _summary(queryset, group_fields: list[str], period: Period, imported: list[dict] = ()) -> list[dict]:
+    """One row per group of `group_fields`: the Binôme pairs of `queryset` (one grouped query), plus the
+    `imported` pairs' rows (`reporting.figures.reported_pair_summary`) merged into the same group — a
+    group with imported pairs only gets its own row. `imported_pairs_followed` keeps their share.
+    Time to match stays the Binôme pairs' (imported pairs carry no referral dates)."""
+    followed, validated = followed_in(period), validated_in(period)
+    rows = (
+        queryset.filter(touching([period]))
+        .annotate(time_to_match=TIME_TO_MATCH)
+        .values(*group_fields)
+        .annotate(
+            youths_mentored=Count("youth", distinct=True, filter=followed),
+            pairs_followed=Count("pk", filter=followed),
+            pairs_new=Count("pk", filter=validated & Q(is_renewal=False)),
+            pairs_renewed=Count("pk", filter=validated & Q(is_renewal=True)),
+            pairs_closed=Count("pk", filter=closed_in(period)),
+            ttm=Avg("time_to_match", filter=validated & Q(referral_accepted_at__isnull=False)),
+        )
+        .order_by(*group_fields)
+    )
+    merged = {}
+    for row in rows:
+        row["time_to_match_avg"] = days(row.pop("ttm"))
+        row["imported_pairs_followed"] = 0
+        merged[tuple(row[f] for f in group_fields)] = row
+    added = ("youths_mentored", "pairs_followed", "pairs_new", "pairs_renewed", "pairs_closed")
+    for extra in imported:  # a few rows: one per association or département
+        key = tuple(extra[f] for f in group_fields)
+        row = merged.setdefault(
+            key, {**{f: extra[f] for f in group_fields}, **dict.fromkeys(added, 0), "time_to_match_avg": None}
+        )
+        for name in added:
+            row[name] += extra[name]
+        row["imported_pairs_followed"] = row.get("imported_pairs_followed", 0) + extra["pairs_followed"]
+
+    def collation(key):  # accents aside, as the database orders names
+        return [
+            unicodedata.normalize("NFKD", str(v or "")).encode("ascii", "ignore").decode().casefold()
+            for v in key
+        ]
+
+    return [merged[key] for key in sorted(merged, key=collation)]
+
+
+def by_association(scope: Scope, period: Period) -> list[dict]:
+    """The département's summary, one row per association: one grouped query, and one for the pairs
+    imported from the associations' CRMs."""
+    fields = ["association__name"]
+    return _summary(scope.pairs(), fields, period, reported_pair_summary(scope, period, fields))
+
+
+def national_rollup(period: Period) -> list[dict]:
+    """Every département side by side, with its coverage of the legal obligation: three grouped queries
+    (Binôme pairs, imported pairs, coverage)."""
+    fields = ["departement__insee_code", "departement__name"]
+    rows = _summary(Mentorship.objects.all(), fields, period, reported_pair_summary(Scope(), period, fields))
+    coverage = {
+        row["departement__insee_code"]: row
+        for row in with_matched_referral(Youth.objects.eligible(period.end))
+        .values("departement__insee_code")
+        .annotate(eligible=Count("pk"), matched=Count("pk", filter=Q(matched_referral__isnull=False)))
+        .order_by()
+    }
+    for row in rows:
+        cov = coverage.get(row["departement__insee_code"], {})
+        row["coverage_eligible"] = cov.get("eligible", 0)
+        row["coverage_matched"] = cov.get("matched", 0)
+        row["coverage_rate"] = ratio(row["coverage_matched"], row["coverage_eligible"])
+    return rows
