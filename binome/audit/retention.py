@@ -4,111 +4,101 @@ the last contact, then anonymised; candidates not retained, six months after the
 Anonymising keeps what the indicators need (département, service, territory, birth year, gender,
 measure, pathway dates and states) and removes what identifies a person: names, exact birth date,
 commune, free text, contact details, scanned documents, and the change-history copies.
+
+Audit owns the schedule, not the data. Each app registers, in its own `retention.py` (found by
+`autodiscover_modules`, as the admin finds `admin.py`):
+- the app that owns a kind of person, a `subject`: who is due, and how its own rows are anonymised;
+- any app that keeps data about that person, an `eraser` for the subject (a pair's notes, a proposal's
+  comment…), so audit imports no app and a lower app never imports a higher one.
+Each registration names the text fields it clears, the history tables whose rows it deletes and the
+text fields it keeps on purpose (with why): `tests/audit/test_retention.py` lists every model that
+points to a person and fails when one of its text fields is handled by nobody.
 """
 
 import datetime
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 
-from binome.mentors.models import Mentor, MentorStage
-from binome.youths.models import Consent, Youth
-
-YOUTH_RETENTION_DAYS = 2 * 365
-MENTOR_RETENTION_DAYS = 2 * 365
-NOT_RETAINED_RETENTION_DAYS = 183
 ANONYMOUS = "Anonymisé"
 
 
 @dataclass
-class RetentionReport:
-    youths: int = 0
-    mentors: int = 0
+class Eraser:
+    subject: str  # model label of the person, e.g. "youths.Youth"
+    erase: Callable  # erase(person, now): runs in the person's transaction
+    clears: dict[str, tuple[str, ...]] = field(default_factory=dict)  # model label → fields emptied
+    deletes: tuple[str, ...] = ()  # model labels whose rows about the person are deleted
+    keeps: dict[str, dict[str, str]] = field(default_factory=dict)  # model label → {field: why}
 
 
-def youths_due(now: datetime.datetime):
-    """Youths who left the scheme and whose file saw no activity for two years."""
-    limit = now - datetime.timedelta(days=YOUTH_RETENTION_DAYS)
-    return (
-        Youth.objects.filter(archived_at__isnull=False, archived_at__lt=limit, anonymised_at__isnull=True)
-        .annotate(last_event=Max("events__at"))
-        .filter(Q(last_event__isnull=True) | Q(last_event__lt=limit))
-    )
+@dataclass
+class Subject:
+    label: str  # French, plural: "jeune(s)"
+    due: Callable  # due(now) → queryset of persons to anonymise
+    anonymise: Eraser  # the owner's own rows, run after every other app's eraser
 
 
-def mentors_due(now: datetime.datetime):
-    return Mentor.objects.filter(anonymised_at__isnull=True).filter(
-        Q(stage=MentorStage.LEFT, stage_since__lt=now - datetime.timedelta(days=MENTOR_RETENTION_DAYS))
-        | Q(
-            stage=MentorStage.NOT_RETAINED,
-            stage_since__lt=now - datetime.timedelta(days=NOT_RETAINED_RETENTION_DAYS),
-        )
-    )
+SUBJECTS: dict[str, Subject] = {}
+ERASERS: list[Eraser] = []
 
 
-def _year_only(day: datetime.date) -> datetime.date:
+def subject(model: str, *, label: str, due: Callable, **coverage):
+    """Decorator on the owner's anonymise(person, now); `coverage`: clears=, deletes=, keeps=."""
+
+    def register(function):
+        SUBJECTS[model] = Subject(label=label, due=due, anonymise=Eraser(model, function, **coverage))
+        return function
+
+    return register
+
+
+def eraser(model: str, **coverage):
+    """Decorator on another app's erase(person, now) for the persons of `model`."""
+
+    def register(function):
+        ERASERS.append(Eraser(model, function, **coverage))
+        return function
+
+    return register
+
+
+def load() -> None:
+    autodiscover_modules("retention")
+
+
+def all_erasers() -> list[Eraser]:
+    load()
+    return [*ERASERS, *(s.anonymise for s in SUBJECTS.values())]
+
+
+def year_only(day: datetime.date) -> datetime.date:
     return day.replace(month=1, day=1)
 
 
-@transaction.atomic
-def anonymise_youth(youth: Youth, now: datetime.datetime) -> None:
-    for consent in Consent.objects.filter(youth=youth):
-        if consent.document:
-            consent.document.delete(save=False)
-        consent.given_by = ANONYMOUS
-        consent.document = ""
-        consent.withdrawal_note = ""
-        consent.save(update_fields=["given_by", "document", "withdrawal_note", "updated_at"])
-    youth.assessments.update(author_name=ANONYMOUS, notes="", ppe_reference="")
-    youth.referrals.update(message="", decline_comment="")
-    Youth.objects.filter(pk=youth.pk).update(
-        first_name=ANONYMOUS,
-        last_name="",
-        external_id="",
-        birth_date=_year_only(youth.birth_date),
-        commune=None,
-        placement_structure="",
-        interests="",
-        mentor_preferences="",
-        notes="",
-        availability=[],
-        referrer=None,
-        anonymised_at=now,
-    )
-    Youth.history.filter(id=youth.pk).delete()
+@dataclass
+class RetentionReport:
+    counts: dict[str, int]  # model label → persons anonymised (or due, in a dry run)
 
-
-@transaction.atomic
-def anonymise_mentor(mentor: Mentor, now: datetime.datetime) -> None:
-    Mentor.objects.filter(pk=mentor.pk).update(
-        first_name=ANONYMOUS,
-        last_name="",
-        email=f"anonyme-{mentor.pk}@invalid",
-        phone="",
-        birth_place="",
-        birth_date=_year_only(mentor.birth_date),
-        commune=None,
-        motivation="",
-        interests="",
-        languages="",
-        occupation_detail="",
-        interview_notes="",
-        stage_reason="",
-        coordinator=None,
-        anonymised_at=now,
-    )
-    mentor.events.update(detail="")
-    Mentor.history.filter(id=mentor.pk).delete()
+    def lines(self) -> list[str]:
+        return [f"{count} {SUBJECTS[model].label}" for model, count in self.counts.items()]
 
 
 def apply_retention(*, now: datetime.datetime | None = None, dry_run: bool = False) -> RetentionReport:
+    """Anonymise every person past its retention period, each in one transaction."""
+    load()
     now = now or timezone.now()
-    youths, mentors = list(youths_due(now)), list(mentors_due(now))
-    if not dry_run:
-        for youth in youths:
-            anonymise_youth(youth, now)
-        for mentor in mentors:
-            anonymise_mentor(mentor, now)
-    return RetentionReport(youths=len(youths), mentors=len(mentors))
+    counts = {}
+    for model, subject_ in SUBJECTS.items():
+        persons = list(subject_.due(now))
+        erasers = [e for e in ERASERS if e.subject == model] + [subject_.anonymise]
+        if not dry_run:
+            for person in persons:
+                with transaction.atomic():
+                    for e in erasers:
+                        e.erase(person, now)
+        counts[model] = len(persons)
+    return RetentionReport(counts)

@@ -12,4 +12,4 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run, **options):
         report = apply_retention(dry_run=dry_run)
         verb = "à anonymiser" if dry_run else "anonymisé(s)"
-        self.stdout.write(f"{report.youths} jeune(s) et {report.mentors} mentor(s) {verb}.")
+        self.stdout.write(f"{' et '.join(report.lines())} {verb}.")
