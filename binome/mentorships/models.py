@@ -32,6 +32,7 @@ from simple_history.models import HistoricalRecords
 
 from binome.accounts.models import Role
 from binome.utils.choices import Modality
+from binome.utils.images import check_png_or_jpeg
 from binome.utils.models import BaseModel
 
 
@@ -183,11 +184,8 @@ DEFAULT_LEGAL_TEXT = (
 
 
 def validate_logo(upload):
-    name = (getattr(upload, "name", "") or "").lower()
-    if not name.endswith((".png", ".jpg", ".jpeg")):
-        raise ValidationError("Le logo doit être une image PNG ou JPEG.")
-    if getattr(upload, "size", 0) > 1024 * 1024:
-        raise ValidationError("Le logo dépasse 1 Mo.")
+    """Checked by its bytes (binome/utils/images.py): an SVG or a page renamed .png is refused."""
+    check_png_or_jpeg(upload, max_bytes=1024 * 1024, what="Le logo")
 
 
 class AgreementSettings(models.Model):

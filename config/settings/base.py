@@ -4,9 +4,32 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("BINOME_VAR_DIR", BASE_DIR / "var"))
+
+
+def ensure_private_dir(path: Path, variable: str) -> None:
+    """Create a data folder readable by the service's account only (0700), or say in French what is wrong.
+
+    A fresh checkout has no var/ yet, and SQLite (the database, huey's queue) cannot create a file in a
+    folder that does not exist: every manage.py command would end on « unable to open database file »."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        raise ImproperlyConfigured(
+            f"Le dossier de données {path} n'existe pas et ne peut pas être créé ({error.strerror}). "
+            f"Créez-le pour le compte qui fait tourner Binôme, ou indiquez un autre dossier avec {variable}."
+        ) from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ImproperlyConfigured(
+            f"Le dossier de données {path} n'est pas accessible en écriture pour le compte qui fait tourner "
+            f"Binôme. Donnez-lui les droits, ou indiquez un autre dossier avec {variable}."
+        )
+
+
+ensure_private_dir(VAR_DIR, "BINOME_VAR_DIR")
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -232,6 +255,7 @@ STATICFILES_DIRS = [
 # Uploads (scanned consents, signed agreements) never sit under a public URL: they live in
 # var/private and are served only by views that check who asks.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("BINOME_PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+ensure_private_dir(PRIVATE_MEDIA_ROOT, "BINOME_PRIVATE_MEDIA_ROOT")
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -240,6 +264,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700  # the folders Django creates under PRIVATE_MEDIA_ROOT
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- E-mail ---------------------------------------------------------------------------------
@@ -269,13 +294,29 @@ BINOME_ACCESS_LOG_RETENTION_MONTHS = int(os.environ.get("BINOME_ACCESS_LOG_RETEN
 BINOME_PSEUDONYM_KEY = os.environ.get("BINOME_PSEUDONYM_KEY", "")
 
 # --- Logging: never personal data, ids only ----------------------------------------------------
+# Paths are logged without their query string (searches hold names) and with the secret part of
+# token links masked (binome/utils/logredact.py); gunicorn's access log does the same (config/gunicorn.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_paths": {"()": "binome.utils.logredact.RedactPathsFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_paths"]},
+        "server": {"class": "logging.StreamHandler", "formatter": "server", "filters": ["redact_paths"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+    },
 }
 
 FORM_RENDERER = "binome.utils.forms.FormRenderer"

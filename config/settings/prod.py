@@ -10,6 +10,19 @@ from config.settings.base import env_bool
 for _required in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
     if not os.environ.get(_required):
         raise ImproperlyConfigured(f"La variable d'environnement {_required} est obligatoire en production.")
+# The demo mode relaxes MFA and shows demo accounts: never on a production instance.
+if env_bool("BINOME_DEMO"):
+    raise ImproperlyConfigured(
+        "BINOME_DEMO=1 est refusé en production : le mode démonstration ne sert qu'avec ./run. "
+        "Retirez BINOME_DEMO de l'environnement."
+    )
+if not env_bool("BINOME_REQUIRE_MFA", default=True):
+    raise ImproperlyConfigured(
+        "BINOME_REQUIRE_MFA=0 est refusé en production : chaque compte professionnel doit utiliser "
+        "la double authentification. Retirez BINOME_REQUIRE_MFA de l'environnement."
+    )
+BINOME_DEMO = False
+BINOME_REQUIRE_MFA = True
 
 DEBUG = False
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)

@@ -14,10 +14,11 @@ from tests.mentorships.factories import sign_all, validated_pair
 
 PDF_BYTES = b"%PDF-1.4\n% signed copy\n"
 # The smallest valid PNG: 1×1 transparent pixel.
+# A 1×1 transparent PNG with valid checksums: the logo upload reads the image, not just its name.
 PNG_BYTES = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6300010000050001"
-    "0d0a2db40000000049454e44ae426082"
+    "1f15c4890000000d49444154789c6360606060000000050001"
+    "a5f645400000000049454e44ae426082"
 )
 
 
