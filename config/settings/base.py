@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "binome.accounts.middleware.RequireMFAMiddleware",
     "binome.accounts.middleware.NoStoreMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "binome.utils.submit_once.SubmitOnceMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -116,6 +117,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "binome.home.context_processors.shell",
             ],
+            # {% csrf_token %} also renders a one-time token: every POST form is saved once.
+            "builtins": ["binome.utils.submit_once"],
         },
     },
 ]

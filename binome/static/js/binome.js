@@ -7,6 +7,48 @@ document.addEventListener("submit", (event) => {
   }
 });
 
+// A form being sent cannot be sent again: its buttons say so (aria-disabled keeps them focusable and
+// announced) until the next page arrives. The server refuses a second sending anyway (submit_once.py);
+// this spares the wait. Buttons are marked after the event, so the one clicked still sends its value.
+// A form that answers with a download stays on the page: its buttons come back after a while.
+const SENDING_MS = 15000;
+
+function setSending(form, sending) {
+  if (sending) {
+    form.setAttribute("aria-busy", "true");
+  } else {
+    form.removeAttribute("aria-busy");
+  }
+  form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]").forEach((button) => {
+    if (sending) {
+      button.setAttribute("aria-disabled", "true");
+    } else {
+      button.removeAttribute("aria-disabled");
+    }
+  });
+}
+
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if ((form.method || "").toLowerCase() !== "post") {
+    return;
+  }
+  if (form.getAttribute("aria-busy") === "true") {
+    event.preventDefault();
+    return;
+  }
+  if (event.defaultPrevented) {
+    return;
+  }
+  window.setTimeout(() => setSending(form, true), 0);
+  window.setTimeout(() => setSending(form, false), SENDING_MS);
+});
+
+// Back to a page from the browser's cache: its forms may be sent again.
+window.addEventListener("pageshow", () => {
+  document.querySelectorAll("form[aria-busy]").forEach((form) => setSending(form, false));
+});
+
 // Navigation menus are <details data-menu>: they open and close without JavaScript. This only closes
 // an open menu on Escape (focus back on its title), on a click elsewhere, and when another one opens
 // (for browsers that ignore <details name>).
