@@ -5,6 +5,7 @@ from binome.accounts.models import ROLES_BY_KIND, Convention, KeyIndicator, Orga
 from binome.references.models import ReferenceItem, ReferenceKind
 from binome.territories.models import Territory
 from binome.utils.choices import Modality
+from binome.utils.ids import parse_uuid
 
 
 class InvitationForm(forms.Form):
@@ -118,13 +119,20 @@ class ConventionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.departement = departement
         self.fields["association"].queryset = Organisation.objects.associations().filter(is_active=True)
+        self.fields["association"].help_text = (
+            "Une association implantée dans un autre département doit accepter la convention avant "
+            "qu'elle n'entre en vigueur."
+        )
+        if not self.instance._state.adding:
+            self.fields["association"].disabled = True
+            self.fields["association"].help_text = "L'association d'une convention ne change pas."
         self.fields["territories"].queryset = Territory.objects.filter(departement=departement)
         self.fields["routing_objectives"].queryset = ReferenceItem.objects.of(
             departement, ReferenceKind.OBJECTIVE
         )
         from binome.accounts.models import User
 
-        association_id = self.data.get("association") or self.instance.association_id
+        association_id = self.instance.association_id or parse_uuid(self.data.get("association"))
         self.fields["reporting_lead"].queryset = (
             User.objects.filter(
                 memberships__organisation_id=association_id,

@@ -141,6 +141,17 @@ class Organisation(BaseModel):
         blank=True,
         help_text="Pour un département : son code INSEE (ex. 44).",
     )
+    home_departement = models.ForeignKey(
+        "self",
+        verbose_name="département d'implantation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="home_associations",
+        limit_choices_to={"kind": OrganisationKind.DEPARTEMENT},
+        help_text="Pour une association : le département où elle est implantée. Une convention avec "
+        "un autre département n'entre en vigueur qu'après l'accord de son ou sa responsable.",
+    )
     email = models.EmailField("e-mail de contact", blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True)
     address = models.CharField("adresse", max_length=300, blank=True)
@@ -174,6 +185,10 @@ class Organisation(BaseModel):
             raise ValidationError({"departement": "Seul un service ASE est rattaché à un département."})
         if self.kind == OrganisationKind.DEPARTEMENT and not self.insee_code:
             raise ValidationError({"insee_code": "Indiquez le code INSEE du département."})
+        if self.kind != OrganisationKind.ASSOCIATION and self.home_departement_id:
+            raise ValidationError(
+                {"home_departement": "Seule une association a un département d'implantation."}
+            )
 
     @property
     def is_departement(self):
@@ -188,12 +203,14 @@ class Organisation(BaseModel):
         return self.kind == OrganisationKind.ASE_SERVICE
 
     def departements(self):
-        """The départements this organisation works for (itself, its own, or those it has a convention with)."""
+        """The départements this organisation works for (itself, its own, or those whose convention the
+        association has agreed to, in force or past)."""
         if self.is_departement:
             return Organisation.objects.filter(pk=self.pk)
         if self.is_ase_service:
             return Organisation.objects.filter(pk=self.departement_id)
-        return Organisation.objects.filter(conventions_as_departement__association=self).distinct()
+        agreed = Convention.objects.filter(association=self, accepted_at__isnull=False)
+        return Organisation.objects.filter(pk__in=agreed.values("departement"))
 
 
 class ConventionStatus(models.TextChoices):
@@ -224,10 +241,20 @@ class KeyIndicator(models.TextChoices):
 
 class ConventionQuerySet(models.QuerySet):
     def current(self, at: datetime.date | None = None):
+        """In force on `at`: active, within its dates, and agreed by the association. This is the
+        one spelling of « convention en vigueur »: every access a département has to an
+        association's people (mentors, orientations, figures) goes through it."""
         at = at or timezone.localdate()
-        return self.filter(status=ConventionStatus.ACTIVE, start_date__lte=at).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=at)
-        )
+        return self.in_force_during(at, at)
+
+    def in_force_during(self, start: datetime.date, end: datetime.date):
+        """In force at some point between `start` and `end` (both included)."""
+        return self.filter(
+            status=ConventionStatus.ACTIVE, start_date__lte=end, accepted_at__isnull=False
+        ).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+
+    def awaiting_acceptance(self):
+        return self.filter(accepted_at__isnull=True, declined_at__isnull=True)
 
     def visible_to(self, membership):
         if membership is None:
@@ -315,6 +342,19 @@ class Convention(BaseModel):
         blank=True,
         related_name="+",
     )
+    # The association's side of the contract. A département cannot bind an association on its own:
+    # until its manager accepts (or the association is implanted in the département), the convention
+    # gives the département no access to anything of the association's.
+    accepted_at = models.DateTimeField("acceptée par l'association le", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="acceptée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    declined_at = models.DateTimeField("refusée par l'association le", null=True, blank=True)
 
     history = HistoricalRecords()
     objects = ConventionQuerySet.as_manager()
@@ -356,10 +396,24 @@ class Convention(BaseModel):
     def key_indicator_labels(self):
         return [KeyIndicator(code).label for code in self.key_indicators if code in KeyIndicator.values]
 
+    @property
+    def needs_acceptance(self) -> bool:
+        """An association implanted elsewhere (or nowhere yet) must agree before the convention binds it."""
+        return self.association.home_departement_id != self.departement_id
+
+    @property
+    def acceptance_status(self) -> str:
+        if self.declined_at:
+            return "Refusée par l'association"
+        if self.accepted_at is None:
+            return "En attente de l'accord de l'association"
+        return ""
+
     def is_current(self, at: datetime.date | None = None) -> bool:
         at = at or timezone.localdate()
         return (
             self.status == ConventionStatus.ACTIVE
+            and self.accepted_at is not None
             and self.start_date <= at
             and (self.end_date is None or self.end_date >= at)
         )

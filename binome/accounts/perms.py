@@ -59,6 +59,10 @@ POLICIES: dict[str, Policy] = {
     "conventions.manage": Policy(
         "Créer et modifier les conventions du département", roles=frozenset({Role.PILOT})
     ),
+    "conventions.answer": Policy(
+        "Accepter ou refuser une convention proposée par un département où l'association n'est pas implantée",
+        roles=frozenset({Role.MANAGER}),
+    ),
     "partners.view": Policy("Voir les associations et services ASE du département", roles=DEPARTEMENT_ROLES),
     "partners.manage": Policy(
         "Créer des services ASE, inviter le premier responsable d'une association ou d'un service",
@@ -183,6 +187,10 @@ POLICIES: dict[str, Policy] = {
         "Télécharger le tableau de pilotage du département (xlsx, 5 onglets, données pseudonymisées)",
         roles=DEPARTEMENT_ROLES,
     ),
+    "api.tokens": Policy(
+        "Créer et révoquer les jetons d'API de son association (logiciel de l'association : CRM, Airtable…)",
+        roles=frozenset({Role.MANAGER}),
+    ),
     "steering.national": Policy(
         "Vue nationale : chaque département côte à côte pour une période, et son export xlsx (chiffres "
         "agrégés, sans nom) — administrateurs de la plateforme uniquement",
@@ -194,6 +202,9 @@ POLICIES: dict[str, Policy] = {
 THIRD_PARTY_POLICIES = {
     "admin": "Administrateurs de la plateforme uniquement (is_staff), connexion par allauth avec double authentification",
     "allauth": "Pages de connexion, mot de passe et double authentification (django-allauth)",
+    "api": "API des associations (`/api/…`, Django REST framework) : jeton d'une association "
+    "(`Authorization: Bearer`), portée par point d'accès et par méthode (tableau ci-dessous) ; le schéma "
+    "et la documentation sont publics. Voir docs/api.md",
 }
 
 

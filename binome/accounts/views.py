@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -13,6 +14,7 @@ from binome.accounts.perms import can, policy
 from binome.audit.services import log_access
 from binome.utils.choices import Modality
 from binome.utils.forms import apply_validation_error, error_messages
+from binome.utils.ids import parse_uuid
 
 # --- Current organisation --------------------------------------------------------------------
 
@@ -20,7 +22,9 @@ from binome.utils.forms import apply_validation_error, error_messages
 @policy("account")
 @require_POST
 def organisation_switch(request):
-    membership = get_object_or_404(request.user.active_memberships(), pk=request.POST.get("membership"))
+    membership = get_object_or_404(
+        request.user.active_memberships(), pk=parse_uuid(request.POST.get("membership"))
+    )
     request.session[SESSION_MEMBERSHIP] = str(membership.pk)
     messages.success(request, f"Vous travaillez maintenant pour : {membership.organisation}.")
     return redirect("home")
@@ -205,14 +209,64 @@ def convention_edit(request, convention_id=None):
     convention = get_object_or_404(_conventions(request), pk=convention_id) if convention_id else None
     form = ConventionForm(request.POST or None, instance=convention, departement=request.organisation)
     if request.method == "POST" and form.is_valid():
-        convention = form.save()
-        messages.success(request, "La convention est enregistrée.")
-        return redirect("accounts:convention_detail", convention_id=convention.pk)
+        try:
+            with transaction.atomic():
+                saved = services.convention_save(convention=form.save(commit=False), by=request.user)
+                form.save_m2m()
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            if saved.accepted_at is None and saved.declined_at is None:
+                messages.success(
+                    request,
+                    "La convention est enregistrée. L'association n'est pas implantée dans le département : "
+                    "elle entrera en vigueur quand son ou sa responsable l'aura acceptée (un e-mail lui est "
+                    "envoyé).",
+                )
+            else:
+                messages.success(request, "La convention est enregistrée.")
+            return redirect("accounts:convention_detail", convention_id=saved.pk)
     return render(
         request,
         "accounts/convention_form.html",
         {"form": form, "convention": convention},
         status=422 if form.errors else 200,
+    )
+
+
+def _convention_answer(request, convention_id, service, message):
+    convention = get_object_or_404(
+        _conventions(request).filter(association=request.organisation), pk=convention_id
+    )
+    try:
+        service(convention=convention, by=request.user)
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.success(request, message)
+    return redirect("accounts:convention_detail", convention_id=convention.pk)
+
+
+@policy("conventions.answer")
+@require_POST
+def convention_accept(request, convention_id):
+    return _convention_answer(
+        request,
+        convention_id,
+        services.convention_accept,
+        "Convention acceptée : le département peut désormais vous orienter des jeunes et contrôler "
+        "l'honorabilité de vos mentors.",
+    )
+
+
+@policy("conventions.answer")
+@require_POST
+def convention_decline(request, convention_id):
+    return _convention_answer(
+        request,
+        convention_id,
+        services.convention_decline,
+        "Convention refusée : le département n'a accès à rien de votre association.",
     )
 
 

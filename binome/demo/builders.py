@@ -141,7 +141,9 @@ def build_partners(world: DemoWorld) -> None:
     for name, email, phone, target in ASSOCIATIONS:
         frequency, reporting_day = REPORTING_TERMS.get(name, (ReportingFrequency.MONTHLY, 5))
         association, _ = Organisation.objects.get_or_create(
-            kind=OrganisationKind.ASSOCIATION, name=name, defaults={"email": email, "phone": phone}
+            kind=OrganisationKind.ASSOCIATION,
+            name=name,
+            defaults={"email": email, "phone": phone, "home_departement": world.departement},
         )
         world.associations.append(association)
         Convention.objects.get_or_create(
@@ -169,6 +171,7 @@ def build_partners(world: DemoWorld) -> None:
                 ],
                 "reporting_frequency": frequency,
                 "reporting_day": reporting_day,
+                "accepted_at": timezone.now(),
             },
         )
     for name, email, phone in ASE_SERVICES:
@@ -554,7 +557,9 @@ def _stage_steps(rng, stage: str, legal_status: str, consents: list[Step]) -> li
             ]
         return [*assessed, Step("proposal", {"outcome": outcome})]
     if stage == "assessment_missing":
-        return accepted + consents[:1]
+        # The decree's order (art. D.221-34): assessed, then proposed; the assessment has lapsed since.
+        late = Step("proposal", {"outcome": ProposalOutcome.ACCEPTED}, gap=(330, 360))
+        return [*assessed, late, *consents[:1]]
     if stage == "assessment_expired":
         given = consents if rng.random() < 0.5 else consents[:1]
         return [*assessed, Step("proposal", {"outcome": ProposalOutcome.ACCEPTED}, gap=(120, 160)), *given]

@@ -249,12 +249,13 @@ def _organisations(writer, rng, size, first_day, log) -> World:
     codes = [c for c in CODES if c not in used][: size["departements"]]
     world = World()
     org_rows, ref_rows, territory_rows, convention_rows = [], [], [], []
+    agreed_at = datetime.datetime.combine(first_day, datetime.time(12), tzinfo=datetime.UTC)
     for code in codes:
         departement = writer.uuid()
         # Département sizes vary about tenfold, as their populations do.
         world.departements.append((departement, rng.lognormvariate(0, 0.7)))
         org_rows.append(
-            (departement, OrganisationKind.DEPARTEMENT, f"{PREFIX} — Département {code}", None, code)
+            (departement, OrganisationKind.DEPARTEMENT, f"{PREFIX} — Département {code}", None, code, None)
         )
         world.services[departement] = []
         for n in range(1, SERVICES_PER_DEPARTEMENT + 1):
@@ -267,6 +268,7 @@ def _organisations(writer, rng, size, first_day, log) -> World:
                     f"{PREFIX} — ASE {code} — Service {n}",
                     departement,
                     "",
+                    None,
                 )
             )
         world.territories[departement] = []
@@ -288,7 +290,14 @@ def _organisations(writer, rng, size, first_day, log) -> World:
     for n, departement in enumerate(home, start=1):
         association = writer.uuid()
         org_rows.append(
-            (association, OrganisationKind.ASSOCIATION, f"{PREFIX} — Association {n:03d}", None, "")
+            (
+                association,
+                OrganisationKind.ASSOCIATION,
+                f"{PREFIX} — Association {n:03d}",
+                None,
+                "",
+                departement,
+            )
         )
         served = [departement]
         if rng.random() < 0.15:
@@ -296,16 +305,26 @@ def _organisations(writer, rng, size, first_day, log) -> World:
         for served_departement in dict.fromkeys(served):
             world.associations.setdefault(served_departement, []).append(association)
             convention_rows.append(
-                (writer.uuid(), served_departement, association, ConventionStatus.ACTIVE, first_day, None)
+                (
+                    writer.uuid(),
+                    served_departement,
+                    association,
+                    ConventionStatus.ACTIVE,
+                    first_day,
+                    None,
+                    agreed_at,
+                )
             )
-    writer.insert(Organisation, ["id", "kind", "name", "departement_id", "insee_code"], org_rows)
+    writer.insert(
+        Organisation, ["id", "kind", "name", "departement_id", "insee_code", "home_departement_id"], org_rows
+    )
     writer.insert(
         ReferenceItem, ["id", "departement_id", "kind", "code", "label", "position", "is_active"], ref_rows
     )
     writer.insert(Territory, ["id", "departement_id", "name"], territory_rows)
     writer.insert(
         Convention,
-        ["id", "departement_id", "association_id", "status", "start_date", "end_date"],
+        ["id", "departement_id", "association_id", "status", "start_date", "end_date", "accepted_at"],
         convention_rows,
     )
     log(f"  {len(codes)} départements, {len(home)} associations, {len(convention_rows)} conventions")

@@ -5,7 +5,7 @@ import datetime
 
 from django.utils import timezone
 
-from binome.accounts.models import Organisation, Role
+from binome.accounts.models import Convention, Role
 from binome.mentors.models import ACTIVE_STAGES, Mentor, MentorSettings, MentorStage
 from binome.notifications.reminders import Digests, first_time
 
@@ -29,8 +29,9 @@ def send_mentor_reminders(now: datetime.datetime | None = None) -> int:
             line = f"un contrôle d'honorabilité expire dans moins de {days} jours"
             digests.add(mentor.association_id, (Role.MANAGER, Role.COORDINATOR), "mentors:list", line)
             for departement_id in (
-                Organisation.objects.filter(conventions_as_departement__association=mentor.association_id)
-                .values_list("pk", flat=True)
+                Convention.objects.current()
+                .filter(association=mentor.association_id)
+                .values_list("departement", flat=True)
                 .distinct()
             ):
                 digests.add(departement_id, (Role.PILOT,), "mentors:check_list", line)

@@ -217,13 +217,26 @@ def training_attendance(*, session, attended_ids: set, by) -> None:
 # --- Honorability ---------------------------------------------------------------------------------
 
 
+def honorability_valid_until(checks) -> datetime.date | None:
+    """The mentor's one honorability status, from the results every département recorded.
+
+    Each département's latest *requested* check stands for that département: a failure stays in
+    force until a check it asked for after it comes back compliant, whatever dates the results
+    carry. Across départements (an association working with two of them), a failure recorded by one
+    can only be lifted by that one — another département's compliant result never overrides it —
+    and the mentor is valid until the latest date any département vouched for.
+    """
+    latest = {}
+    for check in sorted(checks, key=lambda c: (c.requested_on, c.created_at), reverse=True):
+        if check.result != CheckResult.PENDING:
+            latest.setdefault(check.departement_id, check)
+    if any(c.result != CheckResult.COMPLIANT for c in latest.values()):
+        return None
+    return max((c.valid_until for c in latest.values() if c.valid_until), default=None)
+
+
 def _refresh_honorability(mentor: Mentor) -> None:
-    # The latest *requested* check decides: a failure stays in force until a check asked for after it
-    # comes back compliant, whatever dates the results carry.
-    latest = (
-        mentor.checks.exclude(result=CheckResult.PENDING).order_by("-requested_on", "-created_at").first()
-    )
-    valid_until = latest.valid_until if latest and latest.result == CheckResult.COMPLIANT else None
+    valid_until = honorability_valid_until(mentor.checks.all())
     if valid_until != mentor.honorability_valid_until:
         mentor.honorability_valid_until = valid_until
         mentor.save(update_fields=["honorability_valid_until", "updated_at"])

@@ -9,13 +9,12 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
 from binome.accounts.models import (
     Convention,
-    ConventionStatus,
     Membership,
     Organisation,
     ReportingFrequency,
@@ -48,9 +47,7 @@ from binome.reporting.months import (
 def conventions_during(departement, month: datetime.date, since: datetime.date | None = None):
     """Conventions in force at some point of the month (or from the month `since` to the end of
     `month`): their associations report for it."""
-    conventions = Convention.objects.filter(
-        status=ConventionStatus.ACTIVE, start_date__lte=month_end(month)
-    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=since or month))
+    conventions = Convention.objects.in_force_during(since or month, month_end(month))
     return conventions if departement is None else conventions.filter(departement=departement)
 
 

@@ -2,6 +2,7 @@ import datetime
 
 import factory
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.utils import timezone
 
 from binome.accounts.models import (
     Convention,
@@ -79,6 +80,11 @@ class ConventionFactory(factory.django.DjangoModelFactory):
     status = ConventionStatus.ACTIVE
     start_date = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=365))
     end_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=365))
+    accepted_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        # A convention the département proposed and the association has not agreed to yet.
+        awaiting = factory.Trait(accepted_at=None)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -186,6 +186,7 @@ class Command(BaseCommand):
                     "status": ConventionStatus.ACTIVE,
                     "start_date": today - datetime.timedelta(days=365),
                     "end_date": today + datetime.timedelta(days=365),
+                    "accepted_at": timezone.now(),
                 },
             )
         communes = [

@@ -24,6 +24,7 @@ import time
 
 from django.core.management.base import BaseCommand
 from django.db import connection
+from django.utils import timezone
 
 from binome.accounts.models import Convention, ConventionStatus, Organisation, OrganisationKind
 from binome.references.models import ReferenceItem, ReferenceKind
@@ -49,7 +50,11 @@ def bench_world():
     Convention.objects.get_or_create(
         departement=departement,
         association=association,
-        defaults={"status": ConventionStatus.ACTIVE, "start_date": datetime.date(2020, 1, 1)},
+        defaults={
+            "status": ConventionStatus.ACTIVE,
+            "start_date": datetime.date(2020, 1, 1),
+            "accepted_at": timezone.now(),
+        },
     )
     for name in ("Nord", "Centre", "Sud"):
         Territory.objects.get_or_create(departement=departement, name=name)
