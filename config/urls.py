@@ -20,5 +20,6 @@ urlpatterns = [
     path("pilotage/", include("binome.steering.urls")),
     path("journal/", include("binome.audit.urls")),
     path("territoires/", include("binome.territories.urls")),
+    path("", include("binome.api.urls")),
     path("admin-plateforme/", admin.site.urls),
 ]

@@ -33,6 +33,8 @@ def _third_party_of(module: str, namespace: str) -> str | None:
         return "admin"
     if module.startswith("allauth"):
         return "allauth"
+    if module.startswith(("binome.api.endpoints", "drf_spectacular")):
+        return "api"  # token and scopes, not roles: tests/api/test_matrix.py walks these
     return None
 
 

@@ -79,6 +79,10 @@ INSTALLED_APPS = [
     "binome.notifications",
     "binome.home",
     "binome.demo",
+    "binome.api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -295,6 +299,31 @@ BINOME_ACCESS_LOG_RETENTION_MONTHS = int(os.environ.get("BINOME_ACCESS_LOG_RETEN
 # Key of the pseudonyms in the département's exports (HMAC): the same youth keeps the same pseudonym
 # from one export to the next. Empty: derived from SECRET_KEY (set it to survive a SECRET_KEY rotation).
 BINOME_PSEUDONYM_KEY = os.environ.get("BINOME_PSEUDONYM_KEY", "")
+
+# --- API for the associations' software (binome/api, docs/api.md) -----------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["binome.api.access.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["binome.api.access.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["binome.api.access.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("BINOME_API_RATE", "120/min")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "binome.api.errors.exception_handler",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API de Binôme",
+    "DESCRIPTION": "Pour le logiciel d'une association de mentorat : orientations reçues, binômes, "
+    "déclarations (mêmes règles que l'import xlsx), suivis mensuels, indicateurs, changements. "
+    "Jeton : Authorization: Bearer <jeton>, créé par le ou la responsable de l'association.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 # --- Logging: never personal data, ids only ----------------------------------------------------
 # Paths are logged without their query string (searches hold names) and with the secret part of

@@ -48,7 +48,26 @@ def render_matrix() -> str:
     lines += ["", "## URLs we do not write", ""]
     for key in sorted(third_party_seen):
         lines.append(f"- **{key}**: {THIRD_PARTY_POLICIES[key]}")
+    lines += api_matrix()
     return "\n".join(lines) + "\n"
+
+
+def api_matrix() -> list[str]:
+    """The API's endpoints × methods × scopes, read from each view's `scopes` (binome/api/endpoints.py)."""
+    lines = ["", "## API endpoints and scopes", "", "| URL | method | scope |", "|---|---|---|"]
+    for route in sorted(walk(), key=lambda r: r.pattern):
+        scopes = getattr(getattr(route.view, "cls", None), "scopes", None)
+        if route.third_party != "api" or not scopes:
+            continue
+        for method, scope in scopes.items():
+            needed = " or ".join(f"`{s}`" for s in scope) if isinstance(scope, tuple) else f"`{scope}`"
+            lines.append(f"| `/{route.pattern}` | {method} | {needed} |")
+    lines += [
+        "",
+        "A token acts as its association's staff: an object of another association answers **404**; a",
+        "scope the token lacks answers **403**; no token, or a revoked or expired one, **401**.",
+    ]
+    return lines
 
 
 class Command(BaseCommand):
