@@ -400,7 +400,7 @@ def check_list(request, import_form=None, report=None):
         departement=departement,
     )
     import_form = import_form or ImportForm()
-    import_form.fields["file"].help_text = "Le fichier exporté ci-dessus (xlsx ou CSV), complété."
+    import_form.fields["file"].help_text = "Le fichier exporté ci-dessus (.xlsx, .ods ou CSV), complété."
     return render(
         request,
         "mentors/check_list.html",

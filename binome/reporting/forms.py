@@ -147,7 +147,10 @@ def funding_formset(report, data=None):
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(label="Fichier xlsx", help_text="Le modèle complété, 10 Mo au plus.")
+    file = forms.FileField(
+        label="Fichier (.xlsx, .ods ou CSV)",
+        help_text="Le modèle complété, enregistré par Excel ou LibreOffice, 10 Mo au plus.",
+    )
     departement = forms.ChoiceField(label="Département concerné")
 
     def __init__(self, *args, departements, **kwargs):
@@ -159,13 +162,10 @@ class ImportUploadForm(forms.Form):
             self.fields["departement"].initial = str(departements[0].pk)
 
     def clean_file(self):
-        from binome.reporting.imports import MAX_BYTES
+        from binome.utils.tabular import check_upload
 
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise ValidationError("Le fichier dépasse 10 Mo.")
-        if not upload.name.lower().endswith(".xlsx"):
-            raise ValidationError("Déposez le modèle au format .xlsx.")
+        upload.table_kind = check_upload(upload)
         return upload
 
     def clean_departement(self):

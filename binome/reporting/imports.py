@@ -1,4 +1,5 @@
-"""Import of an association's own figures (pairs and monthly meeting counts) from its CRM, as xlsx.
+"""Import of an association's own figures (pairs and monthly meeting counts) from its CRM, as a
+workbook (.xlsx or .ods; a CSV file holds the `Données` tab alone).
 
 The template has the tabs of the tableau de pilotage an association fills: `Explications`, `Données`
 (one row per pair, with the youth's pseudonymised profile), `Rencontres` (meeting counts per pair and
@@ -21,7 +22,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from binome.references.models import ReferenceItem, ReferenceKind
-from binome.reporting import xlsx
 from binome.reporting.models import (
     ClosureReason,
     ImportJob,
@@ -35,7 +35,7 @@ from binome.reporting.services import reported_data_save
 from binome.territories.models import Territory
 from binome.utils.choices import Gender, Modality
 from binome.utils.spreadsheets import neutralise
-from binome.utils.tabular import ImportReport, RowError, parse_date
+from binome.utils.tabular import ImportReport, RowError, Workbook, parse_date, sniff
 from binome.utils.tabular import norm as _norm
 
 # The same few labels fill thousands of cells: normalise each once.
@@ -304,9 +304,9 @@ def read_workbook(source, report: ImportReport) -> dict | None:
     """{sheet: (headers, [(row number, values)])} for `Données` and, when present, `Rencontres`;
     blank rows dropped, row numbers kept as the spreadsheet shows them."""
     try:
-        workbook = xlsx.Workbook(source)
-    except xlsx.XlsxError:
-        report.errors.append(RowError(0, "", "Ce fichier xlsx est illisible ou endommagé."))
+        workbook = Workbook(source)
+    except ValidationError as error:
+        report.errors.append(RowError(0, "", error.messages[0]))
         return None
     with workbook:
         by_name = {norm(name): name for name in workbook.sheet_names}
@@ -326,15 +326,11 @@ def read_workbook(source, report: ImportReport) -> dict | None:
             for key, name in wanted.items():
                 if name is None:
                     continue
-                rows = [
-                    (number, values)
-                    for number, values in workbook.rows(name, limit=MAX_ROWS + 2)
-                    if any(v is not None and str(v).strip() for v in values)
-                ]
+                rows = list(workbook.rows(name, limit=MAX_ROWS + 2))
                 headers = list(rows.pop(0)[1]) if rows else []
                 sheets[key] = (headers, rows)
-        except (xlsx.XlsxError, KeyError, ValueError, SyntaxError):
-            report.errors.append(RowError(0, "", "Ce fichier xlsx est illisible ou endommagé."))
+        except ValidationError as error:
+            report.errors.append(RowError(0, "", error.messages[0]))
             return None
     for name, (_, rows) in sheets.items():
         if len(rows) > MAX_ROWS:
@@ -568,7 +564,8 @@ def job_create(*, upload, association, departement, by) -> ImportJob:
     job = ImportJob(
         association=association, departement=departement, uploaded_by=by, original_name=upload.name[:200]
     )
-    job.file.save(f"{job.pk}.xlsx", upload, save=False)
+    kind = getattr(upload, "table_kind", None) or sniff(upload)
+    job.file.save(f"{job.pk}.{kind}", upload, save=False)
     job.save()
     validate_import(job.pk)
     return job

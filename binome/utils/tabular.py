@@ -1,4 +1,16 @@
-"""Reading spreadsheets people upload (xlsx or CSV), for every all-or-nothing import.
+"""Reading the spreadsheets people upload, for every all-or-nothing import: .xlsx, .ods or CSV.
+
+One reader for the youths in care, the honorability results and the association's report. The
+format is recognised by the file's bytes, never its name. Workbooks are read by python-calamine
+(Rust; xlsx and ods, dates come back as dates), CSV by the standard library (UTF-8 with or without
+BOM, or Windows-1252; `;`, `,` or tab). Values come back plain: text, number, date, boolean, None.
+
+A file of at most 10 MB can hold gigabytes once unzipped, and calamine builds each sheet as one
+dense rectangle of cells. So before calamine sees a workbook, every part it reads is unzipped here
+(its true size, CRC checked) and scanned for what would blow memory up: a value beyond the columns
+or rows we read, one text longer than a cell needs, a shared string repeated in every cell, an .ods
+cell or row repeated a million times. Such a file is refused in French; any file of at most 10 MB
+is read in well under 300 MB (tests/utils/test_tabular.py measures it in a separate process).
 
 Each import validates every row first and reports errors by row and column in French; nothing is
 written unless every row is valid.
@@ -7,10 +19,28 @@ written unless every row is valid.
 import csv
 import datetime
 import io
+import itertools
+import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+
+MAX_BYTES = 10 * 1024 * 1024  # the upload itself
+MAX_COLUMNS = 128  # columns read: A to DX
+MAX_SHEET_ROW = 25_000  # no value below this row (imports take 20,000 rows at most)
+MAX_TEXT_BYTES = 32 * 1024  # one run of text (or one tag) in a workbook's XML
+MAX_TEXT_CHARS = 5_000  # one CSV field
+MAX_PART_BYTES = 64 * 1024 * 1024  # one part of a workbook, unzipped
+MAX_UNZIPPED_BYTES = 128 * 1024 * 1024  # all the parts calamine reads, unzipped
+MAX_CELLS = 1_500_000  # cells of one sheet, as calamine lays them out (e.g. 20,000 rows × 75 columns)
+MAX_SHARED_TEXT_BYTES = 48 * 1024 * 1024  # text of the cells that point to a shared string
+MAX_PARTS = 1_000
+
+XLSX, ODS, CSV = "xlsx", "ods", "csv"
+ACCEPTED = "Déposez un classeur .xlsx ou .ods, ou un fichier CSV."
+UNREADABLE = "Ce classeur est illisible ou endommagé : ouvrez-le et enregistrez-le à nouveau."
 
 
 def norm(text) -> str:
@@ -37,45 +67,401 @@ class ImportReport:
         return not self.errors
 
 
-def read_rows(upload, max_rows: int) -> list[list]:
-    """The sheet as a list of rows (first one: the headers)."""
-    name = upload.name.lower()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
+# --- Recognising the format -----------------------------------------------------------------------
 
-        try:
-            workbook = load_workbook(upload, read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds for a damaged file
-            raise ValidationError("Ce fichier xlsx est illisible ou endommagé.") from error
-        sheet = workbook.worksheets[0]
-        rows = [
-            list(row) for row, _ in zip(sheet.iter_rows(values_only=True), range(max_rows + 2), strict=False)
-        ]
-        workbook.close()
-        return rows
-    raw = upload.read()
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _refuse(message: str):
+    raise ValidationError(message, code="unreadable")
+
+
+def _read_bytes(source) -> bytes:
+    if hasattr(source, "seek"):
+        source.seek(0)
+    data = source.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        _refuse(f"Le fichier dépasse {MAX_BYTES // (1024 * 1024)} Mo.")
+    return data
+
+
+def _decode(data: bytes) -> str:
+    """The text of a CSV file, or a French refusal for anything that is not text."""
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            text = raw.decode(encoding)
+            text = data.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
+    else:
+        _refuse(f"Ce fichier n'est pas un tableau lisible. {ACCEPTED}")
+    if any(ord(c) < 32 and c not in "\t\r\n" for c in set(text)):  # NUL and the like: binary
+        _refuse(f"Ce fichier n'est pas un tableau lisible. {ACCEPTED}")
+    return text
+
+
+def sniff(source) -> str:
+    """XLSX, ODS or CSV, from the file's bytes; a French refusal for anything else (cheap: nothing
+    is unzipped, so a form can call it before handing the file to the worker)."""
+    data = _read_bytes(source)
+    if hasattr(source, "seek"):
+        source.seek(0)
+    return _kind(data)
+
+
+def check_upload(upload) -> str:
+    """A form's check of an uploaded table: its size, and its format from its bytes (cheap: nothing
+    is unzipped). Returns XLSX, ODS or CSV; a French refusal for anything else."""
+    if upload.size > MAX_BYTES:
+        _refuse(f"Le fichier dépasse {MAX_BYTES // (1024 * 1024)} Mo.")
+    return sniff(upload)
+
+
+def _kind(data: bytes) -> str:
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        _refuse(
+            "Les classeurs .xls (Excel 97-2003) et les classeurs protégés par un mot de passe ne sont "
+            "pas acceptés : enregistrez-le au format .xlsx, .ods ou CSV, sans mot de passe."
+        )
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+                if "mimetype" in names:
+                    mimetype = archive.open("mimetype").read(100)
+                    if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+                        return ODS
+                elif "xl/workbook.xml" in names:
+                    return XLSX
+                elif "xl/workbook.bin" in names:
+                    _refuse(
+                        "Les classeurs .xlsb ne sont pas acceptés : enregistrez-le au format .xlsx ou .ods."
+                    )
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError):
+            _refuse(UNREADABLE)
+        _refuse(f"Ce fichier compressé n'est pas un classeur. {ACCEPTED}")
+    if not data.strip():
+        _refuse("Le fichier est vide.")
+    _decode(data)
+    return CSV
+
+
+# --- Checking a workbook before calamine reads it ---------------------------------------------------
+
+
+def _longest_run_without_tag(part: bytes) -> int:
+    """The longest stretch of bytes between two `<`: a text value, or a tag with its attributes."""
+    import numpy as np
+
+    longest, previous = 0, -1
+    step = 8 * 1024 * 1024
+    for start in range(0, len(part), step):
+        chunk = np.frombuffer(part, dtype=np.uint8, count=min(step, len(part) - start), offset=start)
+        positions = np.flatnonzero(chunk == 60) + start
+        if len(positions):
+            longest = max(longest, int(positions[0]) - previous - 1)
+            if len(positions) > 1:
+                longest = max(longest, int(np.diff(positions).max()) - 1)
+            previous = int(positions[-1])
+    return max(longest, len(part) - previous - 1)
+
+
+def _xlsx_beyond() -> re.Pattern:
+    """A cell reference beyond the columns or rows we read (only cells have lettered references)."""
+    last = _column_letters(MAX_COLUMNS)
+    assert last == "DX" and MAX_SHEET_ROW == 25_000, "keep the pattern in step with the limits"
+    return re.compile(rb'r="(?:(?:[A-Z]{3,}|[E-Z][A-Z]|D[YZ])\d|[A-Z]+(?:\d{6,}|[3-9]\d{4}|2[5-9]\d{3})")')
+
+
+_BEYOND = _xlsx_beyond()
+
+
+class _XlsxScan:
+    def __init__(self):
+        self.string_refs = 0
+        self.shared_lengths = None
+        self.sheets: list[bytes] = []
+
+    def sheet(self, part: bytes):
+        head = part[:2048]
+        match = re.search(rb"<(\w+:)?worksheet\b", head)
+        prefix = (match.group(1) or b"") if match else b""
+        cells = part.count(b"<" + prefix + b"c ") + part.count(b"<" + prefix + b"c>")
+        if cells > MAX_CELLS:
+            _refuse(
+                f"Un onglet du classeur a plus de {MAX_CELLS:,} cellules : découpez-le.".replace(",", " ")
+            )
+        if part.count(b"<" + prefix + b'c r="') < cells:  # a cell placed by its position only
+            for attributes in re.findall(rb"<" + prefix + rb"c((?:\s[^>]*)?)>", part):
+                if b' r="' not in attributes and b"\tr=" not in attributes and b"\nr=" not in attributes:
+                    _refuse(
+                        "Ce classeur a des cellules sans référence : ouvrez-le et enregistrez-le à nouveau."
+                    )
+        # A cell with nothing in it (`<c r="XFD1" s="1"/>`, formatting only) is not laid out by calamine.
+        if any(part[part.index(b">", found.end()) - 1] != ord("/") for found in _BEYOND.finditer(part)):
+            _refuse(
+                f"Ce classeur a des valeurs au-delà de la colonne {_column_letters(MAX_COLUMNS)} ou de la "
+                f"ligne {MAX_SHEET_ROW:,} : supprimez ces cellules ou découpez le fichier.".replace(",", " ")
+            )
+        self.string_refs += part.count(b't="s"')
+        self.sheets.append(part)
+
+    def shared_strings(self, part: bytes):
+        import numpy as np
+
+        match = re.search(rb"<(\w+:)?sst\b", part[:2048])
+        prefix = (match.group(1) or b"") if match else b""
+        opening = b"<" + prefix + b"si"
+        if part.count(opening) > MAX_CELLS:
+            _refuse(UNREADABLE)
+        starts = np.array(
+            [m.start() for m in re.finditer(re.escape(opening) + rb"[\s>/]", part)], dtype=np.int64
+        )
+        self.shared_lengths = np.diff(np.append(starts, len(part))) if len(starts) else np.zeros(0, np.int64)
+
+    def finish(self):
+        """Refuse a file whose cells repeat long shared strings: calamine (and then Python) copies
+        the text once per cell. Cheap bound first, the exact sum only when the bound is too high."""
+        import numpy as np
+
+        lengths = self.shared_lengths
+        if lengths is None or not len(lengths) or not self.string_refs:
+            return
+        if self.string_refs * int(lengths.max()) <= MAX_SHARED_TEXT_BYTES:
+            return
+        total = 0
+        for part in self.sheets:
+            indexes = np.array(re.findall(rb'\bt="s"[^>]*>\s*<(?:\w+:)?v>(\d+)<', part), dtype=np.int64)
+            if len(indexes):
+                indexes = indexes[indexes < len(lengths)]
+                total += int(lengths[indexes].sum())
+        if total > MAX_SHARED_TEXT_BYTES:
+            _refuse(
+                "Ce classeur contient trop de texte une fois ouvert (un même texte répété dans des "
+                "centaines de milliers de cellules) : découpez-le ou enregistrez-le en CSV."
+            )
+
+
+_ODS_ROW = re.compile(rb"<table:table-row\b([^>]*?)(?:/>|>(.*?)</table:table-row>)", re.S)
+_ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*?)(/?)>")
+_ODS_REPEAT_COLUMNS = re.compile(rb'table:number-columns-repeated="(\d+)"')
+_ODS_REPEAT_ROWS = re.compile(rb'table:number-rows-repeated="(\d+)"')
+
+
+def _ods_check(part: bytes):
+    """Lay out each table's rows as calamine will (repeated rows and cells expanded, trailing empty
+    ones dropped) and refuse a sheet past the limits, before calamine allocates it."""
+    tables = [m.start() for m in re.finditer(rb"<table:table\b[\s>]", part)] + [len(part)]
+    for start, end in itertools.pairwise(tables):
+        row_position = last_valued_row = width = 0
+        for row in _ODS_ROW.finditer(part, start, end):
+            repeat = _ODS_REPEAT_ROWS.search(row.group(1))
+            repeated = int(repeat.group(1)) if repeat else 1
+            column, last_valued = 0, 0
+            body = row.group(2) or b""
+            cells = list(_ODS_CELL.finditer(body))
+            for index, cell in enumerate(cells):
+                attributes, closed = cell.group(1), cell.group(2)
+                count = _ODS_REPEAT_COLUMNS.search(attributes)
+                count = int(count.group(1)) if count else 1
+                column += count
+                following = cells[index + 1].start() if index + 1 < len(cells) else len(body)
+                if b"value-type" in attributes or (not closed and b"<text:" in body[cell.end() : following]):
+                    last_valued = column
+                if last_valued > MAX_COLUMNS:
+                    _refuse(
+                        f"Ce classeur a des valeurs au-delà de la colonne {_column_letters(MAX_COLUMNS)} : "
+                        "supprimez ces cellules."
+                    )
+            row_position += repeated
+            if last_valued:
+                width = max(width, last_valued)
+                last_valued_row = row_position
+                if last_valued_row > MAX_SHEET_ROW:
+                    _refuse(
+                        f"Ce classeur a des valeurs au-delà de la ligne {MAX_SHEET_ROW:,} : "
+                        "découpez le fichier.".replace(",", " ")
+                    )
+        if last_valued_row * width > MAX_CELLS:
+            _refuse(
+                f"Un onglet du classeur a plus de {MAX_CELLS:,} cellules : découpez-le.".replace(",", " ")
+            )
+
+
+def _check_workbook(data: bytes, kind: str):
+    """Unzip every part calamine may read (its real size: a lying header fails the CRC) and scan it."""
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-    except csv.Error:
-        dialect = _Semicolon
-    return [row for row, _ in zip(csv.reader(io.StringIO(text), dialect), range(max_rows + 2), strict=False)]
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError):
+        _refuse(UNREADABLE)
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_PARTS:
+            _refuse(UNREADABLE)
+        scan, total = _XlsxScan(), 0
+        for info in infos:
+            name = info.filename
+            if not (name.endswith((".xml", ".rels")) or name == "mimetype"):
+                continue  # images, printer settings: calamine never opens them
+            part = bytearray()
+            try:
+                with archive.open(info) as stream:
+                    while chunk := stream.read(1024 * 1024):
+                        part += chunk
+                        total += len(chunk)
+                        if len(part) > MAX_PART_BYTES or total > MAX_UNZIPPED_BYTES:
+                            _refuse(
+                                "Ce classeur est bien trop volumineux une fois décompressé : découpez-le "
+                                "ou enregistrez-le en CSV."
+                            )
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError):
+                _refuse(UNREADABLE)
+            if _longest_run_without_tag(part) > MAX_TEXT_BYTES:
+                _refuse(
+                    "Une cellule du classeur contient un texte bien trop long : vérifiez le fichier ou "
+                    "enregistrez-le en CSV."
+                )
+            if kind == XLSX and name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                scan.sheet(part)
+            elif kind == XLSX and name == "xl/sharedStrings.xml":
+                scan.shared_strings(part)
+            elif kind == ODS and name == "content.xml":
+                _ods_check(part)
+            del part
+        scan.finish()
 
 
-def read_table(upload, max_rows: int, report: "ImportReport") -> list[list] | None:
-    """Headers then data rows, blank rows dropped; None (with the reason in `report`) when the file
-    is unreadable, empty or too long."""
+# --- Reading --------------------------------------------------------------------------------------
+
+
+def _trim(values) -> tuple:
+    values = list(values[:MAX_COLUMNS])
+    while values and (values[-1] is None or values[-1] == ""):
+        values.pop()
+    return tuple(values)
+
+
+class Workbook:
+    """An uploaded table: `sheet_names`, and `rows(name)` giving (row number, values) for each row
+    holding a value, numbered as the spreadsheet shows them. A CSV file is one sheet named « CSV »."""
+
+    def __init__(self, source):
+        data = _read_bytes(source)
+        self.kind = _kind(data)
+        self._book = None
+        if self.kind == CSV:
+            self._text = _decode(data)
+            self.sheet_names = ["CSV"]
+            return
+        _check_workbook(data, self.kind)
+        import python_calamine
+
+        try:
+            self._book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+            self.sheet_names = list(self._book.sheet_names)
+        except Exception as error:  # calamine raises several kinds for a damaged file
+            raise ValidationError(UNREADABLE, code="unreadable") from error
+
+    def rows(self, name: str, limit: int | None = None):
+        if self.kind == CSV:
+            yield from self._csv_rows(limit)
+            return
+        try:
+            sheet = self._book.get_sheet_by_name(name)
+            start = sheet.start or (0, 0)
+            number, offset, count = start[0], (None,) * start[1], 0
+            for values in sheet.iter_rows():
+                number += 1
+                values = [
+                    None if v == "" else int(v) if v.__class__ is float and v.is_integer() else v
+                    for v in values[:MAX_COLUMNS]
+                ]
+                while values and values[-1] is None:
+                    values.pop()
+                if not any(v.__class__ is not str or v.strip() for v in values if v is not None):
+                    continue
+                yield number, (*offset, *values) if offset else tuple(values)
+                count += 1
+                if limit is not None and count >= limit:
+                    return
+        except ValidationError:
+            raise
+        except Exception as error:
+            raise ValidationError(UNREADABLE, code="unreadable") from error
+
+    def _csv_rows(self, limit):
+        text = self._text
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
+        except csv.Error:
+            dialect = _Semicolon
+        previous = csv.field_size_limit(MAX_TEXT_CHARS)
+        try:
+            reader = csv.reader(_bounded_lines(io.StringIO(text)), dialect)
+            count = 0
+            for values in reader:
+                values = _trim([v if v.strip() else None for v in values])
+                if not values:
+                    continue
+                yield reader.line_num, values
+                count += 1
+                if limit is not None and count >= limit:
+                    return
+        except csv.Error as error:
+            raise ValidationError(
+                f"Ce fichier CSV est illisible (ligne {reader.line_num}) : une valeur dépasse "
+                f"{MAX_TEXT_CHARS} caractères ou un guillemet n'est pas fermé.",
+                code="unreadable",
+            ) from error
+        finally:
+            csv.field_size_limit(previous)
+
+    def close(self):
+        if self._book is not None:
+            self._book.close()
+            self._book = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _bounded_lines(lines):
+    """Refuse a line long enough to hold thousands of fields before the csv module splits it."""
+    limit = MAX_COLUMNS * 200
+    for line in lines:
+        if len(line) > limit:
+            raise csv.Error("line too long")
+        yield line
+
+
+class _Semicolon(csv.excel):
+    delimiter = ";"
+
+
+def read_rows(upload, max_rows: int) -> list[tuple[int, tuple]]:
+    """The first sheet's rows holding a value, as (row number, values): headers first; at most
+    `max_rows` + 2, so that a caller can tell a file that is too long."""
+    with Workbook(upload) as book:
+        return list(book.rows(book.sheet_names[0], limit=max_rows + 2)) if book.sheet_names else []
+
+
+def read_numbered_table(upload, max_rows: int, report: "ImportReport") -> list[tuple[int, tuple]] | None:
+    """Headers then data rows, each with its row number as the spreadsheet shows it; None (with the
+    reason in `report`) when the file is unreadable, empty or too long."""
     try:
         rows = read_rows(upload, max_rows)
     except ValidationError as error:
         report.errors.append(RowError(0, "", error.messages[0]))
         return None
-    rows = [r for r in rows if any(str(v or "").strip() for v in r)]
     if len(rows) < 2:
         report.errors.append(RowError(0, "", "Le fichier ne contient aucune ligne de données."))
         return None
@@ -85,8 +471,11 @@ def read_table(upload, max_rows: int, report: "ImportReport") -> list[list] | No
     return rows
 
 
-class _Semicolon(csv.excel):
-    delimiter = ";"
+def read_table(upload, max_rows: int, report: "ImportReport") -> list[list] | None:
+    """Headers then data rows (blank rows dropped) as lists; None (with the reason in `report`) when
+    the file is unreadable, empty or too long."""
+    rows = read_numbered_table(upload, max_rows, report)
+    return None if rows is None else [list(values) for _, values in rows]
 
 
 def parse_date(value):

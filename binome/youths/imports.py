@@ -1,4 +1,4 @@
-"""Import of the youths in care, from the ASE software's export (xlsx or CSV).
+"""Import of the youths in care, from the ASE software's export (.xlsx, .ods or CSV).
 
 All or nothing: every row is validated first; one bad row and nothing is written, and the report
 names each row, column and reason in French. A second import of the same file updates the records
@@ -14,11 +14,18 @@ from binome.accounts.models import Organisation
 from binome.references.models import ReferenceItem, ReferenceKind
 from binome.territories.models import Commune
 from binome.utils.choices import Gender
-from binome.utils.tabular import ImportReport, Rollback, RowError, norm, parse_date, read_table
+from binome.utils.tabular import (
+    ImportReport,
+    Rollback,
+    RowError,
+    check_upload,
+    norm,
+    parse_date,
+    read_numbered_table,
+)
 from binome.youths import services
 from binome.youths.models import LegalStatus, Youth
 
-MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 
 
@@ -85,17 +92,13 @@ LEGAL_STATUSES = {
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="Fichier (xlsx ou CSV)",
+        label="Fichier (.xlsx, .ods ou CSV)",
         help_text="Export de votre logiciel ASE, 10 Mo et 20 000 lignes au plus.",
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise ValidationError("Le fichier dépasse 10 Mo.")
-        name = upload.name.lower()
-        if not name.endswith((".xlsx", ".csv")):
-            raise ValidationError("Déposez un fichier .xlsx ou .csv.")
+        upload.table_kind = check_upload(upload)
         return upload
 
 
@@ -233,10 +236,10 @@ def import_youths(upload, *, membership, by) -> ImportReport:
     report = ImportReport()
     importer = membership.organisation
     departement = importer if importer.is_departement else importer.departement
-    rows = read_table(upload, MAX_ROWS, report)
+    rows = read_numbered_table(upload, MAX_ROWS, report)
     if rows is None:
         return report
-    index, problems = _map_headers(rows[0])
+    index, problems = _map_headers(rows[0][1])
     if importer.is_departement and "ase_service" not in index:
         problems.append(
             "Colonne « Service ASE » absente : le département doit indiquer le service de chaque jeune."
@@ -248,7 +251,7 @@ def import_youths(upload, *, membership, by) -> ImportReport:
     lookups = _Lookups(departement, importer)
     seen: dict[str, int] = {}
     cleaned_rows = []
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in rows[1:]:
         values = {key: (row[i] if i < len(row) else None) for key, i in index.items()}
         data, errors = _clean_row(values, lookups)
         if importer.is_ase_service:

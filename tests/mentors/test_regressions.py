@@ -45,7 +45,7 @@ def test_stale_candidates_are_reminded_without_a_settings_row(world, member):
 
 def test_a_wrong_upload_for_check_results_answers_422(member, client_for):
     client = client_for(member(Role.PILOT))
-    upload = SimpleUploadedFile("notes.txt", b"hello")
+    upload = SimpleUploadedFile("notes.txt", b"\x00\x01binary\xff")
     response = client.post(reverse("mentors:check_import"), {"file": upload})
     assert response.status_code == 422
-    assert "Déposez un fichier .xlsx ou .csv." in html.unescape(response.content.decode())
+    assert "Ce fichier n'est pas un tableau lisible." in html.unescape(response.content.decode())

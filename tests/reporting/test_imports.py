@@ -19,6 +19,7 @@ from binome.reporting.imports import MEETING_COLUMNS, PAIR_COLUMNS, import_file
 from binome.reporting.models import ImportJob, ImportStatus, ReportedMeetings, ReportedPair
 from binome.steering.indicators import Scope
 from binome.steering.periods import Period
+from binome.utils.tabular import UNREADABLE
 from tests.youths.factories import TerritoryFactory
 
 PAIR_HEADERS = [c.header for c in PAIR_COLUMNS]
@@ -263,8 +264,8 @@ def test_a_missing_column_and_a_wrong_file_are_reported(setup):
     book.save(buffer)
     report, _ = run(setup, SimpleUploadedFile("a.xlsx", buffer.getvalue()))
     assert ("Genre", "colonne absente") in {(e.column, e.message) for e in report.errors}
-    report, _ = run(setup, SimpleUploadedFile("a.xlsx", b"not a spreadsheet"))
-    assert report.errors[0].message == "Ce fichier xlsx est illisible ou endommagé."
+    report, _ = run(setup, SimpleUploadedFile("a.xlsx", b"PK\x03\x04 a damaged workbook"))
+    assert report.errors[0].message == UNREADABLE
 
 
 def test_a_pair_already_reported_for_another_departement_is_refused(setup, world):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from binome.accounts.models import Role
+from binome.utils.tabular import UNREADABLE
 from binome.youths.imports import import_youths
 from binome.youths.models import EventKind, LegalStatus, Youth
 from tests.accounts.factories import AseServiceFactory
@@ -258,18 +259,22 @@ def test_a_file_without_data_rows_is_refused(referrer, client_for):
     assert error_rows(response) == [("—", "—", "Le fichier ne contient aucune ligne de données.")]
 
 
-def test_another_format_is_refused(referrer, client_for):
-    upload = SimpleUploadedFile("export.ods", b"PK\x03\x04", content_type="application/octet-stream")
+def test_a_binary_file_named_csv_is_refused_in_french(referrer, client_for):
+    """Issue 12: it used to end in an UnboundLocalError (HTTP 500)."""
+    upload = SimpleUploadedFile("export.csv", b"\x00\x01\x02\xff\xfe" * 200, content_type="text/csv")
     response = post(client_for(referrer), upload)
     assert response.status_code == 422
-    assert "Déposez un fichier .xlsx ou .csv." in response.content.decode()
+    assert "Ce fichier n'est pas un tableau lisible." in html.unescape(response.content.decode())
+    assert not Youth.objects.exists()
 
 
-def test_a_damaged_xlsx_is_refused_in_french(referrer, client_for):
-    upload = SimpleUploadedFile("export.xlsx", b"not a zip at all", content_type="application/octet-stream")
+def test_a_damaged_workbook_is_refused_in_french(referrer, client_for):
+    upload = SimpleUploadedFile(
+        "export.xlsx", b"PK\x03\x04 not a zip", content_type="application/octet-stream"
+    )
     response = post(client_for(referrer), upload)
     assert response.status_code == 422
-    assert error_rows(response) == [("—", "—", "Ce fichier xlsx est illisible ou endommagé.")]
+    assert UNREADABLE in html.unescape(response.content.decode())
 
 
 # --- A service imports only its own youths ------------------------------------------------------------------
