@@ -63,6 +63,7 @@ NAVIGATION = (
             Link("Partenaires", "accounts:partner_list", "partners.view"),
             Link("Conventions", "accounts:convention_list", "conventions.view"),
             Link("Équipe", "accounts:members", "org.view"),
+            Link("Jetons d'API", "api:tokens", "api.tokens"),
             Link("Journal d'accès", "audit:access_log", "audit.view"),
             Link("Paramètres", "youths:reference_lists", "references.manage"),
         ),

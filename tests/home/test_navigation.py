@@ -93,7 +93,7 @@ EXPECTED = {
             ["Mentors", "Formations", "Mise en binôme", "Propositions", "Binômes", "Activités"],
         ),
         ("Pilotage", ["Tableau de bord", "Suivi mensuel"]),
-        ("Administration", ["Conventions", "Équipe"]),
+        ("Administration", ["Conventions", "Équipe", "Jetons d'API"]),
     ],
     Role.COORDINATOR: [
         "Accueil",
