@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "binome.accounts.middleware.RequireMFAMiddleware",
     "binome.accounts.middleware.NoStoreMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "binome.utils.nul_guard.RejectNulMiddleware",
     "binome.utils.submit_once.SubmitOnceMiddleware",
 ]
 
