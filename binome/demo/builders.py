@@ -30,6 +30,7 @@ from binome.accounts.models import (
 )
 from binome.audit.models import AccessLog
 from binome.demo.mentors import build_mentors
+from binome.demo.world import DemoWorld
 from binome.notifications import emails
 from binome.references.models import ReferenceItem, ReferenceKind
 from binome.territories.models import Commune, Territory
@@ -100,15 +101,6 @@ PEOPLE = [
         False,
     ),
 ]
-
-
-@dataclass
-class DemoWorld:
-    departement: Organisation
-    associations: list[Organisation] = field(default_factory=list)
-    ase_services: list[Organisation] = field(default_factory=list)
-    territories: list[Territory] = field(default_factory=list)
-    users: dict[str, User] = field(default_factory=dict)
 
 
 def build_departement() -> DemoWorld:

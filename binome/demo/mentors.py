@@ -43,7 +43,7 @@ from binome.utils.dates import one_year_after, years_before
 
 if TYPE_CHECKING:
     from binome.accounts.models import Organisation, User
-    from binome.demo.builders import DemoWorld
+    from binome.demo.world import DemoWorld
 
 MENTORS_SEED = 44_0404
 EMAIL_DOMAIN = "mentor.example"

@@ -83,7 +83,7 @@ from binome.youths.models import (
 )
 
 if TYPE_CHECKING:
-    from binome.demo.builders import DemoWorld
+    from binome.demo.world import DemoWorld
 
 PAIRS_SEED = 44_0606
 EXTERNAL_PREFIX = "DEMO-B"

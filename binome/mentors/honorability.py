@@ -10,7 +10,6 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from binome.accounts.models import Convention
 from binome.mentors import services
 from binome.mentors.models import CheckResult, HonorabilityCheck, Mentor, MentorStage
 from binome.utils.spreadsheets import neutralise
@@ -50,8 +49,7 @@ class ToCheck:
 
 def mentors_of(departement):
     """Mentors of the associations under a convention in force with the département."""
-    current = Convention.objects.current().filter(departement=departement).values("association")
-    return Mentor.objects.filter(association__in=current)
+    return Mentor.objects.checked_by(departement)
 
 
 def checks_to_do(departement, on: datetime.date | None = None) -> list[ToCheck]:

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from binome.accounts.models import Role
+from binome.accounts.models import Convention, Role
 from binome.utils.choices import SLOT_LABELS, Gender, Modality, Subject
 from binome.utils.dates import age_on, one_year_after
 from binome.utils.models import BaseModel
@@ -128,10 +128,14 @@ class MentorQuerySet(models.QuerySet):
         if membership.role in (Role.MANAGER, Role.COORDINATOR):
             return self.filter(association=org)
         if membership.role == Role.PILOT:
-            from binome.mentors.honorability import mentors_of
-
-            return mentors_of(org)
+            return self.checked_by(org)
         return self.none()
+
+    def checked_by(self, departement):
+        """Mentors whose honorability the département checks: those of the associations under a
+        convention in force with it (which the association has agreed to)."""
+        current = Convention.objects.current().filter(departement=departement).values("association")
+        return self.filter(association__in=current)
 
     def matchable(self, on: datetime.date | None = None):
         """Ready (or in a pair with room left), trained as the association requires, honorability valid

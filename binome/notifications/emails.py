@@ -7,7 +7,6 @@ import contextvars
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template import Context, engines
 from django.template.loader import render_to_string
 
@@ -51,9 +50,3 @@ def send_email(*, template: str, to: list[str], context: dict) -> None:
         return
     subject, text, html = render_email(template, context)
     deliver_email(subject=subject, text=text, html=html, to=list(to))
-
-
-def build_message(*, subject: str, text: str, html: str, to: list[str]) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
-    message.attach_alternative(html, "text/html")
-    return message
