@@ -24,6 +24,23 @@ def youths_to_propose(request):
     ]
 
 
+@provider(Role.REFERRER, Role.PILOT)
+def first_assessments_due(request):
+    count = Youth.objects.visible_to(request.membership).first_assessment_due().count()
+    if not count:
+        return []
+    return [
+        Item(
+            "Premières évaluations dues",
+            "Jeunes jamais évalués : l'évaluation est due à la prise en charge dès 11 ans, au plus tard à "
+            "l'entrée au collège (art. D.221-34).",
+            reverse("youths:list") + "?status=first_assessment_due",
+            level="warning",
+            count=count,
+        )
+    ]
+
+
 @provider(Role.REFERRER)
 def consents_missing(request):
     count = (

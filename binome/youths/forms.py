@@ -6,6 +6,7 @@ from binome.accounts.models import Convention, Organisation, Role, User
 from binome.references.models import ReferenceItem, ReferenceKind
 from binome.territories.models import Commune, Territory
 from binome.utils.choices import SLOTS, Subject
+from binome.youths import rules
 from binome.youths.models import (
     AssessmentConclusion,
     ConcertedParty,
@@ -68,6 +69,8 @@ class YouthForm(forms.ModelForm):
             "referrer",
             "external_id",
             "school_level",
+            "school_year",
+            "care_started_on",
             "care_measure",
             "legal_status",
             "authority_holders",
@@ -86,6 +89,7 @@ class YouthForm(forms.ModelForm):
         ]
         widgets = {
             "birth_date": DATE_WIDGET,
+            "care_started_on": DATE_WIDGET,
             "interests": forms.Textarea(attrs={"rows": 3}),
             "mentor_preferences": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 3}),
@@ -197,6 +201,13 @@ class ConsentForm(forms.Form):
         "PDF, JPEG ou PNG, 5 Mo au plus. Conservé hors de tout accès public.",
     )
 
+    def __init__(self, *args, youth=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if youth is not None:
+            # Only the consents the youth's legal status requires (art. D.221-35).
+            required = rules.required_consents(youth.legal_status, youth.authority_holders)
+            self.fields["kind"].choices = [(k, label) for k, label in ConsentKind.choices if k in required]
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("method") in (ConsentMethod.WRITTEN, ConsentMethod.FORM) and not cleaned.get(
@@ -273,6 +284,7 @@ class YouthFilterForm(forms.Form):
     STATUS_CHOICES = [
         ("", "Toutes les situations"),
         ("to_propose", "Mentorat à proposer"),
+        ("first_assessment_due", "Première évaluation due ou en retard"),
         ("assessment_overdue", "Évaluation à faire ou à renouveler"),
         ("consents_missing", "Consentements incomplets"),
         ("draft", "Orientation à transmettre"),

@@ -26,6 +26,7 @@ class LegalStatus(models.TextChoices):
     PARENTS = "parents", "Autorité parentale exercée par les parents"
     DELEGATED = "delegated", "Autorité parentale déléguée"
     WARD = "ward", "Pupille de l'État"
+    GUARDIANSHIP = "guardianship", "Tutelle (hors pupille de l'État)"
     YOUNG_ADULT = "young_adult", "Jeune majeur"
 
 
@@ -108,6 +109,16 @@ class YouthQuerySet(models.QuerySet):
             | Q(proposal_outcome=ProposalOutcome.POSTPONED, proposal_postponed_until__lte=on)
         )
 
+    def first_assessment_due(self, on: datetime.date | None = None, within_days: int = 30):
+        """Art. D.221-34 al.2: never assessed, and the first assessment is due within `within_days` days or
+        late (due at the start of care from 11, at the latest on entering collège)."""
+        on = on or timezone.localdate()
+        return self.active().filter(
+            assessment_date__isnull=True,
+            first_assessment_due_on__lte=on + datetime.timedelta(days=within_days),
+            birth_date__gt=years_before(on, ELIGIBLE_MAX_AGE + 1),
+        )
+
     def assessment_overdue(self, on: datetime.date | None = None):
         on = on or timezone.localdate()
         return self.filter(Q(assessment_date__isnull=True) | Q(assessment_date__lt=years_before(on, 1)))
@@ -164,6 +175,19 @@ class Youth(BaseModel):
         related_name="+",
         limit_choices_to={"kind": "care_measure"},
     )
+    school_year = models.PositiveSmallIntegerField(
+        "année scolaire du niveau",
+        null=True,
+        blank=True,
+        help_text="L'année de la rentrée : 2025 pour 2025-2026. Sert à savoir quand le jeune entre au collège.",
+    )
+    care_started_on = models.DateField(
+        "pris en charge par l'ASE depuis le",
+        null=True,
+        blank=True,
+        help_text="L'évaluation de situation est due dès la prise en charge d'un jeune de 11 ans ou plus "
+        "(art. D.221-34).",
+    )
     legal_status = models.CharField("situation juridique", max_length=20, choices=LegalStatus.choices)
     authority_holders = models.PositiveSmallIntegerField(
         "nombre de titulaires de l'autorité parentale",
@@ -213,6 +237,7 @@ class Youth(BaseModel):
     # Kept current by the services, so lists and counts are plain indexed queries.
     assessment_date = models.DateField("date de la dernière évaluation", null=True, blank=True)
     assessment_in_interest = models.BooleanField("mentorat dans l'intérêt du jeune", null=True, blank=True)
+    first_assessment_due_on = models.DateField("première évaluation due le", null=True, blank=True)
     consents_complete = models.BooleanField("consentements complets", default=False)
     proposal_outcome = models.CharField(
         "issue de la proposition", max_length=20, choices=ProposalOutcome.choices, blank=True
@@ -295,6 +320,12 @@ class Youth(BaseModel):
             and self.age() >= 18
         ):
             errors["legal_status"] = "À 18 ans, le jeune consent pour lui-même : choisissez « Jeune majeur »."
+        if self.care_started_on and self.care_started_on > timezone.localdate():
+            errors["care_started_on"] = "La prise en charge ne peut pas commencer dans le futur."
+        if self.care_started_on and self.birth_date and self.care_started_on < self.birth_date:
+            errors["care_started_on"] = "La prise en charge ne peut pas précéder la naissance."
+        if self.school_year is not None and not 2000 <= self.school_year <= timezone.localdate().year + 1:
+            errors["school_year"] = "Indiquez l'année de la rentrée, par exemple 2025 pour 2025-2026."
         if errors:
             raise ValidationError(errors)
 

@@ -52,6 +52,13 @@ def next_step(youth, on: datetime.date | None = None) -> Step:
     ):
         if not youth.is_eligible(on):
             return Step("Pas encore éligible (âge)", "stopped")
+        # Art. D.221-34: the assessment comes before the proposal.
+        if not youth.assessment_date:
+            return Step("Évaluation de situation à faire", "todo")
+        if not youth.assessment_in_interest:
+            return Step("Évaluation : mentorat pas dans l'intérêt du jeune", "stopped")
+        if not youth.assessment_valid(on):
+            return Step("Évaluation de situation à renouveler", "todo")
         return Step("Mentorat à proposer", "todo")
     if outcome == ProposalOutcome.POSTPONED:
         return Step(f"Proposition reportée au {youth.proposal_postponed_until:%d/%m/%Y}", "stopped")
@@ -73,6 +80,8 @@ def filter_by_status(queryset, status: str, on: datetime.date | None = None):
     queryset = queryset.filter(archived_at__isnull=True)
     if status == "to_propose":
         return queryset.to_propose(on)
+    if status == "first_assessment_due":
+        return queryset.first_assessment_due(on)
     if status == "assessment_overdue":
         return queryset.filter(proposal_outcome=ProposalOutcome.ACCEPTED).assessment_overdue(on)
     if status == "consents_missing":

@@ -1,7 +1,9 @@
 """The legal gates of the pathway, as pure functions (décret n° 2024-118, art. D.221-35 to D.221-37)."""
 
+import datetime
 from collections import Counter
 
+from binome.utils.dates import one_year_after, years_before
 from binome.youths.models import ConsentKind, LegalStatus, ProposalOutcome
 
 MISSING_LABELS = {
@@ -15,9 +17,10 @@ MISSING_LABELS = {
 
 
 def required_consents(legal_status: str, authority_holders: int = 2) -> Counter:
-    """How many valid consents of each kind the youth's legal status requires.
+    """How many valid consents of each kind the youth's legal status requires (art. D.221-35).
 
-    The PPE signature never replaces them. For a state ward, the tutor AND the family council."""
+    The PPE signature never replaces them. For a state ward, the tutor AND the family council; under a
+    guardianship that is not a state ward, the tutor."""
     if legal_status == LegalStatus.YOUNG_ADULT:
         return Counter({ConsentKind.YOUNG_ADULT: 1})
     required = Counter({ConsentKind.YOUTH_ADHESION: 1})
@@ -28,6 +31,10 @@ def required_consents(legal_status: str, authority_holders: int = 2) -> Counter:
     elif legal_status == LegalStatus.WARD:
         required[ConsentKind.TUTOR] = 1
         required[ConsentKind.FAMILY_COUNCIL] = 1
+    elif legal_status == LegalStatus.GUARDIANSHIP:
+        # A guardianship (art. 390 du code civil) that is not a state ward: the tutor holds parental
+        # authority and gives the written agreement; no family council of the pupilles de l'État.
+        required[ConsentKind.TUTOR] = 1
     return required
 
 
@@ -106,3 +113,78 @@ def submission_blockers(youth) -> list[str]:
     if missing:
         blockers.append("Il manque " + ", ".join(missing) + ".")
     return blockers
+
+
+def proposal_blockers(youth, outcome: str, on: datetime.date) -> list[str]:
+    """Art. D.221-34: « avant de proposer à un enfant une action de mentorat », the département assesses
+    the situation. A proposal (whatever its outcome) needs an assessment made before it, less than a year
+    old on the proposal's date, concluding that mentoring is in the youth's interest; recording that it
+    is not in the youth's interest needs an assessment saying so."""
+    date = youth.assessment_date
+    if date is None:
+        return [
+            "Le mentorat se propose après l'évaluation de la situation du jeune (art. D.221-34) : "
+            "enregistrez d'abord l'évaluation."
+        ]
+    if date > on:
+        return [
+            f"La proposition suit l'évaluation de situation du {date:%d/%m/%Y} (art. D.221-34) : "
+            "elle ne peut pas être datée avant."
+        ]
+    if outcome == ProposalOutcome.NOT_IN_INTEREST:
+        if youth.assessment_in_interest:
+            return [
+                "La dernière évaluation conclut que le mentorat est dans l'intérêt du jeune : "
+                "enregistrez d'abord l'évaluation qui conclut le contraire."
+            ]
+        return []
+    if not youth.assessment_in_interest:
+        return [
+            "La dernière évaluation conclut que le mentorat n'est pas dans l'intérêt du jeune : "
+            "il ne peut pas lui être proposé (art. D.221-34)."
+        ]
+    if one_year_after(date) < on:
+        return [
+            f"L'évaluation de situation du {date:%d/%m/%Y} avait plus d'un an à la date de la proposition : "
+            "renouvelez-la d'abord (art. D.221-34)."
+        ]
+    return []
+
+
+# Levels before or after the 6e, in school years (the others say nothing about collège).
+YEARS_FROM_COLLEGE = {"cm2": -1, "6e": 0, "5e": 1, "4e": 2, "3e": 3}
+RENTREE = (9, 1)  # the school year starts on the 1st of September
+
+
+def school_year_of(day: datetime.date) -> int:
+    """The school year a day falls in, by the year of its rentrée (2025 for 2025-2026)."""
+    return day.year if (day.month, day.day) >= RENTREE else day.year - 1
+
+
+def college_entry(
+    birth_date: datetime.date, level_code: str | None, school_year: int | None
+) -> datetime.date:
+    """When the youth enters (or entered) collège: from the school level and its year when known, else
+    the rentrée of the year they turn 11, as for most children."""
+    if level_code in YEARS_FROM_COLLEGE and school_year:
+        year = school_year - YEARS_FROM_COLLEGE[level_code]
+    else:
+        year = birth_date.year + 11
+    return datetime.date(year, *RENTREE)
+
+
+def first_assessment_due(
+    birth_date: datetime.date,
+    care_started_on: datetime.date | None,
+    level_code: str | None = None,
+    school_year: int | None = None,
+) -> datetime.date:
+    """Art. D.221-34 al.2: the assessment is made « lors de la prise en charge du mineur d'au moins onze ans
+    et au plus tard au moment de l'entrée au collège ». A youth taken into care at 11 or more: the start of
+    care; a younger one: the entry into collège (not before the start of care)."""
+    entry = college_entry(birth_date, level_code, school_year)
+    if care_started_on is None:
+        return entry
+    if care_started_on >= years_before(birth_date, -11):
+        return care_started_on
+    return max(entry, care_started_on)

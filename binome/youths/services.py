@@ -61,7 +61,16 @@ def youth_save(*, youth: Youth, objectives=None, by, organisation, imported=Fals
     creating = youth._state.adding
     if youth.commune_id and not youth.territory_id:
         youth.territory = _territory_for(youth)
+    if youth.school_level_id and youth.school_year is None:
+        youth.school_year = rules.school_year_of(timezone.localdate())  # a level recorded today
     youth.full_clean(exclude=["objectives"])
+    if youth.birth_date:
+        youth.first_assessment_due_on = rules.first_assessment_due(
+            youth.birth_date,
+            youth.care_started_on,
+            youth.school_level.code if youth.school_level_id else None,
+            youth.school_year,
+        )
     youth.save()
     if objectives is not None:
         youth.objectives.set(objectives)
@@ -177,13 +186,17 @@ def assessment_record(
 
 @transaction.atomic
 def proposal_record(*, youth: Youth, by, organisation, outcome, date, postponed_until=None) -> Youth:
-    """The outcome of the systematic proposal of a mentor (art. L.221-2-6)."""
+    """The outcome of the systematic proposal of a mentor (art. L.221-2-6), after the situation assessment
+    (art. D.221-34: `rules.proposal_blockers`)."""
     if outcome == ProposalOutcome.POSTPONED and not postponed_until:
         raise ValidationError({"postponed_until": "Indiquez jusqu'à quand la proposition est reportée."})
     if postponed_until and postponed_until <= date:
         raise ValidationError({"postponed_until": "La date de report doit suivre la date de la proposition."})
     if date > timezone.localdate():
         raise ValidationError({"date": "La proposition ne peut pas être datée dans le futur."})
+    blockers = rules.proposal_blockers(youth, outcome, date)
+    if blockers:
+        raise ValidationError(blockers)
     youth.proposal_outcome = outcome
     youth.proposal_date = date
     youth.proposal_postponed_until = postponed_until if outcome == ProposalOutcome.POSTPONED else None
@@ -204,6 +217,13 @@ def proposal_record(*, youth: Youth, by, organisation, outcome, date, postponed_
 
 @transaction.atomic
 def consent_record(*, youth: Youth, by, organisation, kind, given_by, date, method, document=None) -> Consent:
+    if kind not in rules.required_consents(youth.legal_status, youth.authority_holders):
+        raise ValidationError(
+            {
+                "kind": f"Ce consentement ne correspond pas à la situation juridique du jeune "
+                f"({youth.get_legal_status_display().lower()})."
+            }
+        )
     consent = Consent(youth=youth, kind=kind, given_by=given_by, date=date, method=method, recorded_by=by)
     if document:
         consent.document = document

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from binome.accounts.perms import can, policy
@@ -100,6 +101,7 @@ def youth_list(request):
     for youth in page:
         youth.step = next_step(youth)
     counts = {
+        "first_assessment_due": _youths(request).first_assessment_due().count(),
         "to_propose": _youths(request).to_propose().count(),
         "consents_missing": _youths(request)
         .filter(proposal_outcome="accepted", consents_complete=False, archived_at__isnull=True)
@@ -155,6 +157,8 @@ def youth_detail(request, youth_id):
             "assessments": youth.assessments.all()[:5],
             "consents": youth.consents.all(),
             "missing_consents": rules.youth_missing_consents(youth),
+            "proposal_blockers": rules.proposal_blockers(youth, "accepted", timezone.localdate()),
+            "today": timezone.localdate(),
             "referral": referral,
             "blockers": rules.submission_blockers(youth)
             if referral and referral.state == ReferralState.DRAFT
@@ -256,6 +260,7 @@ def proposal_record(request, youth_id):
         "Proposition d'un mentor",
         services.proposal_record,
         "L'issue de la proposition est enregistrée.",
+        warning=lambda youth: " ".join(rules.proposal_blockers(youth, "accepted", timezone.localdate())),
     )
 
 
@@ -268,6 +273,7 @@ def consent_add(request, youth_id):
         "Enregistrer un consentement",
         services.consent_record,
         "Le consentement est enregistré.",
+        form_kwargs=lambda youth: {"youth": youth},
     )
 
 

@@ -190,18 +190,18 @@ def test_a_postponed_proposal_without_date_is_refused_in_french(world, referrer,
 
 
 def test_an_accepted_proposal_moves_the_next_step_on(world, referrer, client_for):
-    youth = YouthFactory(ase_service=world["ase_service"])
+    youth = YouthFactory(ase_service=world["ase_service"], assessed=True)
     client = client_for(referrer)
     client.post(
         reverse("youths:proposal_record", args=[youth.pk]),
         {"outcome": ProposalOutcome.ACCEPTED, "date": today().isoformat()},
     )
     page = page_of(client.get(reverse("youths:detail", args=[youth.pk])))
-    assert "Évaluation de situation à faire ou renouveler" in page
+    assert "Consentements à recueillir" in page
 
 
 def test_the_timeline_names_who_did_what(world, referrer, client_for):
-    youth = YouthFactory(ase_service=world["ase_service"])
+    youth = YouthFactory(ase_service=world["ase_service"], assessed=True)
     services.proposal_record(
         youth=youth,
         by=referrer,
