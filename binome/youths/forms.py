@@ -12,6 +12,8 @@ from binome.youths.models import (
     ConcertedParty,
     ConsentKind,
     ConsentMethod,
+    InformationMethod,
+    InformedParty,
     PathwaySettings,
     ProposalOutcome,
     Youth,
@@ -217,6 +219,27 @@ class ConsentForm(forms.Form):
         return cleaned
 
 
+class InformationForm(forms.Form):
+    party = forms.ChoiceField(label="Personne informée", choices=InformedParty.choices)
+    recipient_name = forms.CharField(
+        label="Nom",
+        max_length=150,
+        help_text="Ex. « Mme Dupont, mère », « le jeune », « M. Martin, tuteur ».",
+    )
+    date = forms.DateField(label="Date", widget=DATE_WIDGET)
+    method = forms.ChoiceField(label="Comment", choices=InformationMethod.choices)
+    given_by = forms.CharField(label="Informé par (nom et fonction)", max_length=150)
+    leaflet_given = forms.BooleanField(
+        label="La notice d'information a été remise", required=False, initial=True
+    )
+
+    def __init__(self, *args, youth=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if youth is not None:
+            required = rules.required_information(youth.legal_status, youth.authority_holders)
+            self.fields["party"].choices = [(k, label) for k, label in InformedParty.choices if k in required]
+
+
 class WithdrawConsentForm(forms.Form):
     note = forms.CharField(label="Motif du retrait", max_length=300)
 
@@ -271,7 +294,14 @@ class WithdrawReferralForm(forms.Form):
 class PathwaySettingsForm(forms.ModelForm):
     class Meta:
         model = PathwaySettings
-        fields = ["auto_routing", "accept_delay_days", "match_delay_days", "consent_delay_days"]
+        fields = [
+            "auto_routing",
+            "accept_delay_days",
+            "match_delay_days",
+            "consent_delay_days",
+            "leaflet_text",
+        ]
+        widgets = {"leaflet_text": forms.Textarea(attrs={"rows": 16})}
 
 
 class ReferenceItemForm(forms.ModelForm):

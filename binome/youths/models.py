@@ -38,6 +38,28 @@ class ProposalOutcome(models.TextChoices):
     POSTPONED = "postponed", "Reportée"
 
 
+DEFAULT_LEAFLET_TEXT = """## C'est quoi, le mentorat ?
+Un mentor est une personne bénévole. Elle te rencontre régulièrement, par exemple une ou deux fois par mois, pendant au moins six mois. Elle t'aide pour ce que tu choisis : l'école, ton orientation, un stage, un projet, ou simplement découvrir de nouvelles choses.
+
+## Qui s'en occupe ?
+Une association de mentorat choisit et forme le mentor. Elle vérifie qu'il peut être en contact avec des jeunes. Une personne de l'association suit votre binôme et reste joignable.
+
+## Est-ce obligatoire ?
+Non. On te le propose parce que la loi le prévoit pour chaque jeune accompagné par l'aide sociale à l'enfance. Ton avis compte : rien ne se fait sans ton accord, ni sans l'accord écrit des personnes qui exercent l'autorité parentale (pour un pupille de l'État : le tuteur et le conseil de famille).
+
+## Comment ça se passe ?
+1. Ton référent fait le point avec toi et t'explique le mentorat.
+2. Tu donnes ton avis. Tes parents ou ton tuteur donnent leur accord par écrit.
+3. L'association te présente un mentor. Vous signez ensemble une convention, avec ton service ASE.
+4. Vous vous rencontrez. Ton référent et l'association font un bilan avec toi au moins une fois par an.
+
+## Et si ça ne va plus ?
+Tu peux en parler à tout moment à ton référent ou à l'association. Le mentorat s'arrête s'il ne t'aide plus, ou si toi ou tes parents retirez votre accord.
+
+## Tes informations
+Seules les informations utiles au mentorat sont transmises à l'association. Elles sont conservées au plus deux ans après la fin du mentorat. Tu peux demander à les voir ou à les corriger auprès du département."""
+
+
 class PathwaySettings(models.Model):
     """A département's settings for the youth pathway."""
 
@@ -57,6 +79,13 @@ class PathwaySettings(models.Model):
     )
     consent_delay_days = models.PositiveSmallIntegerField(
         "délai pour réunir les consentements après acceptation de la proposition (jours)", default=30
+    )
+    leaflet_text = models.TextField(
+        "notice d'information (texte du département)",
+        default=DEFAULT_LEAFLET_TEXT,
+        max_length=8000,
+        help_text="Remise au jeune et aux titulaires de l'autorité parentale (art. D.221-35). Des phrases "
+        "courtes, des mots simples ; une ligne vide sépare deux paragraphes, « ## » commence un titre.",
     )
 
     class Meta:
@@ -445,6 +474,49 @@ class Consent(BaseModel):
             raise ValidationError({"date": "Le consentement ne peut pas être daté dans le futur."})
 
 
+class InformedParty(models.TextChoices):
+    YOUTH = "youth", "Le jeune"
+    PARENT = "parent", "Un titulaire de l'autorité parentale"
+    DELEGATE = "delegate", "Le délégataire de l'autorité parentale"
+    TUTOR = "tutor", "Le tuteur"
+    FAMILY_COUNCIL = "family_council", "Le conseil de famille"
+
+
+class InformationMethod(models.TextChoices):
+    MEETING = "meeting", "Lors d'un entretien"
+    PHONE = "phone", "Par téléphone ou en visio"
+    LETTER = "letter", "Par courrier ou e-mail"
+
+
+class Information(BaseModel):
+    """Art. D.221-35 al.1: the information given to the child and to each holder of parental authority
+    « nécessaire à la compréhension du dispositif » — to whom, when, how, by whom, leaflet handed over."""
+
+    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="information_given")
+    party = models.CharField("personne informée", max_length=20, choices=InformedParty.choices)
+    recipient_name = models.CharField(
+        "nom", max_length=150, help_text="Ex. « Mme Dupont, mère » ou « le jeune ». Jamais transmis hors ASE."
+    )
+    date = models.DateField("date")
+    method = models.CharField("comment", max_length=10, choices=InformationMethod.choices)
+    given_by = models.CharField("informé par (nom et fonction)", max_length=150)
+    leaflet_given = models.BooleanField("notice d'information remise", default=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "information donnée"
+        ordering = ["date", "created_at"]
+
+    def __str__(self):
+        return f"Information — {self.get_party_display()}"
+
+    def clean(self):
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": "L'information ne peut pas être datée dans le futur."})
+
+
 class ReferralState(models.TextChoices):
     DRAFT = "draft", "Brouillon"
     SUBMITTED = "submitted", "À orienter par le département"
@@ -563,6 +635,7 @@ class EventKind(models.TextChoices):
     PROPOSAL = "proposal", "Proposition de mentorat"
     CONSENT = "consent", "Consentement enregistré"
     CONSENT_WITHDRAWN = "consent_withdrawn", "Consentement retiré"
+    INFORMATION = "information", "Information donnée"
     REFERRAL_CREATED = "referral_created", "Fiche d'orientation créée"
     REFERRAL_SUBMITTED = "referral_submitted", "Orientation transmise au département"
     REFERRAL_ROUTED = "referral_routed", "Orientée vers une association"

@@ -4,7 +4,7 @@ import datetime
 from collections import Counter
 
 from binome.utils.dates import one_year_after, years_before
-from binome.youths.models import ConsentKind, LegalStatus, ProposalOutcome
+from binome.youths.models import ConsentKind, InformedParty, LegalStatus, ProposalOutcome
 
 MISSING_LABELS = {
     ConsentKind.YOUTH_ADHESION: "l'avis et l'adhésion du jeune",
@@ -188,3 +188,52 @@ def first_assessment_due(
     if care_started_on >= years_before(birth_date, -11):
         return care_started_on
     return max(entry, care_started_on)
+
+
+# Art. D.221-35 al.1: who must be informed, by legal status (the child, and each holder of parental
+# authority; for a state ward, the tutor and the family council).
+INFORMATION_LABELS = {
+    InformedParty.YOUTH: "le jeune",
+    InformedParty.PARENT: "un titulaire de l'autorité parentale",
+    InformedParty.DELEGATE: "le délégataire de l'autorité parentale",
+    InformedParty.TUTOR: "le tuteur",
+    InformedParty.FAMILY_COUNCIL: "le conseil de famille",
+}
+
+
+def required_information(legal_status: str, authority_holders: int = 2) -> Counter:
+    required = Counter({InformedParty.YOUTH: 1})
+    if legal_status == LegalStatus.PARENTS:
+        required[InformedParty.PARENT] = max(1, min(authority_holders, 2))
+    elif legal_status == LegalStatus.DELEGATED:
+        required[InformedParty.DELEGATE] = 1
+    elif legal_status in (LegalStatus.WARD, LegalStatus.GUARDIANSHIP):
+        required[InformedParty.TUTOR] = 1
+        if legal_status == LegalStatus.WARD:
+            required[InformedParty.FAMILY_COUNCIL] = 1
+    return required
+
+
+def missing_information(youth) -> list[str]:
+    """Who still has to be informed, e.g. ["le second titulaire de l'autorité parentale"]."""
+    given, parents = Counter(), set()
+    for record in youth.information_given.all():
+        if record.party == InformedParty.PARENT:
+            if giver_key(record.recipient_name) in parents:
+                continue
+            parents.add(giver_key(record.recipient_name))
+        given[record.party] += 1
+    missing = []
+    for party, count in required_information(youth.legal_status, youth.authority_holders).items():
+        lacking = count - given.get(party, 0)
+        if lacking <= 0:
+            continue
+        if party == InformedParty.PARENT and count == 2:
+            missing.append(
+                "les deux titulaires de l'autorité parentale"
+                if lacking == 2
+                else "le second titulaire de l'autorité parentale"
+            )
+        else:
+            missing.append(INFORMATION_LABELS[party])
+    return missing

@@ -20,6 +20,7 @@ from binome.youths.models import (
     Consent,
     ConsentKind,
     EventKind,
+    Information,
     PathwaySettings,
     ProposalOutcome,
     Referral,
@@ -213,6 +214,34 @@ def proposal_record(*, youth: Youth, by, organisation, outcome, date, postponed_
         }.get(outcome, "other")
         _stop_open_referral(youth, by=by, organisation=organisation, reason_code=reason_code)
     return youth
+
+
+@transaction.atomic
+def information_record(
+    *, youth: Youth, by, organisation, party, recipient_name, date, method, given_by, leaflet_given=True
+) -> Information:
+    """Art. D.221-35 al.1: the information given to the youth or a holder of parental authority."""
+    if party not in rules.required_information(youth.legal_status, youth.authority_holders):
+        raise ValidationError(
+            {"party": "Cette personne n'a pas à être informée vu la situation juridique du jeune."}
+        )
+    record = Information(
+        youth=youth,
+        party=party,
+        recipient_name=recipient_name.strip(),
+        date=date,
+        method=method,
+        given_by=given_by.strip(),
+        leaflet_given=leaflet_given,
+        recorded_by=by,
+    )
+    record.full_clean()
+    record.save()
+    record_event(
+        youth, EventKind.INFORMATION, by=by, organisation=organisation, detail=record.get_party_display()
+    )
+    log_access(user=by, organisation=organisation, action="create", obj=record, departement=youth.departement)
+    return record
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ urlpatterns = [
     path("jeunes/<uuid:youth_id>/sortie/", views.youth_archive, name="archive"),
     path("jeunes/<uuid:youth_id>/evaluation/", views.assessment_add, name="assessment_add"),
     path("jeunes/<uuid:youth_id>/proposition/", views.proposal_record, name="proposal_record"),
+    path("jeunes/<uuid:youth_id>/information/", views.information_add, name="information_add"),
     path("jeunes/<uuid:youth_id>/consentements/ajouter/", views.consent_add, name="consent_add"),
     path(
         "jeunes/<uuid:youth_id>/formulaire-consentement.pdf", views.consent_form_pdf, name="consent_form_pdf"
@@ -30,6 +31,7 @@ urlpatterns = [
     path("pilotage/couverture/", views.coverage_view, name="coverage"),
     path("pilotage/dossiers-bloques/", views.blocked, name="blocked"),
     path("parcours/reglages/", views.pathway_settings, name="pathway_settings"),
+    path("parcours/notice-information.pdf", views.leaflet_pdf, name="leaflet_pdf"),
     path("listes/", views.reference_lists, name="reference_lists"),
     path("listes/<str:kind>/ajouter/", views.reference_edit, name="reference_add"),
     path("listes/element/<uuid:item_id>/", views.reference_edit, name="reference_edit"),

@@ -20,6 +20,7 @@ from binome.youths.forms import (
     AssessmentForm,
     ConsentForm,
     DeclineForm,
+    InformationForm,
     PathwaySettingsForm,
     ProposalForm,
     ReferenceItemForm,
@@ -157,6 +158,8 @@ def youth_detail(request, youth_id):
             "assessments": youth.assessments.all()[:5],
             "consents": youth.consents.all(),
             "missing_consents": rules.youth_missing_consents(youth),
+            "information": youth.information_given.all(),
+            "missing_information": rules.missing_information(youth),
             "proposal_blockers": rules.proposal_blockers(youth, "accepted", timezone.localdate()),
             "today": timezone.localdate(),
             "referral": referral,
@@ -275,6 +278,27 @@ def consent_add(request, youth_id):
         "Le consentement est enregistré.",
         form_kwargs=lambda youth: {"youth": youth},
     )
+
+
+@policy("youths.edit")
+def information_add(request, youth_id):
+    return _youth_action(
+        request,
+        youth_id,
+        InformationForm,
+        "Information du jeune et des titulaires de l'autorité parentale",
+        services.information_record,
+        "L'information donnée est enregistrée.",
+        form_kwargs=lambda youth: {"youth": youth},
+    )
+
+
+@policy("youths.edit")
+def leaflet_pdf(request):
+    """The département's information leaflet (art. D.221-35), to print and hand over."""
+    response = HttpResponse(pdf.leaflet(_departement(request)), content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="notice-mentorat.pdf"'
+    return response
 
 
 def _consents(request):

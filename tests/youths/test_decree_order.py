@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from binome.accounts.models import Role
 from binome.references.models import ReferenceKind
-from binome.youths import rules, services
-from binome.youths.models import ConsentKind, LegalStatus, ProposalOutcome, Youth
+from binome.youths import pdf, rules, services
+from binome.youths.models import ConsentKind, LegalStatus, PathwaySettings, ProposalOutcome, Youth
 from tests.youths.factories import (
     ConsentFactory,
     SituationAssessmentFactory,
@@ -238,3 +238,60 @@ def test_the_service_refuses_a_consent_the_status_does_not_call_for(world, refer
             date=today(),
             method="oral",
         )
+
+
+# --- D.221-35 al.1: the information given to the child and to each holder of parental authority -----
+
+
+def test_the_information_given_to_each_person_is_recorded(world, referrer, client_for):
+    youth = YouthFactory(ase_service=world["ase_service"], birth_date=years_ago(13))
+    client = client_for(referrer)
+    detail = page_of(client.get(reverse("youths:detail", args=[youth.pk])))
+    assert "À informer (art. D.221-35) : le jeune, les deux titulaires de l'autorité parentale." in detail
+    url = reverse("youths:information_add", args=[youth.pk])
+    offered = [v for v, _ in client.get(url).context["form"].fields["party"].choices]
+    assert offered == ["youth", "parent"]
+    base = {"date": today().isoformat(), "method": "meeting", "given_by": "M. Roux, référent ASE"}
+    client.post(url, {**base, "party": "youth", "recipient_name": "le jeune", "leaflet_given": "on"})
+    client.post(url, {**base, "party": "parent", "recipient_name": "Mme Benali, mère", "leaflet_given": "on"})
+    detail = page_of(client.get(reverse("youths:detail", args=[youth.pk])))
+    assert "À informer (art. D.221-35) : le second titulaire de l'autorité parentale." in detail
+    response = client.post(
+        url, {**base, "party": "parent", "recipient_name": "M. Benali, père", "method": "letter"}
+    )
+    assert response.status_code == 302
+    detail = page_of(client.get(reverse("youths:detail", args=[youth.pk])))
+    assert "Information donnée à chacun" in detail
+    assert "M. Benali, père) — par courrier ou e-mail, par M. Roux, référent ASE" in detail
+    assert youth.information_given.filter(leaflet_given=True).count() == 2
+    assert youth.events.filter(kind="information").count() == 3
+
+
+def test_a_state_ward_informs_the_tutor_and_the_family_council(world, referrer):
+    ward = YouthFactory(ase_service=world["ase_service"], ward=True)
+    assert rules.missing_information(ward) == ["le jeune", "le tuteur", "le conseil de famille"]
+    with pytest.raises(ValidationError, match="n'a pas à être informée"):
+        services.information_record(
+            youth=ward,
+            by=referrer,
+            organisation=world["ase_service"],
+            party="parent",
+            recipient_name="Mme X",
+            date=today(),
+            method="meeting",
+            given_by="M. Roux",
+        )
+
+
+def test_the_leaflet_is_the_departements_wording_in_a_pdf(world, referrer, client_for):
+    settings = PathwaySettings.for_departement(world["departement"])
+    settings.leaflet_text = "## Bonjour\nUn mentor, c'est quelqu'un qui t'écoute.\n\nÀ bientôt."
+    settings.save()
+    response = client_for(referrer).get(reverse("youths:leaflet_pdf"))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert pdf.leaflet_blocks(settings.leaflet_text) == [
+        ("h", "Bonjour"),
+        ("p", "Un mentor, c'est quelqu'un qui t'écoute."),
+        ("p", "À bientôt."),
+    ]
