@@ -14,6 +14,7 @@ from binome.accounts.perms import can, policy
 from binome.audit.services import log_access
 from binome.utils.choices import Modality
 from binome.utils.forms import apply_validation_error, error_messages
+from binome.utils.french import a
 from binome.utils.ids import parse_uuid
 
 # --- Current organisation --------------------------------------------------------------------
@@ -122,7 +123,7 @@ def member_deactivate(request, membership_id):
     except ValidationError as error:
         error_messages(request, error)
     else:
-        messages.success(request, f"{membership.user} n'a plus accès à {membership.organisation}.")
+        messages.success(request, f"{membership.user} n'a plus accès {a(membership.organisation)}.")
     return redirect("accounts:members")
 
 

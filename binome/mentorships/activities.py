@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from binome.mentorships.models import ActivityRegistration, Mentorship
+from binome.utils.french import plural
 
 
 def candidates(activity) -> list[tuple[str, str]]:
@@ -38,8 +39,9 @@ def register(*, activity, people: list[str], by) -> int:
     if not chosen:
         raise ValidationError("Choisissez au moins une personne à inscrire.")
     if activity.capacity and activity.registrations.count() + len(chosen) > activity.capacity:
+        left = activity.capacity - activity.registrations.count()
         raise ValidationError(
-            f"Il ne reste que {activity.capacity - activity.registrations.count()} place(s)."
+            f"Il ne reste que {plural(left, 'place')}." if left > 0 else "Il ne reste aucune place."
         )
     for value in chosen:
         kind, pk = value.split(":", 1)

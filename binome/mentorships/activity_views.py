@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from binome.accounts.perms import policy
 from binome.audit.services import log_access
@@ -12,6 +13,7 @@ from binome.mentorships import activities
 from binome.mentorships.forms import ActivityForm
 from binome.mentorships.models import Activity
 from binome.utils.forms import error_messages
+from binome.utils.french import plural
 
 
 def _activities(request):
@@ -68,7 +70,10 @@ def activity_detail(request, activity_id):
                 added = activities.register(
                     activity=activity, people=request.POST.getlist("person"), by=request.user
                 )
-                messages.success(request, f"{added} inscription(s) enregistrée(s).")
+                registered = plural(
+                    added, "inscription enregistrée", "inscriptions enregistrées", feminine=True
+                )
+                messages.success(request, f"{capfirst(registered)}.")
             else:
                 activities.attendance(
                     activity=activity, present_ids=set(request.POST.getlist("attended")), by=request.user

@@ -36,6 +36,7 @@ from binome.mentorships.forms import (
 )
 from binome.mentorships.models import (
     Agreement,
+    AgreementKind,
     AgreementSettings,
     ClosureCategory,
     ClosureReason,
@@ -52,6 +53,7 @@ from binome.mentorships.models import (
 )
 from binome.surveys.models import Respondent, SurveyResponse
 from binome.utils.forms import apply_validation_error, error_messages
+from binome.utils.french import article, lower_text
 
 MENTOR_SESSION = "binome_mentor_space"
 MENTOR_SESSION_SECONDS = 2 * 60 * 60
@@ -307,9 +309,11 @@ def agreement_sign(request, agreement_id):
         else:
             agreement.refresh_from_db()
             if agreement.completed_at:
-                messages.success(
-                    request, f"Toutes les parties ont signé : {agreement.title.lower()} est complète."
+                done = "complet" if agreement.kind == AgreementKind.AMENDMENT else "complète"
+                title = article(
+                    lower_text(agreement.title), feminine=agreement.kind != AgreementKind.AMENDMENT
                 )
+                messages.success(request, f"Toutes les parties ont signé : {title} est {done}.")
             else:
                 messages.success(request, "Signature enregistrée.")
             return _back(mentorship, "#convention")

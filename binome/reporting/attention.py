@@ -10,6 +10,7 @@ from django.utils import timezone
 from binome.accounts.models import Role
 from binome.home.attention import Item, provider
 from binome.reporting.models import AssociationReport, ReportingPeriod
+from binome.utils.french import de
 
 DUE_SOON_DAYS = 7
 
@@ -64,7 +65,7 @@ def late_associations(request):
     periods = ReportingPeriod.objects.in_bulk([row["period"] for row in rows])
     return [
         Item(
-            f"Suivi de {periods[row['period']].label} : associations en retard",
+            f"Suivi {de(periods[row['period']].label)} : associations en retard",
             f"Échéance dépassée depuis le {row['since']:%d/%m/%Y} : relancez-les depuis le tableau de suivi.",
             reverse("reporting:period_detail", kwargs={"period_id": row["period"]}),
             level="danger",

@@ -32,6 +32,7 @@ from simple_history.models import HistoricalRecords
 from binome.accounts.models import Role
 from binome.reporting.months import month_end, month_label, months_between, span_label
 from binome.utils.choices import Gender, Modality
+from binome.utils.french import de
 from binome.utils.models import BaseModel
 
 NON_NEGATIVE = [MinValueValidator(0)]
@@ -99,7 +100,7 @@ class ReportingPeriod(BaseModel):
         ]
 
     def __str__(self):
-        return f"Suivi de {self.label}"
+        return f"Suivi {de(self.label)}"
 
     @property
     def label(self) -> str:
@@ -413,12 +414,12 @@ class AssociationReport(ReportFigures, BaseModel):
     @property
     def title(self) -> str:
         """« suivi de mars 2026 », or « suivi du trimestre juillet–septembre 2026 » (headings)."""
-        return f"suivi {'du' if self.is_quarterly else 'de'} {self.label}"
+        return f"suivi {de(self.label)}"
 
     @property
     def long_title(self) -> str:
         """« suivi mensuel de mars 2026 », or « suivi du trimestre juillet–septembre 2026 » (e-mails, home)."""
-        return self.title if self.is_quarterly else f"suivi mensuel de {self.label}"
+        return self.title if self.is_quarterly else f"suivi mensuel {de(self.label)}"
 
     def status(self, on: datetime.date | None = None) -> str:
         """Derived from the dates, so it is right whatever day one looks."""

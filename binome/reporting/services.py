@@ -42,6 +42,7 @@ from binome.reporting.months import (
     month_start,
     quarter_start,
 )
+from binome.utils.french import de
 
 
 def conventions_during(departement, month: datetime.date, since: datetime.date | None = None):
@@ -127,7 +128,7 @@ def period_open(*, departement, month: datetime.date, deadline: datetime.date | 
     if deadline is not None and deadline <= month:
         raise ValidationError({"deadline": "L'échéance doit suivre le début du mois suivi."})
     if ReportingPeriod.objects.filter(departement=departement, month=month).exists():
-        raise ValidationError({"month": f"Le suivi de {month_label(month)} est déjà ouvert."})
+        raise ValidationError({"month": f"Le suivi {de(month_label(month))} est déjà ouvert."})
     period = ReportingPeriod.objects.create(
         departement=departement,
         month=month,

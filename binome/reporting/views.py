@@ -26,6 +26,7 @@ from binome.reporting.models import (
 )
 from binome.reporting.months import add_months
 from binome.utils.forms import apply_validation_error, error_messages
+from binome.utils.french import a, de, plural
 from binome.utils.numbers import euros, number
 
 # --- Département -----------------------------------------------------------------------------------------
@@ -75,7 +76,7 @@ def period_open(request):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, f"Le suivi de {period.label} est ouvert aux associations.")
+            messages.success(request, f"Le suivi {de(period.label)} est ouvert aux associations.")
             if not period.reports.exists():
                 messages.warning(
                     request,
@@ -136,7 +137,7 @@ def report_remind(request, report_id):
     else:
         messages.success(
             request,
-            f"Relance envoyée à {report.association} ({count} destinataire{'s' if count > 1 else ''}).",
+            f"Relance envoyée {a(report.association)} ({plural(count, 'destinataire')}).",
         )
     return redirect("reporting:period_detail", period_id=report.period_id)
 

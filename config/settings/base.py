@@ -123,7 +123,7 @@ TEMPLATES = [
                 "binome.home.context_processors.shell",
             ],
             # {% csrf_token %} also renders a one-time token: every POST form is saved once.
-            "builtins": ["binome.utils.submit_once"],
+            "builtins": ["binome.utils.submit_once", "binome.utils.french_tags"],
         },
     },
 ]

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.text import capfirst
 
 from binome.audit.services import purge_access_logs
+from binome.utils.french import plural
 
 
 class Command(BaseCommand):
@@ -12,4 +14,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, months, **options):
         deleted = purge_access_logs(months=months)
-        self.stdout.write(f"{deleted} entrée(s) de plus de {months} mois supprimée(s).")
+        self.stdout.write(
+            capfirst(
+                f"{plural(deleted, 'entrée supprimée', 'entrées supprimées', feminine=True)} (plus de {months} mois)."
+            )
+        )
