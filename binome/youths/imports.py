@@ -4,15 +4,21 @@ All or nothing: every row is validated first; one bad row and nothing is written
 names each row, column and reason in French. A second import of the same file updates the records
 found by their ASE identifier instead of duplicating them. Rows are written by `services.youth_save`,
 the same service as the form.
+
+A file of 20,000 rows takes minutes to write (each youth goes through the service, its history and
+its events): the page keeps the upload as a `YouthImportJob` and the worker imports it, its progress
+polled by the page (`job_create`, `job_run`; `utils.jobs` for the heartbeat and the sweep).
 """
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from binome.accounts.models import Organisation
 from binome.references.models import ReferenceItem, ReferenceKind
 from binome.territories.models import Commune
+from binome.utils import jobs
 from binome.utils.choices import Gender
 from binome.utils.tabular import (
     ImportReport,
@@ -22,11 +28,14 @@ from binome.utils.tabular import (
     norm,
     parse_date,
     read_numbered_table,
+    sniff,
 )
 from binome.youths import services
-from binome.youths.models import LegalStatus, Youth
+from binome.youths.models import LegalStatus, Youth, YouthImportJob, YouthImportStatus
 
 MAX_ROWS = 20_000
+MAX_STORED_ERRORS = 1000
+PROGRESS_EVERY = 200
 
 
 # column key → (accepted headers, required)
@@ -232,9 +241,11 @@ def _clean_row(values: dict, lookups: _Lookups) -> tuple[dict, list[tuple[str, s
     return data, errors
 
 
-def import_youths(upload, *, membership, by) -> ImportReport:
+def import_youths(upload, *, organisation, by, progress=None) -> ImportReport:
+    """Check every row, then write them all in one transaction (or none). `progress(percent)` is
+    called as rows are checked (0–30 %) then written (30–100 %)."""
     report = ImportReport()
-    importer = membership.organisation
+    importer = organisation
     departement = importer if importer.is_departement else importer.departement
     rows = read_numbered_table(upload, MAX_ROWS, report)
     if rows is None:
@@ -251,7 +262,10 @@ def import_youths(upload, *, membership, by) -> ImportReport:
     lookups = _Lookups(departement, importer)
     seen: dict[str, int] = {}
     cleaned_rows = []
-    for number, row in rows[1:]:
+    total = max(len(rows) - 1, 1)
+    for done, (number, row) in enumerate(rows[1:], start=1):
+        if progress and done % PROGRESS_EVERY == 0:
+            progress(done * 30 // total)
         values = {key: (row[i] if i < len(row) else None) for key, i in index.items()}
         data, errors = _clean_row(values, lookups)
         if importer.is_ase_service:
@@ -276,7 +290,9 @@ def import_youths(upload, *, membership, by) -> ImportReport:
 
     try:
         with transaction.atomic():
-            for number, data in cleaned_rows:
+            for done, (number, data) in enumerate(cleaned_rows, start=1):
+                if progress and done % PROGRESS_EVERY == 0:
+                    progress(30 + done * 70 // total)
                 youth = lookups.existing.get(data["external_id"])
                 created = youth is None
                 if created:
@@ -301,3 +317,63 @@ def import_youths(upload, *, membership, by) -> ImportReport:
     except Rollback:
         report.created = report.updated = 0
     return report
+
+
+# --- In the worker ----------------------------------------------------------------------------------
+
+
+def job_create(*, upload, organisation, by) -> YouthImportJob:
+    """Keep the upload in private storage and hand it to the worker."""
+    from binome.youths.tasks import run_youth_import
+
+    job = YouthImportJob(organisation=organisation, uploaded_by=by, original_name=upload.name[:200])
+    kind = getattr(upload, "table_kind", None) or sniff(upload)
+    job.file.save(f"{job.pk}.{kind}", upload, save=False)
+    job.save()
+    jobs.beat(job, 0)
+    run_youth_import(job.pk)
+    return job
+
+
+def job_run(*, job_id) -> None:
+    """Background: import the file all or nothing, beating as rows are checked and written; the
+    file is deleted once imported or refused (the sweep deletes a failed job's file a day later)."""
+    job = YouthImportJob.objects.select_related("organisation", "uploaded_by").get(pk=job_id)
+    if not YouthImportJob.objects.filter(pk=job_id, status=YouthImportStatus.QUEUED).update(
+        status=YouthImportStatus.IMPORTING
+    ):
+        return  # already run, or failed by the sweep
+    jobs.beat(job, 0)
+    try:
+        with job.file.open("rb") as source:
+            report = import_youths(
+                source, organisation=job.organisation, by=job.uploaded_by, progress=jobs.beater(job)
+            )
+    except Exception:
+        YouthImportJob.objects.filter(pk=job_id).update(
+            status=YouthImportStatus.FAILED, finished_at=timezone.now()
+        )
+        jobs.forget(job)
+        raise
+    job.status = YouthImportStatus.DONE if report.ok else YouthImportStatus.INVALID
+    job.rows, job.created_count, job.updated_count = report.rows, report.created, report.updated
+    job.errors = [[e.row, e.column, e.message] for e in report.errors[:MAX_STORED_ERRORS]]
+    job.error_count = len(report.errors)
+    job.progress = 100
+    job.finished_at = timezone.now()
+    job.save()
+    if job.file:
+        job.file.delete(save=True)  # names and birth dates: not kept once imported or refused
+    jobs.forget(job)
+
+
+def sweep_jobs() -> tuple[int, int]:
+    from binome.youths.models import FINISHED_YOUTH_IMPORTS, RUNNING_YOUTH_IMPORTS
+
+    return jobs.sweep(
+        YouthImportJob,
+        running=RUNNING_YOUTH_IMPORTS,
+        failed=YouthImportStatus.FAILED,
+        finished=FINISHED_YOUTH_IMPORTS,
+        url_name="youths:import_job",
+    )

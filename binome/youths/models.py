@@ -669,3 +669,60 @@ class YouthEvent(models.Model):
 
     def __str__(self):
         return self.get_kind_display()
+
+
+# --- Import of the youths in care (runs in the worker) -----------------------------------------------
+
+
+class YouthImportStatus(models.TextChoices):
+    QUEUED = "queued", "En attente"
+    IMPORTING = "importing", "Import en cours"
+    DONE = "done", "Importé"
+    INVALID = "invalid", "Erreurs : rien n'a été importé"
+    FAILED = "failed", "Échec technique : rien n'a été importé"
+
+
+RUNNING_YOUTH_IMPORTS = (YouthImportStatus.QUEUED, YouthImportStatus.IMPORTING)
+FINISHED_YOUTH_IMPORTS = (YouthImportStatus.DONE, YouthImportStatus.INVALID, YouthImportStatus.FAILED)
+
+
+class YouthImportJobQuerySet(models.QuerySet):
+    def visible_to(self, membership):
+        """The imports of the organisation one works for (a service, or the département)."""
+        if membership is None:
+            return self.none()
+        return self.filter(organisation=membership.organisation)
+
+
+class YouthImportJob(BaseModel):
+    """One upload of the ASE software's export, imported all or nothing by the worker."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file = models.FileField(upload_to="youths/imports/%Y/%m/", blank=True)
+    original_name = models.CharField("fichier", max_length=200)
+    status = models.CharField(
+        max_length=12, choices=YouthImportStatus.choices, default=YouthImportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # [row, column, message], first 1000
+    error_count = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = YouthImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "import de jeunes"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Import {self.original_name}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in RUNNING_YOUTH_IMPORTS

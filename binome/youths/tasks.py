@@ -1,5 +1,5 @@
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from binome.youths.reminders import send_pathway_reminders
 
@@ -8,3 +8,19 @@ from binome.youths.reminders import send_pathway_reminders
 @lock_task("pathway-reminders")
 def daily_pathway_reminders():
     send_pathway_reminders()
+
+
+@db_task()
+def run_youth_import(job_id):
+    from binome.youths.imports import job_run
+
+    job_run(job_id=job_id)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+@lock_task("youth-import-sweep")
+def sweep_youth_imports():
+    """Fail the imports whose worker died; delete the uploads of finished ones after a day."""
+    from binome.youths.imports import sweep_jobs
+
+    sweep_jobs()

@@ -14,8 +14,9 @@ from binome.accounts.perms import can, policy
 from binome.audit.services import log_access
 from binome.references.models import ReferenceItem, ReferenceKind
 from binome.utils.forms import apply_validation_error, error_messages
+from binome.utils.jobs import live_progress
 from binome.utils.search import remembered_search
-from binome.youths import pdf, rules, services
+from binome.youths import imports, pdf, rules, services
 from binome.youths.forms import (
     AssessmentForm,
     ConsentForm,
@@ -31,8 +32,8 @@ from binome.youths.forms import (
     YouthFilterForm,
     YouthForm,
 )
-from binome.youths.imports import ImportForm, import_youths
-from binome.youths.models import Consent, PathwaySettings, Referral, ReferralState, Youth
+from binome.youths.imports import ImportForm
+from binome.youths.models import Consent, PathwaySettings, Referral, ReferralState, Youth, YouthImportJob
 from binome.youths.queries import (
     BLOCKED_KINDS,
     blocked_files,
@@ -477,24 +478,41 @@ def youth_archive(request, youth_id):
 # --- Import ---------------------------------------------------------------------------------------
 
 
+def _import_jobs(request):
+    return YouthImportJob.objects.visible_to(request.membership)
+
+
 @policy("youths.edit")
 def youth_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
-        report = import_youths(form.cleaned_data["file"], membership=request.membership, by=request.user)
-        if report.ok:
-            messages.success(
-                request,
-                f"Import réussi : {report.created} fiche(s) créée(s), {report.updated} mise(s) à jour.",
-            )
-            return redirect("youths:list")
+        job = imports.job_create(
+            upload=form.cleaned_data["file"], organisation=request.organisation, by=request.user
+        )
+        return redirect("youths:import_job", job_id=job.pk)
     return render(
         request,
         "youths/import.html",
-        {"form": form, "report": report},
-        status=422 if (form.errors or (report and not report.ok)) else 200,
+        {"form": form, "jobs": _import_jobs(request)[:10]},
+        status=422 if form.errors else 200,
     )
+
+
+def _import_job_context(job):
+    return {"job": job, "progress": live_progress(job, job.progress), "errors": job.errors[:500]}
+
+
+@policy("youths.edit")
+def youth_import_job(request, job_id):
+    job = get_object_or_404(_import_jobs(request), pk=job_id)
+    return render(request, "youths/import_job.html", _import_job_context(job))
+
+
+@policy("youths.edit")
+def youth_import_job_status(request, job_id):
+    """The job's panel alone, polled by htmx while the worker imports."""
+    job = get_object_or_404(_import_jobs(request), pk=job_id)
+    return render(request, "youths/includes/import_job_panel.html", _import_job_context(job))
 
 
 # --- Département: routing, blocked files, coverage, settings ---------------------------------------------
