@@ -13,6 +13,7 @@ from binome.mentorships.models import (
     MeetingStatus,
     ObjectivesReached,
     Party,
+    ProjectKind,
     ReviewDecision,
     SignatureMethod,
     grouped_closure_reasons,
@@ -309,3 +310,8 @@ class PortfolioFilterForm(forms.Form):
         ],
     )
     mine = forms.BooleanField(label="Seulement les binômes que je suis", required=False)
+
+
+class ProjectMentionForm(forms.Form):
+    kind = forms.ChoiceField(label="Projet du jeune", choices=ProjectKind.choices, widget=forms.RadioSelect)
+    written_on = forms.DateField(label="Mentorat inscrit dans le projet le", widget=DATE_WIDGET)

@@ -41,6 +41,7 @@ from binome.mentorships.models import (
     MentorshipState,
     ObjectivesReached,
     Party,
+    ProjectKind,
     Review,
     ReviewDecision,
     Signature,
@@ -760,6 +761,25 @@ def review_record(
     mentorship.save(update_fields=["review_due_on", "updated_at"])
     _log(by, organisation, mentorship, "update")
     return review
+
+
+@transaction.atomic
+def project_mention_record(*, mentorship: Mentorship, by, organisation, kind: str, written_on) -> Mentorship:
+    """L.221-2-6 III and D.221-38: the mentoring is mentioned in the youth's PPE, or in the PAA of a young
+    adult; record which and when."""
+    if kind not in ProjectKind.values:
+        raise ValidationError({"kind": "Indiquez le projet du jeune : PPE ou PAA."})
+    if written_on > _today():
+        raise ValidationError({"written_on": "La date ne peut pas être dans le futur."})
+    if written_on < timezone.localdate(mentorship.validated_at) - datetime.timedelta(days=1):
+        raise ValidationError(
+            {"written_on": "Le mentorat s'inscrit dans le projet une fois le binôme validé."}
+        )
+    mentorship.project_kind = kind
+    mentorship.project_written_on = written_on
+    mentorship.save(update_fields=["project_kind", "project_written_on", "updated_at"])
+    _log(by, organisation, mentorship, "update")
+    return mentorship
 
 
 # --- Closure, reopening, renewal ------------------------------------------------------------------

@@ -23,6 +23,7 @@ urlpatterns = [
     path("<uuid:mentorship_id>/lien-mentor/", views.mentor_link, name="mentor_link"),
     path("<uuid:mentorship_id>/charge-de-mentorat/", views.coordinator_change, name="coordinator_change"),
     path("<uuid:mentorship_id>/bilan/", views.review_record, name="review_record"),
+    path("<uuid:mentorship_id>/projet/", views.project_mention, name="project_mention"),
     path("<uuid:mentorship_id>/cloture/", views.close, name="close"),
     path("<uuid:mentorship_id>/reouverture/", views.reopen, name="reopen"),
     path("<uuid:mentorship_id>/reconduction/", views.renew, name="renew"),

@@ -29,6 +29,7 @@ from binome.mentorships.forms import (
     LaunchPlanForm,
     MeetingForm,
     PortfolioFilterForm,
+    ProjectMentionForm,
     ReopenForm,
     ResolveForm,
     ReviewForm,
@@ -191,6 +192,14 @@ def _detail_context(request, mentorship, **forms):
     if context["can_review"] and mentorship.state == MentorshipState.ACTIVE:
         context["review_form"] = forms.get("review_form") or ReviewForm(
             initial={"held_on": timezone.localdate()}
+        )
+    if context["can_review"] and mentorship.is_open:
+        adult = mentorship.youth.age() >= 18
+        context["project_form"] = forms.get("project_form") or ProjectMentionForm(
+            initial={
+                "kind": mentorship.project_kind or ("paa" if adult else "ppe"),
+                "written_on": mentorship.project_written_on or timezone.localdate(),
+            }
         )
     context["mentor_accesses"] = mentorship.mentor_accesses.filter(
         revoked_at__isnull=True, expires_at__gt=timezone.now()
@@ -580,6 +589,26 @@ def review_record(request, mentorship_id):
                 messages.success(request, f"Bilan enregistré. Prochain bilan dû le {due:%d/%m/%Y}.")
             return _back(mentorship, "#bilans")
     return _render_detail(request, mentorship, status=422, review_form=form)
+
+
+@policy("mentorships.review")
+@require_POST
+def project_mention(request, mentorship_id):
+    """L.221-2-6 III: the mentoring is written into the youth's PPE or PAA; the referent or the staff
+    record which and when."""
+    mentorship = _pair(request, mentorship_id)
+    form = ProjectMentionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.project_mention_record(
+                mentorship=mentorship, by=request.user, organisation=request.organisation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "L'inscription du mentorat dans le projet du jeune est enregistrée.")
+            return _back(mentorship, "#projet")
+    return _render_detail(request, mentorship, status=422, project_form=form)
 
 
 @policy("mentorships.manage")

@@ -6,9 +6,10 @@ import html
 from django.urls import reverse
 from django.utils import timezone
 
-from binome.mentorships.models import ClosureCategory, ClosureReason, MentorshipState
+from binome.mentorships.models import DEFAULT_LEGAL_TEXT, ClosureCategory, ClosureReason, MentorshipState
+from binome.mentorships.pdf import agreement_html
 from binome.youths.models import ReferralState
-from tests.mentorships.factories import active_pair
+from tests.mentorships.factories import active_pair, validated_pair
 
 
 def page(response):
@@ -112,3 +113,45 @@ def test_an_assessment_in_the_youths_interest_leaves_the_pair_running(world, peo
     assert response.status_code == 302
     mentorship.refresh_from_db()
     assert mentorship.state == MentorshipState.ACTIVE
+
+
+# --- D.221-38, D.221-39, L.221-2-6 III: the agreement's clauses and the PPE / PAA --------------------
+
+
+def test_the_default_clauses_follow_the_decree():
+    assert "président du conseil départemental s'assure" in DEFAULT_LEGAL_TEXT
+    assert "L'association forme le mentor, vérifie son honorabilité" not in DEFAULT_LEGAL_TEXT
+    assert (
+        "il est mis fin au mentorat" in DEFAULT_LEGAL_TEXT and "il peut mettre fin" not in DEFAULT_LEGAL_TEXT
+    )
+    assert "projet d'accès à l'autonomie (PAA)" in DEFAULT_LEGAL_TEXT
+
+
+def test_the_agreement_names_the_paa_for_a_young_adult(world, people):
+    mentorship = validated_pair(world, people["coordinator"], young_adult=True)
+    html_text = agreement_html(mentorship.agreements.get())
+    assert "mentionnée dans le projet d'accès à l'autonomie (PAA) du jeune" in html.unescape(html_text)
+    minor = validated_pair(world, people["coordinator"])
+    assert "mentionnée dans le projet pour l'enfant (PPE) du jeune" in html.unescape(
+        agreement_html(minor.agreements.get())
+    )
+
+
+def test_the_referent_records_that_the_mentoring_is_written_into_the_ppe(world, people, client_for):
+    mentorship = active_pair(world, people["coordinator"], started_days_ago=20)
+    client = client_for(people["referrer"])
+    detail = reverse("mentorships:detail", kwargs={"mentorship_id": mentorship.pk})
+    assert "Pas encore inscrit dans le PPE ou le PAA du jeune" in page(client.get(detail))
+    url = reverse("mentorships:project_mention", kwargs={"mentorship_id": mentorship.pk})
+    future = (timezone.localdate() + datetime.timedelta(days=2)).isoformat()
+    refused = client.post(url, {"kind": "ppe", "written_on": future})
+    assert refused.status_code == 422 and "ne peut pas être dans le futur" in page(refused)
+    on = timezone.localdate() - datetime.timedelta(days=3)
+    assert client.post(url, {"kind": "ppe", "written_on": on.isoformat()}).status_code == 302
+    mentorship.refresh_from_db()
+    assert (mentorship.project_kind, mentorship.project_written_on) == ("ppe", on)
+    assert f"inscrit dans le Projet pour l'enfant (PPE) depuis le {on:%d/%m/%Y}" in page(client.get(detail))
+    # Another service's referent cannot.
+    assert (
+        client_for(people["other_referrer"]).post(url, {"kind": "paa", "written_on": on}).status_code == 404
+    )
