@@ -8,9 +8,9 @@
 #   bench/load/run.sh                                   50 users, 5 minutes (bench/RESULTS.md)
 #   bench/load/run.sh --users 10 --time 30 --no-seed    the short version ./test runs
 #
-# Options: --users N, --time SECONDS, --no-seed (database already migrated and filled: skip migrate and
-# seed_demo), --no-chaos. Database: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/
-# binome_load, created if missing). Output: BENCH_OUT (default bench/out/load): summary.json, locust's
+# Options: --users N, --time SECONDS, --no-seed (database already filled: skip seed_demo), --no-chaos.
+# Database: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/binome_load, created if
+# missing; migrated at each run). Output: BENCH_OUT (default bench/out/load): summary.json, locust's
 # CSV, the processes' logs. Exit status 1 when a check fails.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -58,8 +58,10 @@ if [ "$SEED" = 1 ]; then
   if ! psql "${DATABASE_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
     psql "${DATABASE_URL%/*}/postgres" -qc "CREATE DATABASE \"$db\""
   fi
-  log "migrate + seed_demo"
-  $PY manage.py migrate --noinput -v0
+fi
+$PY manage.py migrate --noinput -v0  # nothing to do on a database as recent as the code
+if [ "$SEED" = 1 ]; then
+  log "seed_demo"
   $PY manage.py seed_demo >"$OUT/seed.log"
 fi
 $PY bench/load/prepare.py "$USERS" "$BENCH_ACCOUNTS" >&2
