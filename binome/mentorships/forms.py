@@ -230,6 +230,23 @@ class ClosureForm(forms.Form):
         label="Commentaire", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args, concerns=(), **kwargs):
+        """One required answer per concern still open: what was done about it before the pair ends."""
+        super().__init__(*args, **kwargs)
+        self.concerns = list(concerns)
+        for concern in self.concerns:
+            raised = timezone.localtime(concern.raised_at)
+            self.fields[f"concern_{concern.pk}"] = forms.CharField(
+                label=f"Suite donnée à la préoccupation du {raised:%d/%m/%Y}",
+                max_length=500,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=f"« {concern.message[:200]} »",
+                error_messages={"required": "Indiquez ce qui a été fait pour cette préoccupation."},
+            )
+
+    def concern_resolutions(self) -> dict:
+        return {c.pk: self.cleaned_data.get(f"concern_{c.pk}", "") for c in self.concerns}
+
 
 class CoordinatorForm(forms.Form):
     """Who follows the pair: a manager or a coordinator of the pair's association, still active."""

@@ -423,7 +423,8 @@ def mentorship_launch(
     mentorship.state = MentorshipState.ACTIVE
     mentorship.started_at = started
     mentorship.launch_objectives = objectives.strip()
-    mentorship.planned_end_on = add_months(started, agreement.duration_months)
+    # One planned end: the agreement's, as signed (amendments move it).
+    mentorship.planned_end_on = current_agreement(mentorship).end_on
     mentorship.review_due_on = add_months(started, review_months)
     mentorship.save(
         update_fields=[
@@ -846,9 +847,12 @@ def mentorship_close(
     closing_meeting_on: datetime.date | None = None,
     comment: str = "",
     automatic: bool = False,
+    concern_resolutions: dict | None = None,
 ) -> Closure:
     """Close the pair with a two-level reason. Meetings are counted, the frequency checked, the mentor's
-    place freed, the mentor's links stop, and the exit surveys are opened for the youth and the mentor."""
+    place freed, the mentor's links stop, and the exit surveys are opened for the youth and the mentor.
+    Each concern still open needs what was done about it (`concern_resolutions`: concern id → text),
+    except for an automatic closure, which resolves them itself."""
     from binome.surveys.services import exit_surveys_open, pulse_surveys_cancel
 
     mentorship = (
@@ -875,8 +879,29 @@ def mentorship_close(
             )
         if mentor_may_rematch is None:
             errors["mentor_may_rematch"] = "Indiquez si le mentor peut être remis en binôme."
+    open_concerns = list(mentorship.concerns.filter(resolved_at__isnull=True))
+    resolutions = {}
+    for concern in open_concerns:
+        text = (concern_resolutions or {}).get(concern.pk, "").strip()
+        if automatic and not text:
+            text = f"Binôme clôturé automatiquement ({ClosureReason(reason).label.lower()})."
+        if not text:
+            errors[f"concern_{concern.pk}"] = (
+                "Une préoccupation est encore ouverte : indiquez ce qui a été fait avant de clôturer."
+            )
+        resolutions[concern.pk] = text[:500]
     if errors:
         raise ValidationError(errors)
+    for concern in open_concerns:
+        concern.resolved_at, concern.resolved_by, concern.resolution = (
+            timezone.now(),
+            by,
+            resolutions[concern.pk],
+        )
+        concern.save(update_fields=["resolved_at", "resolved_by", "resolution", "updated_at"])
+    if open_concerns:
+        Mentorship.objects.filter(pk=mentorship.pk).update(concern_open=False)
+        mentorship.concern_open = False
     if closing_meeting_on:
         Meeting.objects.create(
             mentorship=mentorship,

@@ -184,11 +184,15 @@ def _detail_context(request, mentorship, **forms):
         context["launch_planned"] = mentorship.meetings.filter(
             kind="launch", status=MeetingStatus.PLANNED
         ).first()
-        context["plan_form"] = forms.get("plan_form") or LaunchPlanForm()
+        # One launch block: plan the meeting while signatures are awaited, record it once all signed.
+        if not context["can_launch"] or forms.get("plan_form"):
+            context["plan_form"] = forms.get("plan_form") or LaunchPlanForm()
     if context["can_launch"] or forms.get("launch_form"):
-        context["launch_form"] = forms.get("launch_form") or LaunchForm(
-            initial={"objectives": context["current_agreement"].objectives}
-        )
+        planned = context.get("launch_planned")
+        initial = {"objectives": context["current_agreement"].objectives}
+        if planned and planned.at <= timezone.now():
+            initial.update(held_at=timezone.localtime(planned.at), modality=planned.modality)
+        context["launch_form"] = forms.get("launch_form") or LaunchForm(initial=initial)
     if context["can_review"] and mentorship.state == MentorshipState.ACTIVE:
         context["review_form"] = forms.get("review_form") or ReviewForm(
             initial={"held_on": timezone.localdate()}
@@ -620,7 +624,8 @@ def close(request, mentorship_id):
     initial = {"ended_on": timezone.localdate()}
     if request.GET.get("motif") in ClosureReason.values:
         initial["reason"] = request.GET["motif"]
-    form = ClosureForm(request.POST or None, initial=initial)
+    concerns = mentorship.concerns.filter(resolved_at__isnull=True).order_by("raised_at")
+    form = ClosureForm(request.POST or None, initial=initial, concerns=concerns)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -634,6 +639,7 @@ def close(request, mentorship_id):
                 objectives_reached=data["objectives_reached"],
                 mentor_may_rematch=data["mentor_may_rematch"] == "yes",
                 comment=data["comment"],
+                concern_resolutions=form.concern_resolutions(),
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -647,7 +653,12 @@ def close(request, mentorship_id):
     return render(
         request,
         "mentorships/close.html",
-        {"form": form, "mentorship": mentorship, "counted": mentorship.meetings_held},
+        {
+            "form": form,
+            "mentorship": mentorship,
+            "counted": mentorship.meetings_held,
+            "open_concerns": form.concerns,
+        },
         status=422 if form.errors else 200,
     )
 

@@ -6,10 +6,11 @@ import html
 from django.urls import reverse
 from django.utils import timezone
 
+from binome.mentorships import services
 from binome.mentorships.models import DEFAULT_LEGAL_TEXT, ClosureCategory, ClosureReason, MentorshipState
 from binome.mentorships.pdf import agreement_html
 from binome.youths.models import ReferralState
-from tests.mentorships.factories import active_pair, validated_pair
+from tests.mentorships.factories import active_pair, signed_pair, validated_pair
 
 
 def page(response):
@@ -155,3 +156,75 @@ def test_the_referent_records_that_the_mentoring_is_written_into_the_ppe(world, 
     assert (
         client_for(people["other_referrer"]).post(url, {"kind": "paa", "written_on": on}).status_code == 404
     )
+
+
+# --- Between the steps: open concerns at closure, one planned end, the signed agreement's status ------
+
+
+CLOSE = {
+    "reason": "planned_end",
+    "closing_meeting_on": "",
+    "objectives_reached": "mostly",
+    "mentor_may_rematch": "yes",
+    "comment": "",
+}
+
+
+def test_closing_asks_what_was_done_about_each_open_concern(world, people, client_for):
+    mentorship = active_pair(world, people["coordinator"], started_days_ago=90)
+    concern = services.concern_raise(
+        mentorship=mentorship, message="Le jeune ne vient plus aux rendez-vous.", by_mentor=True
+    )
+    client = client_for(people["coordinator"])
+    url = reverse("mentorships:close", kwargs={"mentorship_id": mentorship.pk})
+    form = page(client.get(url))
+    assert "1 préoccupation encore ouverte" in form and "Le jeune ne vient plus aux rendez-vous." in form
+    data = {**CLOSE, "ended_on": timezone.localdate().isoformat()}
+    refused = client.post(url, data)
+    assert refused.status_code == 422
+    assert "Indiquez ce qui a été fait pour cette préoccupation." in page(refused)
+    mentorship.refresh_from_db()
+    assert mentorship.state == MentorshipState.ACTIVE
+    done = client.post(url, {**data, f"concern_{concern.pk}": "Appel au jeune et à son référent le 3/12."})
+    assert done.status_code == 302
+    mentorship.refresh_from_db()
+    concern.refresh_from_db()
+    assert mentorship.state == MentorshipState.CLOSED and mentorship.concern_open is False
+    assert concern.resolution == "Appel au jeune et à son référent le 3/12." and concern.resolved_at
+    assert "Préoccupation signalée" not in page(client.get(done["Location"]))
+
+
+def test_an_automatic_closure_resolves_the_open_concerns(world, people):
+    mentorship = active_pair(world, people["coordinator"], started_days_ago=30)
+    concern = services.concern_raise(mentorship=mentorship, message="Absences répétées.", by_mentor=True)
+    services.mentorship_close(mentorship=mentorship, by=None, reason="consent_withdrawn", automatic=True)
+    concern.refresh_from_db()
+    assert concern.resolved_at and "clôturé automatiquement" in concern.resolution
+
+
+def test_the_planned_end_is_the_agreements(world, people, client_for):
+    mentorship = signed_pair(world, people["coordinator"])
+    agreement = mentorship.agreements.get()
+    services.mentorship_launch(
+        mentorship=mentorship,
+        by=people["coordinator"],
+        organisation=world["association"],
+        held_at=timezone.now() - datetime.timedelta(minutes=5),
+        objectives="Confiance",
+    )
+    mentorship.refresh_from_db()
+    # Launched today, two weeks before the agreement's start: the end stays the agreement's.
+    assert (
+        mentorship.planned_end_on == agreement.end_on != timezone.localdate() + datetime.timedelta(days=183)
+    )
+    text = page(client_for(people["coordinator"]).get(reverse("mentorships:detail", args=[mentorship.pk])))
+    assert f"Fin prévue</dt><dd>{agreement.end_on:%d/%m/%Y}" in text
+
+
+def test_a_signed_agreement_says_launch_the_pair_with_one_launch_block(world, people, client_for):
+    mentorship = signed_pair(world, people["coordinator"])
+    text = page(client_for(people["coordinator"]).get(reverse("mentorships:detail", args=[mentorship.pk])))
+    assert "Convention signée — lancez le binôme" in text
+    assert "Convention à signer" not in text and "Convention en cours de signature" not in text
+    assert text.count('<h2 id="plan-title">') + text.count('<h2 id="launch-title">') == 1
+    assert "Lancer le binôme" in text
