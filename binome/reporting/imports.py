@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from binome.references.models import ReferenceItem, ReferenceKind
 from binome.reporting.models import (
+    RUNNING_IMPORT_STATES,
     ClosureReason,
     ImportJob,
     ImportStatus,
@@ -33,6 +34,7 @@ from binome.reporting.models import (
 from binome.reporting.months import parse_month
 from binome.reporting.services import reported_data_save
 from binome.territories.models import Territory
+from binome.utils import jobs
 from binome.utils.choices import Gender, Modality
 from binome.utils.spreadsheets import neutralise
 from binome.utils.tabular import ImportReport, RowError, Workbook, parse_date, sniff
@@ -567,6 +569,7 @@ def job_create(*, upload, association, departement, by) -> ImportJob:
     kind = getattr(upload, "table_kind", None) or sniff(upload)
     job.file.save(f"{job.pk}.{kind}", upload, save=False)
     job.save()
+    jobs.beat(job, 0)
     validate_import(job.pk)
     return job
 
@@ -593,8 +596,13 @@ def stored_errors(job) -> list[list]:
 
 
 def _progress_for(job_id, scale=1.0):
+    """Stores the progress on the job (validation runs outside any transaction) and beats, so the
+    sweep can tell a long import from a dead worker."""
+    job = ImportJob(pk=job_id)
+
     def progress(percent):
         ImportJob.objects.filter(pk=job_id).update(progress=min(int(percent * scale), 99))
+        jobs.beat(job, percent * scale)
 
     return progress
 
@@ -611,12 +619,17 @@ def _finish(job, report, status, counts=None):
     job.save()
     if status in (ImportStatus.INVALID, ImportStatus.DONE) and job.file:
         job.file.delete(save=True)  # the association's data is not kept once no longer needed
+    jobs.forget(job)
 
 
 def job_validate(*, job_id) -> None:
     """Background: check every row and compute the preview (a dry run of the import)."""
     job = ImportJob.objects.select_related("association", "departement").get(pk=job_id)
-    ImportJob.objects.filter(pk=job_id).update(status=ImportStatus.VALIDATING, progress=0)
+    if not ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.VALIDATING, progress=0
+    ):
+        return  # already checked, or failed by the sweep
+    jobs.beat(job, 0)
     try:
         with job.file.open("rb") as source:
             report, counts = import_file(
@@ -641,6 +654,7 @@ def job_confirm(*, job) -> bool:
         status=ImportStatus.IMPORTING, progress=0
     )
     if confirmed:
+        jobs.beat(job, 0)
         run_import(job.pk)
     return bool(confirmed)
 
@@ -667,6 +681,32 @@ def job_import(*, job_id) -> None:
         ImportJob.objects.filter(pk=job_id).update(status=ImportStatus.FAILED, finished_at=timezone.now())
         raise
     _finish(job, report, ImportStatus.DONE if report.ok else ImportStatus.INVALID, counts or None)
+
+
+UNCONFIRMED = "Aperçu non confirmé dans la journée : le fichier a été supprimé. Déposez-le de nouveau."
+
+
+def sweep_jobs(now=None) -> tuple[int, int]:
+    """Fail the imports whose worker died (uploader told), delete the files of finished or failed
+    ones after a day, and of previews nobody confirmed within a day. Returns (failed, purged)."""
+    now = now or timezone.now()
+    failed, purged = jobs.sweep(
+        ImportJob,
+        running=RUNNING_IMPORT_STATES,
+        failed=ImportStatus.FAILED,
+        finished=(ImportStatus.DONE, ImportStatus.INVALID, ImportStatus.FAILED),
+        url_name="reporting:import_job",
+        now=now,
+    )
+    for job in ImportJob.objects.filter(status=ImportStatus.VALID, updated_at__lt=now - jobs.KEEP_UPLOADS):
+        if ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALID).update(
+            status=ImportStatus.INVALID, finished_at=now, errors=[[0, "", "", UNCONFIRMED]], error_count=1
+        ):
+            if job.file:
+                job.file.delete(save=False)
+                ImportJob.objects.filter(pk=job.pk).update(file="")
+            purged += 1
+    return failed, purged
 
 
 # --- The template ------------------------------------------------------------------------------------

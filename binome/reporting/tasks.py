@@ -13,6 +13,15 @@ def daily_reporting():
     send_reporting_reminders()
 
 
+@db_periodic_task(crontab(minute="*/5"))
+@lock_task("reporting-import-sweep")
+def sweep_imports():
+    """Fail the imports whose worker died; delete the uploads nobody needs any more after a day."""
+    from binome.reporting.imports import sweep_jobs
+
+    sweep_jobs()
+
+
 @db_task()
 def validate_import(job_id):
     from binome.reporting.imports import job_validate

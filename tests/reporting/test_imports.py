@@ -4,21 +4,25 @@ report by sheet, row and column, idempotent re-import, background job with progr
 import datetime
 import html
 import io
+import os
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 from freezegun import freeze_time
 from openpyxl import Workbook, load_workbook
 
 from binome.accounts.models import Convention, Role
 from binome.reporting.figures import reported_pair_figures
-from binome.reporting.imports import MEETING_COLUMNS, PAIR_COLUMNS, import_file
+from binome.reporting.imports import MEETING_COLUMNS, PAIR_COLUMNS, UNCONFIRMED, import_file, sweep_jobs
 from binome.reporting.models import ImportJob, ImportStatus, ReportedMeetings, ReportedPair
 from binome.steering.indicators import Scope
 from binome.steering.periods import Period
+from binome.utils import jobs
 from binome.utils.tabular import UNREADABLE
 from tests.youths.factories import TerritoryFactory
 
@@ -479,6 +483,54 @@ def test_import_pages_are_the_associations_own(setup, client_for):
     assert client_for(setup["other_manager"]).get(url).status_code == 404
     assert client_for(setup["pilot"]).get(url).status_code == 403
     assert client_for(setup["coordinator"]).get(url).status_code == 200
+
+
+def _job_with_file(setup, status, **fields):
+    job = ImportJob(
+        association=setup["association"],
+        departement=setup["departement"],
+        uploaded_by=setup["manager"],
+        original_name="x.xlsx",
+        status=status,
+    )
+    job.file.save(f"{job.pk}.xlsx", ContentFile(b"PK"), save=False)
+    job.save()
+    ImportJob.objects.filter(pk=job.pk).update(**fields)
+    job.refresh_from_db()
+    return job
+
+
+def test_an_import_whose_worker_died_is_failed_and_the_association_told(setup, mailoutbox):
+    now = timezone.now()
+    long_ago = now - datetime.timedelta(minutes=jobs.STALE_MINUTES + 5)
+    dead = _job_with_file(setup, ImportStatus.IMPORTING, created_at=long_ago, progress=90)
+    jobs.beat(dead, 90)
+    path = dead.file.path
+    with freeze_time(now + datetime.timedelta(minutes=jobs.STALE_MINUTES + 1)):
+        queued_just_now = _job_with_file(setup, ImportStatus.QUEUED)
+        assert sweep_jobs() == (1, 0)
+    dead.refresh_from_db()
+    queued_just_now.refresh_from_db()
+    assert dead.status == ImportStatus.FAILED and not dead.file and not os.path.exists(path)
+    assert queued_just_now.status == ImportStatus.QUEUED and queued_just_now.file
+    assert [m.to for m in mailoutbox] == [[setup["manager"].email]]
+    assert reverse("reporting:import_job", kwargs={"job_id": dead.pk}) in mailoutbox[0].body
+
+
+def test_uploads_are_deleted_a_day_after_the_job_ended_and_unconfirmed_previews_expire(setup, client_for):
+    now = timezone.now()
+    failed = _job_with_file(setup, ImportStatus.FAILED, finished_at=now - datetime.timedelta(hours=25))
+    failed_today = _job_with_file(setup, ImportStatus.FAILED, finished_at=now - datetime.timedelta(hours=2))
+    preview = _job_with_file(setup, ImportStatus.VALID, updated_at=now - datetime.timedelta(hours=25))
+    assert sweep_jobs() == (0, 2)
+    for job in (failed, failed_today, preview):
+        job.refresh_from_db()
+    assert not failed.file and failed_today.file and not preview.file
+    assert preview.status == ImportStatus.INVALID
+    text = page(
+        client_for(setup["manager"]).get(reverse("reporting:import_job", kwargs={"job_id": preview.pk}))
+    )
+    assert UNCONFIRMED in text and "Confirmer l'import" not in text
 
 
 # --- Command -------------------------------------------------------------------------------------------
