@@ -19,6 +19,7 @@ from binome.mentors.models import (
 )
 from binome.territories.models import Commune
 from binome.utils.choices import SLOTS, Gender, Modality
+from binome.utils.forms import plausible_year
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MIN_SECONDS_TO_FILL = 3
@@ -179,6 +180,7 @@ class TrainingSessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.association = association
         self.fields["modules"].queryset = TrainingModule.objects.filter(association=association)
+        self.fields["starts_at"].validators.append(plausible_year)
 
 
 class TrainingModuleForm(forms.ModelForm):

@@ -1,4 +1,7 @@
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
 
 class FormRenderer(TemplatesSetting):
@@ -23,3 +26,10 @@ def error_messages(request, error) -> None:
 
     for message in error.messages:
         messages.error(request, message)
+
+
+def plausible_year(value) -> None:
+    """Validator for a date typed by hand: year 1 or 9999 is a slip (and a date-time in year 1 cannot be
+    converted to UTC for storage)."""
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationError(f"Indiquez une date entre {EARLIEST_YEAR} et {LATEST_YEAR}.")
