@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Min, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -16,6 +17,7 @@ from binome.matching.forms import RejectForm, TableFilterForm, WeightsForm
 from binome.matching.models import MatchingWeights, Proposal, ProposalBatch, ProposalState
 from binome.matching.scoring import hard_violations, max_score, score
 from binome.mentors.models import Mentor
+from binome.mentorships.models import Mentorship
 from binome.territories.models import Commune
 from binome.utils.choices import Modality
 from binome.utils.forms import apply_validation_error, error_messages
@@ -217,12 +219,31 @@ def proposals(request, reject_forms=None):
         proposal.max_score = best_possible
         proposal.waiting_days = _waiting_days(proposal.referral, today)
         proposal.reject_form = reject_forms.get(proposal.pk) or RejectForm(prefix=str(proposal.pk))
-    decided = (
+    decided = list(
         Proposal.objects.visible_to(request.membership)
         .filter(state__in=[ProposalState.ACCEPTED, ProposalState.REJECTED])
         .select_related("youth", "mentor")
         .order_by("-decided_at")[:10]
     )
+    pairs = {
+        (m.youth_id, m.mentor_id): m
+        for m in Mentorship.objects.visible_to(request.membership).filter(
+            youth__in=[p.youth_id for p in decided], mentor__in=[p.mentor_id for p in decided]
+        )
+    }
+    for proposal in decided:
+        proposal.pair = pairs.get((proposal.youth_id, proposal.mentor_id))
+    validated = None
+    if request.GET.get("binome"):
+        try:
+            validated = (
+                Mentorship.objects.visible_to(request.membership)
+                .select_related("youth", "mentor")
+                .filter(pk=request.GET["binome"])
+                .first()
+            )
+        except ValidationError:  # not a UUID
+            validated = None
     waiting = pools.waiting_referrals([association]).count()
     log_access(user=request.user, organisation=association, action="read", object_type="matching.proposals")
     return render(
@@ -231,6 +252,8 @@ def proposals(request, reject_forms=None):
         {
             "pending": pending,
             "decided": decided,
+            "validated": validated,
+            "validated_agreement": validated.agreements.order_by("number").first() if validated else None,
             "batch": ProposalBatch.objects.filter(
                 Q(association=association) | Q(departement__in=association.departements())
             ).first(),
@@ -273,7 +296,9 @@ def batch_run(request):
 def proposal_accept(request, proposal_id):
     proposal = get_object_or_404(Proposal.objects.visible_to(request.membership), pk=proposal_id)
     try:
-        services.proposal_accept(proposal=proposal, by=request.user, organisation=request.organisation)
+        mentorship = services.proposal_accept(
+            proposal=proposal, by=request.user, organisation=request.organisation
+        )
     except ValidationError as error:
         error_messages(request, error)
         return redirect("matching:proposals")
@@ -281,7 +306,8 @@ def proposal_accept(request, proposal_id):
         request,
         "Binôme validé. Il démarrera quand toutes les signatures de la convention seront recueillies.",
     )
-    return redirect("matching:proposals")
+    # The next step, in reach: the new pair and its agreement to print (the id is an opaque UUID).
+    return redirect(reverse("matching:proposals") + f"?binome={mentorship.pk}")
 
 
 @policy("matching.manage")

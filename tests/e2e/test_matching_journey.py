@@ -78,16 +78,23 @@ def test_a_coordinator_matches_the_waiting_pool(page, e2e_world):
     expect(page.get_by_text("2 binômes proposés pour 2 jeunes en attente")).to_be_visible()
     assert_accessible(page)
 
-    cards = page.locator("article.candidate")
-    expect(cards).to_have_count(2)
-    first = cards.filter(has_text="Inès")
-    first.get_by_role("button", name="Valider ce binôme").click()
-    expect(page.get_by_text("Binôme validé")).to_be_visible()
+    rows = page.locator("table.proposals > tbody > tr")
+    expect(rows).to_have_count(2)  # one compact row per proposal
+    second = rows.filter(has_text="Yanis")
+    expect(second.get_by_label("Motif")).to_be_hidden()  # the reject form waits in a disclosure
+    first = rows.filter(has_text="Inès")
+    first.get_by_role("button", name=re.compile("^Valider")).click()
+    expect(page.get_by_text("Binôme validé : Inès")).to_be_visible()
+    expect(page.get_by_role("link", name="Imprimer la convention (PDF)")).to_be_visible()
+    assert_accessible(page)
 
-    second = page.locator("article.candidate").filter(has_text="Yanis")
+    second = page.locator("table.proposals > tbody > tr").filter(has_text="Yanis")
+    second.locator("summary", has_text="Écarter").click()
     second.get_by_label("Motif").select_option("youth_wish")
-    second.get_by_role("button", name="Écarter").click()
+    second.get_by_role("button", name="Écarter ce binôme").click()
     expect(page.get_by_text("Proposition écartée")).to_be_visible()
+    page.get_by_role("link", name=re.compile("Inès – ")).click()
+    expect(page.get_by_role("heading", name=re.compile("^Binôme Inès"))).to_be_visible()
 
     assert Mentorship.objects.get().youth.first_name == "Inès"
     assert Proposal.objects.get(state=ProposalState.REJECTED).youth.first_name == "Yanis"
