@@ -1,4 +1,4 @@
-"""python manage.py import_report --association SLUG FILE.xlsx [--dry-run] [--departement CODE]"""
+"""python manage.py import_report --association SLUG FILE.xlsx|FILE.ods [--dry-run] [--departement CODE]"""
 
 import time
 import uuid
@@ -47,11 +47,11 @@ def resolve_departement(association, code: str | None) -> Organisation:
 
 
 class Command(BaseCommand):
-    help = "Importe le fichier xlsx d'une association (binômes et rencontres), tout ou rien."
+    help = "Importe le classeur d'une association (.xlsx ou .ods : binômes et rencontres), tout ou rien."
 
     def add_arguments(self, parser):
         parser.add_argument("--association", required=True, help="identifiant (UUID) ou nom en slug")
-        parser.add_argument("file", help="le fichier .xlsx (modèle du suivi mensuel)")
+        parser.add_argument("file", help="le classeur .xlsx ou .ods (modèle du suivi mensuel), ou un CSV de l'onglet Données")
         parser.add_argument(
             "--departement", help="code INSEE, si l'association travaille avec plusieurs départements"
         )
