@@ -143,3 +143,8 @@ def default_period(today: datetime.date | None = None) -> Period:
     today = today or timezone.localdate()
     first = today.replace(day=1) - datetime.timedelta(days=1)
     return Period.containing(first)
+
+
+def current_period(today: datetime.date | None = None) -> Period:
+    """The month under way, figures to date: the département's dashboard opens on today's work."""
+    return Period.containing(today or timezone.localdate())

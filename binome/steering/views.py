@@ -9,7 +9,7 @@ from binome.audit.services import log_access
 from binome.reporting.figures import quarterly_note
 from binome.steering.exports import steering_file, table_file
 from binome.steering.forms import DashboardFilterForm, PeriodFilterForm
-from binome.steering.periods import default_period
+from binome.steering.periods import current_period, default_period
 from binome.steering.registry import REGISTRY
 from binome.steering.report import build_report
 from binome.steering.scope import Scope
@@ -33,12 +33,12 @@ def _filters(request):
     (another département's association or territory) answers 404."""
     data = request.GET.copy()
     if not data.get("periode"):
-        data["periode"] = default_period().key
+        data["periode"] = current_period().key
     form = DashboardFilterForm(data, membership=request.membership)
     form.is_valid()
     if any(name in form.errors for name in ("association", "territoire", "departement")):
         raise Http404("Filtre hors de votre périmètre.")
-    period = form.cleaned_data.get("periode") or default_period()
+    period = form.cleaned_data.get("periode") or current_period()
     organisation = request.organisation
     if organisation.is_departement:
         scope = Scope(
@@ -71,6 +71,8 @@ def dashboard(request):
             "query": query,
             "can_export": can(request, "steering.export"),
             "quarterly_note": quarterly,
+            "running_month": period == current_period(),
+            "last_month": default_period(),
         },
         status=422 if form.errors else 200,
     )

@@ -194,3 +194,20 @@ def test_a_month_view_says_which_associations_report_by_quarter(data, member, cl
     assert quarter.status_code == 200 and "par trimestre" not in quarter.content.decode()
     # Breakdown headings keep their acronyms.
     assert "Jeunes accompagnés — par mesure ASE" in html
+
+
+def test_the_dashboard_opens_on_the_month_under_way_with_last_month_one_click_away(world, member, client_for):
+    from freezegun import freeze_time
+
+    with freeze_time("2026-10-14 09:00"):
+        html = client_for(member(Role.PILOT)).get(URL).content.decode()
+    assert (
+        "Chiffres <strong>d&#x27;octobre 2026</strong> (mois en cours : jusqu'au 14 octobre 2026 inclus)"
+        in html
+    )
+    assert '<option value="2026-10" selected>' in html
+    assert '<a href="?periode=2026-09">Voir le mois dernier : septembre 2026</a>' in html
+
+    with freeze_time("2026-10-14 09:00"):
+        html = client_for(member(Role.PILOT)).get(URL, {"periode": "2026-09"}).content.decode()
+    assert "Chiffres <strong>de septembre 2026</strong>, " in html and "mois en cours" not in html
