@@ -12,6 +12,7 @@ urlpatterns = [
     path("mentors/<uuid:mentor_id>/", views.mentor_detail, name="detail"),
     path("mentors/<uuid:mentor_id>/modifier/", views.mentor_edit, name="edit"),
     path("mentors/<uuid:mentor_id>/etape/", views.mentor_move, name="move"),
+    path("mentors/<uuid:mentor_id>/formation/", views.mentor_enrol, name="enrol"),
     path("formations/", views.training_list, name="training_list"),
     path("formations/sessions/nouvelle/", views.training_session_edit, name="training_session_create"),
     path("formations/sessions/<uuid:session_id>/", views.training_session, name="training_session"),

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -37,7 +37,7 @@ from binome.mentors.models import (
 )
 from binome.territories.models import Commune
 from binome.utils.forms import apply_validation_error, error_messages
-from binome.utils.search import remembered_search
+from binome.utils.search import remembered_search, search
 from binome.utils.tabular import ImportReport
 from binome.youths.imports import ImportForm
 
@@ -117,10 +117,7 @@ def mentor_list(request):
     if response:
         return response
     mentors = _mentors(request).select_related("coordinator", "commune")
-    for word in terms.split()[:4]:
-        mentors = mentors.filter(
-            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
-        )
+    mentors = search(mentors, terms, "first_name", "last_name", "email")
     form = MentorFilterForm(request.GET or None)
     stale_before = services.stale_before(association)
     if form.is_valid():
@@ -154,7 +151,21 @@ def mentor_list(request):
 
 
 def _detail_context(mentor, move_form) -> dict:
+    # Upcoming sessions with room, to enrol a mentor whose required training is not done from their page.
+    sessions = []
+    if not mentor.training_complete:
+        sessions = [
+            session
+            for session in TrainingSession.objects.filter(
+                association=mentor.association_id, starts_at__gte=timezone.now()
+            )
+            .exclude(registrations__mentor=mentor)
+            .annotate(n=Count("registrations"))
+            .order_by("starts_at")[:20]
+            if session.n < session.capacity
+        ]
     return {
+        "open_sessions": sessions,
         "mentor": mentor,
         "move_form": move_form,
         "readiness": services.readiness_problems(mentor),
@@ -228,19 +239,52 @@ def mentor_move(request, mentor_id):
     return render(request, "mentors/mentor_detail.html", _detail_context(mentor, form), status=422)
 
 
+@policy("mentors.manage")
+@require_POST
+def mentor_enrol(request, mentor_id):
+    """Enrol the mentor in a training session from their page (their required training is not done)."""
+    mentor = get_object_or_404(_mentors(request), pk=mentor_id)
+    try:
+        session = TrainingSession.objects.filter(
+            association=request.organisation, pk=request.POST.get("session") or None
+        ).first()
+    except ValidationError:  # not a UUID
+        session = None
+    if session is None:
+        messages.error(request, "Choisissez une session de formation.")
+        return redirect("mentors:detail", mentor_id=mentor.pk)
+    try:
+        services.training_register(session=session, mentor=mentor, by=request.user)
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.success(request, f"{mentor} est inscrit·e à la session « {session.title} ».")
+    return redirect("mentors:detail", mentor_id=mentor.pk)
+
+
 # --- Training ------------------------------------------------------------------------------------
 
 
 @policy("mentors.manage")
 def training_list(request):
     association = request.organisation
+    sessions = TrainingSession.objects.filter(association=association).annotate(n=Count("registrations"))
+    now = timezone.now()
     return render(
         request,
         "mentors/training_list.html",
         {
-            "sessions": TrainingSession.objects.filter(association=association)
-            .annotate(n=Count("registrations"))
-            .prefetch_related("modules"),
+            # Upcoming first (soonest first), then past ones (latest first).
+            "session_groups": [
+                (
+                    "À venir",
+                    sessions.filter(starts_at__gte=now).order_by("starts_at").prefetch_related("modules"),
+                ),
+                (
+                    "Passées",
+                    sessions.filter(starts_at__lt=now).order_by("-starts_at").prefetch_related("modules"),
+                ),
+            ],
             "modules": TrainingModule.objects.filter(association=association),
             "module_form": TrainingModuleForm(),
             "settings_form": MentorSettingsForm(instance=MentorSettings.for_association(association)),
@@ -463,6 +507,14 @@ def check_import(request):
     return check_list(request, import_form=form, report=report if form.is_valid() else None)
 
 
+def _next_to_check(request, mentor):
+    """The mentor after this one in the département's to-do list (wrapping round), if any."""
+    items = list(honorability.checks_to_do(request.organisation))
+    index = next((i for i, item in enumerate(items) if item.mentor.pk == mentor.pk), -1)
+    others = items[index + 1 :] + items[: max(index, 0)]
+    return others[0] if others else None
+
+
 @policy("honorability.manage")
 def check_record(request, mentor_id):
     mentor = get_object_or_404(_checkable(request).select_related("association"), pk=mentor_id)
@@ -476,6 +528,10 @@ def check_record(request, mentor_id):
                     check=pending, by=request.user, departement=request.organisation, **form.cleaned_data
                 )
                 messages.success(request, "Le résultat du contrôle est enregistré.")
+                following = _next_to_check(request, mentor)
+                if following is not None:
+                    messages.info(request, f"Contrôle suivant : {following.mentor}.")
+                    return redirect("mentors:check_record", mentor_id=following.mentor.pk)
             else:
                 services.check_request(
                     mentor=mentor,
@@ -483,7 +539,11 @@ def check_record(request, mentor_id):
                     by=request.user,
                     requested_on=form.cleaned_data["requested_on"],
                 )
-                messages.success(request, "La demande de contrôle est enregistrée.")
+                messages.success(
+                    request, "La demande de contrôle est enregistrée : saisissez le résultat ici à réception."
+                )
+                # Stay on the mentor: the result is entered on this same page.
+                return redirect("mentors:check_record", mentor_id=mentor.pk)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -503,6 +563,7 @@ def check_record(request, mentor_id):
             "form": form,
             "pending": pending,
             "checks": mentor.checks.select_related("departement"),
+            "following": _next_to_check(request, mentor),
         },
         status=422 if form.errors else 200,
     )
