@@ -5,6 +5,7 @@ from binome.accounts.models import ROLES_BY_KIND, Convention, KeyIndicator, Orga
 from binome.references.models import ReferenceItem, ReferenceKind
 from binome.territories.models import Territory
 from binome.utils.choices import Modality
+from binome.utils.identifiers import normalise_number, validate_rna, validate_siret
 from binome.utils.ids import parse_uuid
 
 
@@ -161,8 +162,88 @@ class ConventionForm(forms.ModelForm):
         return chosen
 
 
-class AseServiceForm(forms.ModelForm):
+class RegisterNumbersMixin:
+    """SIRET and RNA are typed with spaces or dots; they are kept as the bare number, then checked."""
+
+    def clean_siret(self):
+        siret = normalise_number(self.cleaned_data.get("siret", ""))
+        validate_siret(siret)
+        return siret
+
+    def clean_rna(self):
+        rna = normalise_number(self.cleaned_data.get("rna", ""))
+        validate_rna(rna)
+        return rna
+
+
+SIRET_HELP = "14 chiffres, sur l'avis de situation Sirene ou un courrier officiel. Les espaces sont acceptés."
+
+
+class AseServiceForm(RegisterNumbersMixin, forms.ModelForm):
+    siret = forms.CharField(label="SIRET", max_length=30, required=False, help_text=SIRET_HELP)
+
     class Meta:
         model = Organisation
-        fields = ["name", "email", "phone", "address"]
+        fields = ["name", "siret", "email", "phone", "address"]
         labels = {"name": "Nom du service ou de l'établissement"}
+
+
+class AssociationSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Nom, SIRET ou numéro RNA",
+        min_length=3,
+        max_length=100,
+        help_text="3 caractères au moins. Une association qui travaille déjà avec un autre département "
+        "est sur la plateforme : ne la créez pas une deuxième fois.",
+    )
+
+
+class AssociationForm(RegisterNumbersMixin, forms.ModelForm):
+    siret = forms.CharField(label="SIRET", max_length=30, help_text=SIRET_HELP)
+    rna = forms.CharField(
+        label="Numéro RNA",
+        max_length=30,
+        required=False,
+        help_text="W suivi de 9 caractères, sur le récépissé de la préfecture (facultatif pour une "
+        "association ancienne qui n'en a pas).",
+    )
+    manager_email = forms.EmailField(
+        label="E-mail de la ou du responsable",
+        max_length=254,
+        required=False,
+        help_text="Elle ou il reçoit une invitation à créer son compte, puis invite ses collègues. "
+        "Vous pourrez aussi l'inviter plus tard.",
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "siret", "rna", "address", "email", "phone"]
+        labels = {
+            "name": "Nom de l'association",
+            "address": "Adresse du siège",
+            "email": "E-mail de contact de l'association",
+        }
+
+    def clean_manager_email(self):
+        return self.cleaned_data["manager_email"].strip().lower()
+
+    def _post_clean(self):
+        # The model's uniqueness and kind rules are the service's to check (with a helpful message).
+        pass
+
+
+class DepartementSetupForm(forms.Form):
+    code = forms.CharField(
+        label="Code du département", max_length=3, help_text="Le code officiel : 44, 2A, 974…"
+    )
+    name = forms.CharField(
+        label="Nom affiché",
+        max_length=200,
+        required=False,
+        help_text="Laissez vide pour « Département de la … », le nom officiel.",
+    )
+    pilot_email = forms.EmailField(
+        label="E-mail de la ou du chargé·e de mission mentorat",
+        max_length=254,
+        help_text="Elle ou il reçoit l'invitation à créer son compte, puis ajoute les associations.",
+    )

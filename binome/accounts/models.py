@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from binome.utils.identifiers import validate_rna, validate_siret
 from binome.utils.models import BaseModel
 
 
@@ -121,6 +122,14 @@ class OrganisationQuerySet(models.QuerySet):
             | Q(kind=OrganisationKind.ASSOCIATION, pk__in=current)
         )
 
+    def known_to(self, departement):
+        """What the département's partner pages show: its partners, and the associations implanted in
+        it before any convention (the pilot added them, invites their manager, then writes the
+        convention). An association implanted elsewhere shows only once its convention binds."""
+        return self.partners_of(departement) | self.filter(
+            kind=OrganisationKind.ASSOCIATION, home_departement=departement
+        )
+
 
 class Organisation(BaseModel):
     kind = models.CharField("type", max_length=20, choices=OrganisationKind.choices)
@@ -152,6 +161,20 @@ class Organisation(BaseModel):
         help_text="Pour une association : le département où elle est implantée. Une convention avec "
         "un autre département n'entre en vigueur qu'après l'accord de son ou sa responsable.",
     )
+    siret = models.CharField(
+        "SIRET",
+        max_length=14,
+        blank=True,
+        validators=[validate_siret],
+        help_text="14 chiffres, sans espace (le SIREN suivi du numéro d'établissement).",
+    )
+    rna = models.CharField(
+        "numéro RNA",
+        max_length=10,
+        blank=True,
+        validators=[validate_rna],
+        help_text="Pour une association : W suivi de 9 caractères (répertoire national des associations).",
+    )
     email = models.EmailField("e-mail de contact", blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True)
     address = models.CharField("adresse", max_length=300, blank=True)
@@ -173,6 +196,17 @@ class Organisation(BaseModel):
                 condition=~Q(kind="ase_service") | Q(departement__isnull=False),
                 name="ase_service_has_departement",
             ),
+            # An association is on the platform once, whichever département brought it in.
+            models.UniqueConstraint(
+                fields=["siret"],
+                condition=Q(kind="association") & ~Q(siret=""),
+                name="unique_association_siret",
+            ),
+            models.UniqueConstraint(
+                fields=["rna"],
+                condition=Q(kind="association") & ~Q(rna=""),
+                name="unique_association_rna",
+            ),
         ]
 
     def __str__(self):
@@ -189,6 +223,8 @@ class Organisation(BaseModel):
             raise ValidationError(
                 {"home_departement": "Seule une association a un département d'implantation."}
             )
+        if self.kind != OrganisationKind.ASSOCIATION and self.rna:
+            raise ValidationError({"rna": "Seule une association a un numéro RNA."})
 
     @property
     def is_departement(self):

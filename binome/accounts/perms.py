@@ -65,7 +65,8 @@ POLICIES: dict[str, Policy] = {
     ),
     "partners.view": Policy("Voir les associations et services ASE du département", roles=DEPARTEMENT_ROLES),
     "partners.manage": Policy(
-        "Créer des services ASE, inviter le premier responsable d'une association ou d'un service",
+        "Ajouter une association (recherchée sur la plateforme, sinon créée) ou un service ASE, inviter le "
+        "premier responsable d'une association ou d'un service",
         roles=frozenset({Role.PILOT}),
     ),
     "youths.view": Policy(
@@ -194,6 +195,11 @@ POLICIES: dict[str, Policy] = {
     "steering.national": Policy(
         "Vue nationale : chaque département côte à côte pour une période, et son export xlsx (chiffres "
         "agrégés, sans nom) — administrateurs de la plateforme uniquement",
+        platform_admin=True,
+    ),
+    "platform.admin": Policy(
+        "Administration de la plateforme : créer un département, voir chaque organisation et ses membres "
+        "actifs, désactiver un compte — administrateurs de la plateforme uniquement",
         platform_admin=True,
     ),
 }

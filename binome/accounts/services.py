@@ -36,11 +36,25 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, invi
     Someone from outside the organisation (a département starting a partner off) is held to
     `partner_invitation_check`.
     """
+    return invitation_issue(organisation=organisation, email=email, role=role, invited_by=invited_by)[0]
+
+
+@transaction.atomic
+def invitation_issue(
+    *, organisation: Organisation, email: str, role: str, invited_by: User | None
+) -> tuple[Invitation, str]:
+    """`invitation_create`, returning also the link's path: only the hash of its token is kept, so a
+    command run before the instance can send e-mail prints it once. `invited_by` is None for such a
+    command (the operator of the server)."""
     email = email.strip().lower()
     check_role_for(organisation, role)
     if Membership.objects.filter(organisation=organisation, user__email=email, is_active=True).exists():
         raise ValidationError({"email": "Cette personne fait déjà partie de l'organisation."})
-    if not Membership.objects.filter(organisation=organisation, user=invited_by, is_active=True).exists():
+    # A département's first pilot is invited from outside by the platform's administrator.
+    inviter_is_member = Membership.objects.filter(
+        organisation=organisation, user=invited_by, is_active=True
+    ).exists()
+    if not organisation.is_departement and not inviter_is_member:
         partner_invitation_check(organisation=organisation, email=email)
     now = timezone.now()
     Invitation.objects.pending().filter(organisation=organisation, email=email).update(revoked_at=now)
@@ -53,18 +67,19 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, invi
         token_hash=Invitation.hash_token(token),
         expires_at=now + datetime.timedelta(days=settings.BINOME_INVITATION_DAYS),
     )
+    accept_path = reverse("accounts:invitation_accept", kwargs={"token": token})
     send_email(
         template="invitation",
         to=[email],
         context={
             "invitation": invitation,
             "inviter": invited_by,
-            "accept_path": reverse("accounts:invitation_accept", kwargs={"token": token}),
+            "accept_path": accept_path,
             "days": settings.BINOME_INVITATION_DAYS,
         },
     )
     log_access(user=invited_by, organisation=organisation, action="create", obj=invitation)
-    return invitation
+    return invitation, accept_path
 
 
 def invitation_from_token(token: str) -> Invitation | None:
@@ -182,7 +197,14 @@ def user_deactivate(*, user: User) -> None:
 
 @transaction.atomic
 def ase_service_create(
-    *, departement: Organisation, name: str, email: str = "", phone: str = "", address: str = "", by: User
+    *,
+    departement: Organisation,
+    name: str,
+    siret: str = "",
+    email: str = "",
+    phone: str = "",
+    address: str = "",
+    by: User,
 ) -> Organisation:
     if not departement.is_departement:
         raise ValidationError("Seul un département peut créer un service ASE.")
@@ -190,6 +212,7 @@ def ase_service_create(
         kind=OrganisationKind.ASE_SERVICE,
         departement=departement,
         name=name.strip(),
+        siret=siret,
         email=email,
         phone=phone,
         address=address,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from binome.accounts import views
+from binome.accounts import onboarding_views, views
 
 app_name = "accounts"
 
@@ -19,6 +19,26 @@ urlpatterns = [
     path("conventions/<uuid:convention_id>/refuser/", views.convention_decline, name="convention_decline"),
     path("partenaires/", views.partner_list, name="partner_list"),
     path("partenaires/services-ase/nouveau/", views.ase_service_create, name="ase_service_create"),
+    path("partenaires/associations/ajouter/", onboarding_views.association_find, name="association_find"),
+    path(
+        "partenaires/associations/nouvelle/", onboarding_views.association_create, name="association_create"
+    ),
     path("partenaires/<uuid:organisation_id>/", views.partner_detail, name="partner_detail"),
     path("partenaires/<uuid:organisation_id>/inviter/", views.partner_invite, name="partner_invite"),
+    path("plateforme/organisations/", onboarding_views.platform_organisations, name="platform_organisations"),
+    path(
+        "plateforme/organisations/<uuid:organisation_id>/",
+        onboarding_views.platform_organisation,
+        name="platform_organisation",
+    ),
+    path(
+        "plateforme/departements/nouveau/",
+        onboarding_views.platform_departement_create,
+        name="platform_departement_create",
+    ),
+    path(
+        "plateforme/comptes/<uuid:user_id>/desactiver/",
+        onboarding_views.platform_account_deactivate,
+        name="platform_account_deactivate",
+    ),
 ]

@@ -106,7 +106,7 @@ def _manageable_invitations(request):
     organisations = [request.organisation.pk]
     if can(request, "partners.manage"):
         organisations += list(
-            Organisation.objects.partners_of(request.organisation).values_list("pk", flat=True)
+            Organisation.objects.known_to(request.organisation).values_list("pk", flat=True)
         )
     return Invitation.objects.filter(organisation__in=organisations)
 
@@ -208,7 +208,14 @@ def convention_detail(request, convention_id):
 @policy("conventions.manage")
 def convention_edit(request, convention_id=None):
     convention = get_object_or_404(_conventions(request), pk=convention_id) if convention_id else None
-    form = ConventionForm(request.POST or None, instance=convention, departement=request.organisation)
+    # « Proposer une convention » from the association search names the association.
+    proposed = parse_uuid(request.GET.get("association")) if convention is None else None
+    form = ConventionForm(
+        request.POST or None,
+        instance=convention,
+        departement=request.organisation,
+        initial={"association": proposed} if proposed else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -275,7 +282,7 @@ def convention_decline(request, convention_id):
 
 
 def _partners(request):
-    return Organisation.objects.partners_of(request.organisation).exclude(pk=request.organisation.pk)
+    return Organisation.objects.known_to(request.organisation).exclude(pk=request.organisation.pk)
 
 
 @policy("partners.view")
@@ -291,6 +298,9 @@ def partner_list(request):
         {
             "associations": [p for p in partners if p.is_association],
             "ase_services": [p for p in partners if p.is_ase_service],
+            "awaiting": Convention.objects.filter(departement=request.organisation)
+            .awaiting_acceptance()
+            .select_related("association"),
         },
     )
 

@@ -64,6 +64,7 @@ NAVIGATION = (
             Link("Conventions", "accounts:convention_list", "conventions.view"),
             Link("Équipe", "accounts:members", "org.view"),
             Link("Jetons d'API", "api:tokens", "api.tokens"),
+            Link("Organisations", "accounts:platform_organisations", "platform.admin"),
             Link("Journal d'accès", "audit:access_log", "audit.view"),
             Link("Paramètres", "youths:reference_lists", "references.manage"),
         ),

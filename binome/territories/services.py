@@ -4,7 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from binome.territories.models import Commune
+from binome.territories.models import Commune, Territory
 
 NODE_MODULES = Path(settings.BASE_DIR) / "node_modules"
 DATA_DIR = NODE_MODULES / "@etalab" / "decoupage-administratif" / "data"
@@ -90,8 +90,55 @@ def arrondissements_of(departement_code: str) -> list[dict]:
     return [row for row in read_reference("arrondissements") if row["departement"] == departement_code]
 
 
-def departement_name(departement_code: str) -> str:
+def _departement_row(departement_code: str) -> dict:
     for row in read_reference("departements"):
         if row["code"] == departement_code:
-            return row["nom"]
+            return row
     raise ValueError(f"Département inconnu : {departement_code}")
+
+
+def departement_name(departement_code: str) -> str:
+    return _departement_row(departement_code)["nom"]
+
+
+# INSEE's « type de nom en clair » (typeLiaison): the words that join « de » to the name.
+LINKING_WORDS = {
+    0: "de ",
+    1: "d'",
+    2: "du ",
+    3: "de la ",
+    4: "des ",
+    5: "de l'",
+    6: "des ",
+    7: "de las ",
+    8: "de los ",
+}
+
+
+def with_linking_word(row: dict) -> str:
+    """« de la Loire-Atlantique », « de l'Ain », « du Nord », « des Bouches-du-Rhône »."""
+    return LINKING_WORDS.get(row.get("typeLiaison", 0), "de ") + row["nom"]
+
+
+def departement_official_name(departement_code: str) -> str:
+    """The name a conseil départemental goes by: « Département de la Loire-Atlantique »."""
+    return f"Département {with_linking_word(_departement_row(departement_code))}"
+
+
+@transaction.atomic
+def territories_from_arrondissements(*, departement) -> int:
+    """One territory per arrondissement (« Territoire de Saint-Nazaire ») with its communes, as a
+    starting point the pilot then reshapes. Idempotent: returns how many were created."""
+    created_count = 0
+    for arrondissement in arrondissements_of(departement.insee_code):
+        territory, created = Territory.objects.get_or_create(
+            departement=departement, name=f"Territoire {with_linking_word(arrondissement)}"
+        )
+        if created:
+            territory.communes.set(
+                Commune.objects.filter(
+                    departement_code=departement.insee_code, arrondissement_code=arrondissement["code"]
+                )
+            )
+            created_count += 1
+    return created_count

@@ -117,7 +117,11 @@ def test_each_role_sees_its_groups_and_nothing_it_may_not_use(role, member, clie
 
 def test_the_national_view_is_for_platform_administrators_only(member, client_for):
     admin = UserFactory(with_totp=True, is_staff=True)
-    assert labels(nav_of(client_for(admin))) == ["Accueil", "Vue nationale", "Journal d'accès"]
+    assert labels(nav_of(client_for(admin))) == [
+        "Accueil",
+        "Vue nationale",
+        ("Administration", ["Organisations", "Journal d'accès"]),
+    ]
     for role in Role:
         assert "Vue nationale" not in client_for(member(role)).get("/").content.decode()
     # An administrator who also works for a département finds it with the other steering pages.

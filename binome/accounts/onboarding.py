@@ -1,0 +1,258 @@
+"""The first day of a département: the services behind `setup_departement`, `setup_admin`, the
+platform administrator's pages and the pilot's « Ajouter une association ».
+
+Each is idempotent where a command calls it: running it again changes nothing and says so.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+
+from binome.accounts.models import Invitation, Membership, Organisation, OrganisationKind, Role, User
+from binome.accounts.services import invitation_issue, user_deactivate
+from binome.audit.services import log_access
+from binome.references.services import references_ensure_defaults
+from binome.territories.services import (
+    communes_load,
+    departement_official_name,
+    read_reference,
+    territories_from_arrondissements,
+)
+from binome.utils.identifiers import normalise_number
+
+
+@dataclass
+class SetupReport:
+    """What a set-up did, for the command to print and the page to show."""
+
+    organisation: Organisation | None = None
+    created: bool = False
+    changes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    link_path: str = ""  # the one-time link, when one was issued
+    link_emailed: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+
+def departement_codes() -> dict[str, str]:
+    """Official code → name, from @etalab/decoupage-administratif."""
+    return {row["code"]: row["nom"] for row in read_reference("departements")}
+
+
+def normalise_departement_code(code: str) -> str:
+    code = (code or "").strip().upper()
+    if code.isdigit() and len(code) == 1:
+        code = f"0{code}"
+    if code not in departement_codes():
+        raise ValidationError({"code": f"« {code[:5]} » n'est pas un code de département (ex. 44, 2A, 974)."})
+    return code
+
+
+@transaction.atomic
+def departement_setup(
+    *, code: str, pilot_email: str = "", name: str = "", by: User | None = None, reinvite: bool = False
+) -> SetupReport:
+    """Create a département from its official code with everything it needs on day one — its
+    communes, the national reference lists, one territory per arrondissement — and invite its first
+    pilot. Run again, it creates only what is missing; a pending invitation is kept unless `reinvite`.
+    `by` is the platform administrator, or None from the command line."""
+    code = normalise_departement_code(code)
+    report = SetupReport()
+    departement = Organisation.objects.departements().filter(insee_code=code).first()
+    if departement is None:
+        departement = Organisation(
+            kind=OrganisationKind.DEPARTEMENT,
+            insee_code=code,
+            name=(name or "").strip() or departement_official_name(code),
+        )
+        departement.full_clean()
+        departement.save()
+        report.created = True
+        report.changes.append(f"département créé (code {code})")
+        log_access(user=by, organisation=departement, action="create", obj=departement)
+    elif name and name.strip() != departement.name:
+        report.notes.append(f"le département existe déjà sous le nom « {departement.name} » (inchangé)")
+    report.organisation = departement
+
+    from binome.territories.models import Commune
+
+    before = Commune.objects.filter(departement_code=code).count()
+    total = communes_load(departement_code=code)
+    if total > before:
+        report.changes.append(f"{total - before} communes chargées ({total} au total)")
+    created = references_ensure_defaults(departement=departement)
+    if created:
+        report.changes.append(f"{created} entrées ajoutées aux listes de référence")
+    created = territories_from_arrondissements(departement=departement)
+    if created:
+        report.changes.append(f"{created} territoires créés (un par arrondissement)")
+
+    if pilot_email:
+        _invite_first(report, departement, pilot_email, Role.PILOT, by=by, reinvite=reinvite)
+    return report
+
+
+def _invite_first(report, organisation, email, role, *, by, reinvite):
+    email = email.strip().lower()
+    if Membership.objects.filter(organisation=organisation, user__email=email, is_active=True).exists():
+        report.notes.append(f"{email} a déjà un compte dans {organisation}")
+        return
+    pending = Invitation.objects.pending().filter(organisation=organisation, email=email).first()
+    if pending and not reinvite:
+        report.notes.append(
+            f"une invitation est déjà en attente pour {email} (expire le "
+            f"{pending.expires_at:%d/%m/%Y}) : --renvoyer en envoie une nouvelle"
+        )
+        return
+    _, report.link_path = invitation_issue(organisation=organisation, email=email, role=role, invited_by=by)
+    report.link_emailed = True
+    report.changes.append(f"invitation envoyée à {email}")
+
+
+@transaction.atomic
+def platform_admin_setup(*, email: str, reissue: bool = False) -> SetupReport:
+    """Create a platform administrator without any password on the command line: the account gets an
+    unusable password and a one-time link to choose one (allauth's reset link, valid
+    PASSWORD_RESET_TIMEOUT); the authenticator app is then required at first login."""
+    from django.core.validators import validate_email
+
+    email = (email or "").strip().lower()
+    validate_email(email)
+    report = SetupReport()
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=None, is_staff=True, is_superuser=True)
+        report.changes.append(f"administrateur créé : {email}")
+    elif not user.is_staff or not user.is_superuser or not user.is_active:
+        user.is_staff = user.is_superuser = user.is_active = True
+        user.save(update_fields=["is_staff", "is_superuser", "is_active"])
+        user.end_all_sessions()
+        report.changes.append(f"{email} devient administrateur de la plateforme")
+    else:
+        report.notes.append(f"{email} est déjà administrateur de la plateforme")
+    if report.changed and user.has_usable_password() and not reissue:
+        report.notes.append("son mot de passe reste le même")
+    elif report.changed or reissue:
+        report.link_path = password_link_path(user)
+    elif not user.has_usable_password():
+        report.notes.append("aucun mot de passe choisi encore : --renvoyer donne un nouveau lien")
+    return report
+
+
+def password_link_path(user: User) -> str:
+    """allauth's « choose a new password » link for `user` (single use: it dies with the change)."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+
+    return reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+    )
+
+
+# --- Associations: one row per association, whichever département brought it in ------------------
+
+
+def association_search(terms: str, *, limit: int = 20):
+    """Associations on the platform by name, SIRET/SIREN or RNA (public register numbers)."""
+    terms = " ".join((terms or "").split())
+    if len(terms) < 3:
+        return Organisation.objects.none()
+    number = normalise_number(terms)
+    condition = Q(name__icontains=terms)
+    if number.isdigit() and len(number) >= 9:
+        condition |= Q(siret__startswith=number[:9])
+    if number.startswith("W") and len(number) == 10:
+        condition |= Q(rna=number)
+    return (
+        Organisation.objects.associations()
+        .filter(condition, is_active=True)
+        .select_related("home_departement")
+        .order_by("name")[:limit]
+    )
+
+
+def association_duplicate(*, siret: str = "", rna: str = "") -> Organisation | None:
+    """The association already on the platform with the same SIREN (another establishment is the
+    same association) or the same RNA number."""
+    condition = Q()
+    if siret:
+        condition |= Q(siret__startswith=siret[:9])
+    if rna:
+        condition |= Q(rna=rna)
+    if not condition:
+        return None
+    return Organisation.objects.associations().filter(condition).first()
+
+
+@transaction.atomic
+def association_create(
+    *,
+    departement: Organisation,
+    name: str,
+    siret: str,
+    rna: str = "",
+    address: str = "",
+    email: str = "",
+    phone: str = "",
+    manager_email: str = "",
+    by: User,
+) -> tuple[Organisation, Invitation | None]:
+    """The pilot brings an association onto the platform: it is implanted in her département (so a
+    convention with it binds at once) and its first manager is invited. An association already there
+    — same SIREN or RNA — is never created again: the pilot proposes it a convention instead."""
+    if not departement.is_departement:
+        raise ValidationError("Seul un département ajoute une association.")
+    existing = association_duplicate(siret=siret, rna=rna)
+    if existing is not None:
+        raise ValidationError(
+            {
+                "siret" if siret and existing.siret[:9] == siret[:9] else "rna": (
+                    f"« {existing.name} » est déjà sur la plateforme avec ce numéro : retrouvez-la par la "
+                    "recherche et proposez-lui une convention."
+                )
+            }
+        )
+    association = Organisation(
+        kind=OrganisationKind.ASSOCIATION,
+        home_departement=departement,
+        name=" ".join(name.split()),
+        siret=siret,
+        rna=rna,
+        address=address.strip(),
+        email=email.strip().lower(),
+        phone=phone.strip(),
+    )
+    association.full_clean()
+    try:
+        with transaction.atomic():
+            association.save()
+    except IntegrityError:  # the same number saved at the same moment by another département
+        raise ValidationError({"siret": "Cette association vient d'être ajoutée : recherchez-la."}) from None
+    log_access(user=by, organisation=departement, action="create", obj=association, departement=departement)
+    invitation = None
+    if manager_email:
+        invitation, _ = invitation_issue(
+            organisation=association, email=manager_email, role=Role.MANAGER, invited_by=by
+        )
+    return association, invitation
+
+
+# --- Platform administrator ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def account_deactivate(*, user: User, by: User) -> None:
+    """The platform administrator closes an account: no login, every session ends at once."""
+    if user.pk == by.pk:
+        raise ValidationError("Vous ne pouvez pas désactiver votre propre compte.")
+    if not user.is_active:
+        raise ValidationError("Ce compte est déjà désactivé.")
+    user_deactivate(user=user)
+    log_access(user=by, organisation=None, action="update", obj=user)

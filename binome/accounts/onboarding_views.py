@@ -1,0 +1,196 @@
+"""The pilot adds the associations she works with; the platform administrator creates départements,
+sees every organisation and its members, and closes an account — without the Django admin."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from binome.accounts import onboarding
+from binome.accounts.forms import AssociationForm, DepartementSetupForm
+from binome.accounts.models import (
+    Convention,
+    Membership,
+    Organisation,
+    User,
+)
+from binome.accounts.perms import policy
+from binome.audit.services import log_access
+from binome.utils.forms import apply_validation_error, error_messages
+from binome.utils.ids import parse_uuid
+from binome.utils.search import remembered_search
+
+# --- The pilot: find an association on the platform, or create it ---------------------------------
+
+
+@policy("partners.manage")
+def association_find(request):
+    terms, response = remembered_search(request, "associations")
+    if response:
+        return response
+    departement = request.organisation
+    results = list(onboarding.association_search(terms))
+    conventions = {
+        c.association_id: c
+        for c in Convention.objects.filter(departement=departement, association__in=results).order_by(
+            "-start_date"
+        )
+    }
+    for association in results:
+        association.my_convention = conventions.get(association.pk)
+        association.is_home = association.home_departement_id == departement.pk
+    return render(
+        request,
+        "accounts/association_find.html",
+        {"terms": terms, "results": results, "searched": len(terms) >= 3},
+    )
+
+
+@policy("partners.manage")
+def association_create(request):
+    form = AssociationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            association, invitation = onboarding.association_create(
+                departement=request.organisation, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            if invitation:
+                messages.success(
+                    request,
+                    "L'association est ajoutée et sa ou son responsable a reçu une invitation. "
+                    "Rédigez maintenant la convention.",
+                )
+            else:
+                messages.success(
+                    request, "L'association est ajoutée. Invitez maintenant sa ou son responsable."
+                )
+            return redirect("accounts:partner_detail", organisation_id=association.pk)
+    return render(
+        request, "accounts/association_form.html", {"form": form}, status=422 if form.errors else 200
+    )
+
+
+# --- Platform administrator -----------------------------------------------------------------------
+
+KIND_FILTERS = {"departements": "departement", "associations": "association", "services": "ase_service"}
+
+
+@policy("platform.admin")
+def platform_organisations(request):
+    terms, response = remembered_search(request, "platform_organisations")
+    if response:
+        return response
+    kind = request.GET.get("type", "")
+    organisations = (
+        Organisation.objects.select_related("departement", "home_departement")
+        .annotate(
+            active_members=Count(
+                "memberships",
+                filter=Q(memberships__is_active=True, memberships__user__is_active=True),
+                distinct=True,
+            )
+        )
+        .order_by("kind", "name")
+    )
+    if kind in KIND_FILTERS:
+        organisations = organisations.filter(kind=KIND_FILTERS[kind])
+    if terms:
+        number = terms.replace(" ", "")
+        organisations = organisations.filter(
+            Q(name__icontains=terms)
+            | Q(insee_code=terms)
+            | Q(siret__startswith=number)
+            | Q(rna=number.upper())
+        )
+    page = Paginator(organisations, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/platform_organisations.html",
+        {
+            "page": page,
+            "terms": terms,
+            "kind": kind,
+            "kinds": [
+                ("", "Toutes"),
+                ("departements", "Départements"),
+                ("associations", "Associations"),
+                ("services", "Services ASE"),
+            ],
+            "query": f"type={kind}" if kind in KIND_FILTERS else "",
+        },
+    )
+
+
+@policy("platform.admin")
+def platform_organisation(request, organisation_id):
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("departement", "home_departement"), pk=organisation_id
+    )
+    memberships = (
+        Membership.objects.filter(organisation=organisation, is_active=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )
+    log_access(user=request.user, organisation=organisation, action="list", object_type="accounts.membership")
+    return render(
+        request,
+        "accounts/platform_organisation.html",
+        {
+            "organisation": organisation,
+            "memberships": memberships,
+            "invitations": organisation.invitations.pending(),
+            "conventions": Convention.objects.filter(
+                Q(departement=organisation) | Q(association=organisation)
+            ).select_related("departement", "association"),
+        },
+    )
+
+
+@policy("platform.admin")
+def platform_departement_create(request):
+    form = DepartementSetupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = onboarding.departement_setup(
+                code=form.cleaned_data["code"],
+                name=form.cleaned_data["name"],
+                pilot_email=form.cleaned_data["pilot_email"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            for line in report.changes:
+                messages.success(request, line[:1].upper() + line[1:] + ".")
+            for line in report.notes:
+                messages.info(request, line[:1].upper() + line[1:] + ".")
+            if not report.changed:
+                messages.info(request, "Rien à faire : tout était déjà en place.")
+            return redirect("accounts:platform_organisation", organisation_id=report.organisation.pk)
+    return render(
+        request,
+        "accounts/platform_departement_form.html",
+        {"form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@policy("platform.admin")
+@require_POST
+def platform_account_deactivate(request, user_id):
+    account = get_object_or_404(User, pk=user_id)
+    try:
+        onboarding.account_deactivate(user=account, by=request.user)
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.success(request, "Le compte est désactivé : ses sessions sont fermées.")
+    organisation_id = parse_uuid(request.POST.get("organisation"))
+    if organisation_id and Organisation.objects.filter(pk=organisation_id).exists():
+        return redirect("accounts:platform_organisation", organisation_id=organisation_id)
+    return redirect("accounts:platform_organisations")
