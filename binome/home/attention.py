@@ -62,6 +62,36 @@ def conventions_ending(request):
     ]
 
 
+@provider(Role.MANAGER, Role.PILOT)
+def conventions_awaiting_acceptance(request):
+    """The association's manager answers; the pilot sees what she is waiting for."""
+    conventions = Convention.objects.visible_to(request.membership).awaiting_acceptance()
+    if request.membership.role == Role.MANAGER:
+        title, detail, level = (
+            "Convention proposée par un département",
+            "Lisez-la, puis acceptez-la ou refusez-la : d'ici là, le département n'a accès à rien.",
+            "warning",
+        )
+    else:
+        title, detail, level = (
+            "Conventions en attente de l'association",
+            "Elles entreront en vigueur quand l'association les aura acceptées.",
+            "info",
+        )
+    items = []
+    for convention in conventions.select_related("association", "departement"):
+        other = convention.departement if request.membership.role == Role.MANAGER else convention.association
+        items.append(
+            Item(
+                title,
+                f"{other} — {detail}",
+                reverse("accounts:convention_detail", kwargs={"convention_id": convention.pk}),
+                level=level,
+            )
+        )
+    return items
+
+
 @provider(Role.PILOT)
 def conventions_in_draft(request):
     count = Convention.objects.visible_to(request.membership).filter(status=ConventionStatus.DRAFT).count()

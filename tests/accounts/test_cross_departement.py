@@ -4,6 +4,7 @@ results. A convention with an association implanted elsewhere now binds only onc
 manager accepts it, and one département can never lift another's failed honorability check."""
 
 import datetime
+import html
 import io
 
 import pytest
@@ -280,3 +281,20 @@ def test_each_departement_reads_the_shared_status_but_records_only_on_its_own_ch
     )
     assert page.status_code == 200
     assert world["departement"].name in page.content.decode()
+
+
+def test_the_managers_home_page_asks_her_to_answer(setting, world, client_for):
+    client_for(setting["pilot_b"]).post(
+        reverse("accounts:convention_create"), convention_form(setting["association"])
+    )
+    home = client_for(setting["manager"]).get(reverse("home")).content.decode()
+    assert "Convention proposée par un département" in home
+    assert world["other_departement"].name in home
+    pilot_home = html.unescape(client_for(setting["pilot_b"]).get(reverse("home")).content.decode())
+    assert "Conventions en attente de l'association" in pilot_home
+    convention = Convention.objects.get(
+        departement=world["other_departement"], association=setting["association"]
+    )
+    client_for(setting["manager"]).post(reverse("accounts:convention_accept", args=[convention.pk]))
+    home = client_for(setting["manager"]).get(reverse("home")).content.decode()
+    assert "Convention proposée par un département" not in home
