@@ -55,6 +55,7 @@ from binome.mentorships.models import (
 from binome.surveys.models import Respondent, SurveyResponse
 from binome.utils.forms import apply_validation_error, error_messages
 from binome.utils.french import article, lower_text
+from binome.utils.search import remembered_search, search
 
 MENTOR_SESSION = "binome_mentor_space"
 MENTOR_SESSION_SECONDS = 2 * 60 * 60
@@ -94,7 +95,13 @@ def _back(mentorship, anchor=""):
 
 @policy("mentorships.view")
 def portfolio(request):
+    terms, response = remembered_search(request, "mentorships")
+    if response:
+        return response
     pairs = _pairs(request).select_related("youth", "mentor", "coordinator")
+    pairs = search(
+        pairs, terms, "youth__first_name", "youth__last_name", "mentor__first_name", "mentor__last_name"
+    )
     form = PortfolioFilterForm(request.GET or None)
     state = ""
     if form.is_valid():
@@ -131,6 +138,7 @@ def portfolio(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
+            "terms": terms,
             "today": today,
             "colour_counts": [(c, counts.get(c.value, 0)) for c in (Colour.RED, Colour.ORANGE, Colour.GREEN)],
             "is_staff": request.membership.role in (Role.MANAGER, Role.COORDINATOR),

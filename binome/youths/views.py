@@ -4,7 +4,6 @@ from collections import Counter
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,7 +14,7 @@ from binome.audit.services import log_access
 from binome.references.models import ReferenceItem, ReferenceKind
 from binome.utils.forms import apply_validation_error, error_messages
 from binome.utils.jobs import live_progress
-from binome.utils.search import remembered_search
+from binome.utils.search import remembered_search, search
 from binome.youths import imports, pdf, rules, services
 from binome.youths.forms import (
     AssessmentForm,
@@ -94,8 +93,7 @@ def youth_list(request):
         status = data["status"]
         if data["mine"]:
             youths = youths.filter(referrer=request.user)
-    for word in terms.split()[:4]:
-        youths = youths.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    youths = search(youths, terms, "first_name", "last_name")
     youths = filter_by_status(youths, status) if status else youths.filter(archived_at__isnull=True)
     page = Paginator(youths.order_by("last_name", "first_name", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
