@@ -13,12 +13,16 @@ address (proxy logs, browser history never see a name)."""
 import unicodedata
 from functools import reduce
 
+from django.contrib import messages
 from django.db.models import CharField, Func, Q
 from django.db.models.functions import Concat
 from django.shortcuts import redirect
 
 MAX_LENGTH = 100
 MAX_WORDS = 4
+NUL_REFUSED = (
+    "La recherche contient un caractère invisible non autorisé (caractère nul) : saisissez-la à nouveau."
+)
 
 # Lowercase accented letters and the characters a name may carry that a search ignores. PostgreSQL's
 # translate() deletes the characters of FROM beyond the length of TO.
@@ -76,6 +80,10 @@ def remembered_search(request, key: str):
     """Returns (terms, response): a response to send back when the search was just posted."""
     session_key = f"search:{key}"
     if request.method == "POST":
-        request.session[session_key] = " ".join(request.POST.get("q", "").split())[:MAX_LENGTH]
+        terms = " ".join(request.POST.get("q", "").split())[:MAX_LENGTH]
+        if "\x00" in terms:  # PostgreSQL refuses it in a query (see utils/nul_guard.py)
+            messages.error(request, NUL_REFUSED)
+        else:
+            request.session[session_key] = terms
         return "", redirect(request.get_full_path())
     return request.session.get(session_key, ""), None
