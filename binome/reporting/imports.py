@@ -712,17 +712,8 @@ def sweep_jobs(now=None) -> tuple[int, int]:
 # --- The template ------------------------------------------------------------------------------------
 
 
-def build_template(*, association, departement) -> bytes:
-    """The xlsx to fill: the département's lists as drop-downs, and the pairs already imported."""
-    import io
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    lookups = Lookups(association, departement)
-    lists = {
+def _template_lists(lookups) -> dict[str, list[str]]:
+    return {
         "Genre": [label for _, label in Gender.choices],
         "Niveau scolaire": lookups.reference_labels.get(ReferenceKind.SCHOOL_LEVEL, []),
         "Mesure ASE": lookups.reference_labels.get(ReferenceKind.CARE_MEASURE, []),
@@ -733,12 +724,10 @@ def build_template(*, association, departement) -> bytes:
         "Motif de clôture": [label for _, label in ClosureReason.choices],
         "Oui/Non": [YES, NO],
     }
-    bold = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="DDE6F0")
-    workbook = Workbook()
-    help_sheet = workbook.active
-    help_sheet.title = HELP_SHEET
-    lines = [
+
+
+def _template_help(association, departement) -> list[str]:
+    return [
         f"Données de {association.name} pour {departement.name}",
         "",
         "Ce fichier décrit les binômes que votre association suit dans son propre logiciel.",
@@ -750,6 +739,7 @@ def build_template(*, association, departement) -> bytes:
         "les binômes qu'il contient, et importer deux fois le même fichier ne change rien.",
         "L'import est tout ou rien : si une ligne est fausse, rien n'est enregistré et chaque erreur",
         "est indiquée avec son onglet, sa ligne et sa colonne.",
+        "Le fichier peut être enregistré par Excel (.xlsx) ou par LibreOffice (.ods ou .xlsx).",
         "",
         "Colonnes de l'onglet « Données » :",
         *[f"• {c.header}{' (obligatoire)' if c.required else ''} : {c.help}" for c in PAIR_COLUMNS],
@@ -757,6 +747,87 @@ def build_template(*, association, departement) -> bytes:
         "Colonnes de l'onglet « Rencontres » :",
         *[f"• {c.header}{' (obligatoire)' if c.required else ''} : {c.help}" for c in MEETING_COLUMNS],
     ]
+
+
+def _template_pairs(association, departement):
+    """The pairs already imported, so the association can update its file rather than start again."""
+    labels = {
+        "gender": dict(Gender.choices),
+        "modality": dict(Modality.choices),
+        "state": dict(ReportedPairState.choices),
+        "closure_reason": dict(ClosureReason.choices),
+    }
+    pairs = (
+        ReportedPair.objects.filter(association=association, departement=departement)
+        .select_related("school_level", "care_measure", "objective", "territory")
+        .order_by("external_id")
+    )
+    for pair in pairs.iterator(chunk_size=2000):
+        yield [
+            neutralise(pair.external_id),
+            neutralise(pair.youth_external_id),
+            pair.birth_year,
+            labels["gender"].get(pair.gender, ""),
+            pair.school_level.label if pair.school_level else None,
+            pair.care_measure.label if pair.care_measure else None,
+            pair.territory.name if pair.territory else None,
+            pair.objective.label if pair.objective else None,
+            labels["modality"].get(pair.modality) if pair.modality else None,
+            neutralise(pair.mentor_external_id) or None,
+            pair.started_on,
+            pair.ended_on,
+            labels["state"][pair.state],
+            labels["closure_reason"].get(pair.closure_reason) if pair.closure_reason else None,
+            None if pair.objective_reached is None else (YES if pair.objective_reached else NO),
+            YES if pair.is_renewal else NO,
+        ]
+
+
+def _template_meetings(association, departement):
+    meetings = (
+        ReportedMeetings.objects.filter(pair__association=association, pair__departement=departement)
+        .select_related("pair")
+        .order_by("pair__external_id", "month")
+    )
+    for meeting in meetings.iterator(chunk_size=2000):
+        yield [
+            neutralise(meeting.pair.external_id),
+            f"{meeting.month:%Y-%m}",
+            meeting.in_person,
+            meeting.remote,
+        ]
+
+
+def _template_number_rules():
+    """(column key, low, high, sheet name, columns) of the whole-number checks."""
+    year = timezone.localdate().year
+    return (
+        ("birth_year", year - 30, year - 5, PAIRS_SHEET, PAIR_COLUMNS),
+        ("in_person", 0, 200, MEETINGS_SHEET, MEETING_COLUMNS),
+        ("remote", 0, 200, MEETINGS_SHEET, MEETING_COLUMNS),
+    )
+
+
+def build_template(*, association, departement, fmt="xlsx") -> bytes:
+    """The workbook to fill (.xlsx, or .ods with `fmt="ods"`): the département's lists as
+    drop-downs, and the pairs already imported."""
+    if fmt == "ods":
+        return _build_template_ods(association=association, departement=departement)
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    lookups = Lookups(association, departement)
+    lists = _template_lists(lookups)
+    bold = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="DDE6F0")
+    workbook = Workbook()
+    help_sheet = workbook.active
+    help_sheet.title = HELP_SHEET
+    lines = _template_help(association, departement)
     for line in lines:
         help_sheet.append([line])
     help_sheet["A1"].font = Font(bold=True, size=14)
@@ -800,12 +871,9 @@ def build_template(*, association, departement) -> bytes:
         pairs_sheet.add_data_validation(rule)
         letter = get_column_letter(i)
         rule.add(f"{letter}2:{letter}{last_row}")
-    year = timezone.localdate().year
-    for key, low, high, sheet, columns in (
-        ("birth_year", year - 30, year - 5, pairs_sheet, PAIR_COLUMNS),
-        ("in_person", 0, 200, meetings_sheet, MEETING_COLUMNS),
-        ("remote", 0, 200, meetings_sheet, MEETING_COLUMNS),
-    ):
+    sheets = {PAIRS_SHEET: pairs_sheet, MEETINGS_SHEET: meetings_sheet}
+    for key, low, high, sheet_name, columns in _template_number_rules():
+        sheet = sheets[sheet_name]
         position = next(i for i, c in enumerate(columns, start=1) if c.key == key)
         rule = DataValidation(
             type="whole", operator="between", formula1=str(low), formula2=str(high), allow_blank=True
@@ -816,53 +884,10 @@ def build_template(*, association, departement) -> bytes:
         letter = get_column_letter(position)
         rule.add(f"{letter}2:{letter}{last_row}")
 
-    # The pairs already imported, so the association can update its file rather than start again.
-    labels = {
-        "gender": dict(Gender.choices),
-        "modality": dict(Modality.choices),
-        "state": dict(ReportedPairState.choices),
-        "closure_reason": dict(ClosureReason.choices),
-    }
-    pairs = (
-        ReportedPair.objects.filter(association=association, departement=departement)
-        .select_related("school_level", "care_measure", "objective", "territory")
-        .order_by("external_id")
-    )
-    for pair in pairs.iterator(chunk_size=2000):
-        pairs_sheet.append(
-            [
-                neutralise(pair.external_id),
-                neutralise(pair.youth_external_id),
-                pair.birth_year,
-                labels["gender"].get(pair.gender, ""),
-                pair.school_level.label if pair.school_level else None,
-                pair.care_measure.label if pair.care_measure else None,
-                pair.territory.name if pair.territory else None,
-                pair.objective.label if pair.objective else None,
-                labels["modality"].get(pair.modality) if pair.modality else None,
-                neutralise(pair.mentor_external_id) or None,
-                pair.started_on,
-                pair.ended_on,
-                labels["state"][pair.state],
-                labels["closure_reason"].get(pair.closure_reason) if pair.closure_reason else None,
-                None if pair.objective_reached is None else (YES if pair.objective_reached else NO),
-                YES if pair.is_renewal else NO,
-            ]
-        )
-    meetings = (
-        ReportedMeetings.objects.filter(pair__association=association, pair__departement=departement)
-        .select_related("pair")
-        .order_by("pair__external_id", "month")
-    )
-    for meeting in meetings.iterator(chunk_size=2000):
-        meetings_sheet.append(
-            [
-                neutralise(meeting.pair.external_id),
-                f"{meeting.month:%Y-%m}",
-                meeting.in_person,
-                meeting.remote,
-            ]
-        )
+    for row in _template_pairs(association, departement):
+        pairs_sheet.append(row)
+    for row in _template_meetings(association, departement):
+        meetings_sheet.append(row)
     for sheet, columns in ((pairs_sheet, PAIR_COLUMNS),):
         for i, column in enumerate(columns, start=1):
             if column.key in ("started_on", "ended_on"):
@@ -872,3 +897,54 @@ def build_template(*, association, departement) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _build_template_ods(*, association, departement) -> bytes:
+    """The same template for LibreOffice: same tabs, same drop-down lists, same number checks."""
+    from binome.utils.ods import OdsWriter
+
+    lookups = Lookups(association, departement)
+    lists = _template_lists(lookups)
+    book = OdsWriter()
+    help_sheet = book.sheet(HELP_SHEET, [30])
+    for line in _template_help(association, departement):
+        book.append(help_sheet, [line], bold=line.startswith("Données de "))
+    widths = lambda columns: [max(3.0, (len(c.header) + 4) * 0.22) for c in columns]  # noqa: E731
+    pairs_sheet = book.sheet(PAIRS_SHEET, widths(PAIR_COLUMNS))
+    meetings_sheet = book.sheet(MEETINGS_SHEET, widths(MEETING_COLUMNS))
+    lists_sheet = book.sheet(
+        LISTS_SHEET, [max(4.0, max(len(v) for v in [n, *vs]) * 0.22) for n, vs in lists.items()]
+    )
+    positions = {name: i for i, name in enumerate(lists, start=1)}
+    for i, column in enumerate(PAIR_COLUMNS, start=1):
+        if column.list_name:
+            pairs_sheet.validations[i] = book.in_list(
+                LISTS_SHEET,
+                positions[column.list_name],
+                len(lists[column.list_name]),
+                "Choisissez une valeur de la liste (onglet Paramètres figés).",
+                allow_empty=not column.required,
+            )
+    sheets = {PAIRS_SHEET: pairs_sheet, MEETINGS_SHEET: meetings_sheet}
+    for key, low, high, sheet_name, columns in _template_number_rules():
+        position = next(i for i, c in enumerate(columns, start=1) if c.key == key)
+        sheets[sheet_name].validations[position] = book.whole_between(
+            low, high, f"Un nombre entier de {low} à {high}."
+        )
+    book.append(pairs_sheet, [c.header for c in PAIR_COLUMNS], bold=True)
+    book.append(meetings_sheet, [c.header for c in MEETING_COLUMNS], bold=True)
+    written = {PAIRS_SHEET: 0, MEETINGS_SHEET: 0}
+    for row in _template_pairs(association, departement):
+        book.append(pairs_sheet, row)
+        written[PAIRS_SHEET] += 1
+    for row in _template_meetings(association, departement):
+        book.append(meetings_sheet, row)
+        written[MEETINGS_SHEET] += 1
+    for name, sheet in sheets.items():
+        sheet.blank_rows_with_validation = max(MAX_ROWS - written[name], 0)
+    book.append(lists_sheet, list(lists), bold=True)
+    for row in range(max(len(values) for values in lists.values())):
+        book.append(
+            lists_sheet, [neutralise(values[row]) if row < len(values) else None for values in lists.values()]
+        )
+    return book.save()

@@ -397,7 +397,8 @@ def import_template(request):
         if len(departements) != 1:
             raise Http404
         departement = departements[0]
-    content = imports.build_template(association=request.organisation, departement=departement)
+    fmt = "ods" if request.GET.get("format") == "ods" else "xlsx"
+    content = imports.build_template(association=request.organisation, departement=departement, fmt=fmt)
     log_access(
         user=request.user,
         organisation=request.organisation,
@@ -405,10 +406,13 @@ def import_template(request):
         object_type="reporting.reportedpair",
         departement=departement,
     )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    content_type = (
+        "application/vnd.oasis.opendocument.spreadsheet"
+        if fmt == "ods"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="suivi-binomes-{departement.insee_code}.xlsx"'
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="suivi-binomes-{departement.insee_code}.{fmt}"'
     return response
 
 

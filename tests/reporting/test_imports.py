@@ -5,6 +5,9 @@ import datetime
 import html
 import io
 import os
+import shutil
+import subprocess
+import zipfile
 
 import pytest
 from django.core.files.base import ContentFile
@@ -24,6 +27,7 @@ from binome.steering.indicators import Scope
 from binome.steering.periods import Period
 from binome.utils import jobs
 from binome.utils.tabular import UNREADABLE
+from binome.utils.tabular import Workbook as Workbook_
 from tests.youths.factories import TerritoryFactory
 
 PAIR_HEADERS = [c.header for c in PAIR_COLUMNS]
@@ -319,6 +323,7 @@ def test_imported_pairs_count_in_the_steering_figures(setup):
         "closed_lt12": 1,
         "duration_days_total": (datetime.date(2026, 3, 10) - datetime.date(2025, 9, 4)).days,  # pair_row(3)
         "objective_reached": 0,
+        "objective_not_reached": 0,  # « objectif atteint » left empty: neither
         "abandoned": 0,  # a planned end is not a stop of the pair
         "pairs_active_at_end": 2,
         "meetings_in_person": 3,
@@ -354,6 +359,71 @@ def test_the_template_has_the_tabs_the_lists_and_the_pairs_already_imported(setu
     assert any("$B$2" in (f or "") for f in formulas.values())  # school levels
     # What the association downloads imports back unchanged.
     report, counts = run(setup, SimpleUploadedFile("modele.xlsx", response.content))
+    assert report.ok, report.errors
+    assert counts["pairs_unchanged"] == 1 and counts["meetings_unchanged"] == 1
+
+
+def test_the_template_also_comes_as_ods_with_the_same_tabs_lists_and_pairs(setup, client_for):
+    report, _ = run(
+        setup, workbook([pair_row(1, {"Identifiant binôme": "-B1+1"})], [["-B1+1", "2026-02", 2, 1]])
+    )
+    assert report.ok, report.errors
+    response = client_for(setup["manager"]).get(reverse("reporting:import_template") + "?format=ods")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"
+    assert response["Content-Disposition"].endswith('.ods"')
+    with Workbook_(io.BytesIO(response.content)) as book:
+        assert book.kind == "ods"
+        assert book.sheet_names == ["Explications", "Données", "Rencontres", "Paramètres figés"]
+        data = list(book.rows("Données"))
+        lists = list(book.rows("Paramètres figés"))
+    assert list(data[0][1]) == PAIR_HEADERS and data[1][1][0] == "'-B1+1"
+    columns = {
+        name: [row[1][i] for row in lists[1:] if i < len(row[1]) and row[1][i]]
+        for i, name in enumerate(lists[0][1])
+    }
+    assert "Seconde" in columns["Niveau scolaire"] and "Métropole" in columns["Territoire"]
+    content = zipfile.ZipFile(io.BytesIO(response.content)).read("content.xml").decode()
+    assert "of:cell-content-is-in-list($'Paramètres figés'.$A$2:$A$4)" in content  # Genre
+    assert 'table:number-rows-repeated="19999"' in content  # the drop-downs down to row 20,001
+    report, counts = run(setup, SimpleUploadedFile("modele.ods", response.content))
+    assert report.ok, report.errors
+    assert counts["pairs_unchanged"] == 1 and counts["meetings_unchanged"] == 1
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice n'est pas installé")
+def test_libreoffice_reads_the_ods_template_and_a_wrong_value_reads_the_same_in_both_formats(setup, tmp_path):
+    bad = workbook([pair_row(1), pair_row(2, {"Genre": "Licorne"})], [["CRM-1", "2026-02", "beaucoup", 1]])
+    xlsx_path = tmp_path / "suivi.xlsx"
+    xlsx_path.write_bytes(reopen(bad).read())
+    result = subprocess.run(
+        [shutil.which("soffice"), "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo",
+         "--convert-to", "ods", "--outdir", str(tmp_path), str(xlsx_path)],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    from_excel, _ = run(setup, SimpleUploadedFile("suivi.xlsx", xlsx_path.read_bytes()))
+    from_libreoffice, _ = run(setup, SimpleUploadedFile("suivi.ods", (tmp_path / "suivi.ods").read_bytes()))
+    errors = [(e.row, e.column, e.message) for e in from_excel.errors]
+    assert (3, "Genre") in [(e.row, e.column) for e in from_excel.errors]
+    assert errors
+    assert (2, "Rencontres › Rencontres en présentiel") in [(e.row, e.column) for e in from_excel.errors]
+    assert [(e.row, e.column, e.message) for e in from_libreoffice.errors] == errors
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice n'est pas installé")
+def test_libreoffice_opens_the_ods_template_and_what_it_saves_imports_unchanged(setup, client_for, tmp_path):
+    report, _ = run(setup, workbook([pair_row(1)], [meeting_row(1)]))
+    assert report.ok, report.errors
+    response = client_for(setup["manager"]).get(reverse("reporting:import_template") + "?format=ods")
+    (tmp_path / "modele.ods").write_bytes(response.content)
+    result = subprocess.run(
+        [shutil.which("soffice"), "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo",
+         "--convert-to", "xlsx", "--outdir", str(tmp_path), str(tmp_path / "modele.ods")],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    report, counts = run(setup, SimpleUploadedFile("modele.xlsx", (tmp_path / "modele.xlsx").read_bytes()))
     assert report.ok, report.errors
     assert counts["pairs_unchanged"] == 1 and counts["meetings_unchanged"] == 1
 
