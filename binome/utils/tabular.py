@@ -70,7 +70,8 @@ class ImportReport:
 # --- Recognising the format -----------------------------------------------------------------------
 
 
-def _column_letters(number: int) -> str:
+def column_letter(number: int) -> str:
+    """1 → A, 28 → AB."""
     letters = ""
     while number:
         number, rest = divmod(number - 1, 26)
@@ -174,7 +175,7 @@ def _longest_run_without_tag(part: bytes) -> int:
 
 def _xlsx_beyond() -> re.Pattern:
     """A cell reference beyond the columns or rows we read (only cells have lettered references)."""
-    last = _column_letters(MAX_COLUMNS)
+    last = column_letter(MAX_COLUMNS)
     assert last == "DX" and MAX_SHEET_ROW == 25_000, "keep the pattern in step with the limits"
     return re.compile(rb'r="(?:(?:[A-Z]{3,}|[E-Z][A-Z]|D[YZ])\d|[A-Z]+(?:\d{6,}|[3-9]\d{4}|2[5-9]\d{3})")')
 
@@ -206,7 +207,7 @@ class _XlsxScan:
         # A cell with nothing in it (`<c r="XFD1" s="1"/>`, formatting only) is not laid out by calamine.
         if any(part[part.index(b">", found.end()) - 1] != ord("/") for found in _BEYOND.finditer(part)):
             _refuse(
-                f"Ce classeur a des valeurs au-delà de la colonne {_column_letters(MAX_COLUMNS)} ou de la "
+                f"Ce classeur a des valeurs au-delà de la colonne {column_letter(MAX_COLUMNS)} ou de la "
                 f"ligne {MAX_SHEET_ROW:,} : supprimez ces cellules ou découpez le fichier.".replace(",", " ")
             )
         self.string_refs += part.count(b't="s"')
@@ -276,7 +277,7 @@ def _ods_check(part: bytes):
                     last_valued = column
                 if last_valued > MAX_COLUMNS:
                     _refuse(
-                        f"Ce classeur a des valeurs au-delà de la colonne {_column_letters(MAX_COLUMNS)} : "
+                        f"Ce classeur a des valeurs au-delà de la colonne {column_letter(MAX_COLUMNS)} : "
                         "supprimez ces cellules."
                     )
             row_position += repeated
