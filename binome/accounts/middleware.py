@@ -7,6 +7,8 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from binome.accounts.proconnect import session as proconnect_session
+
 SESSION_LOGIN_AT = "binome_login_at"
 SESSION_MEMBERSHIP = "binome_membership"
 
@@ -61,6 +63,7 @@ class RequireMFAMiddleware:
     """No page beyond the account pages until the user has activated an authenticator app.
 
     allauth then asks for the code at every login, so no personal data is reachable with a password alone.
+    A ProConnect login whose identity provider reported a second factor has already used two.
     """
 
     ALLOWED_PREFIXES = ("/comptes/", "/static/", "/theme.css", "/invitation/")
@@ -73,6 +76,7 @@ class RequireMFAMiddleware:
             settings.BINOME_REQUIRE_MFA
             and request.user.is_authenticated
             and not request.path.startswith(self.ALLOWED_PREFIXES)
+            and not proconnect_session.second_factor_done(request)
             and not Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists()
         ):
             messages.warning(

@@ -28,19 +28,22 @@ class Route:
         return kwargs
 
 
-def _third_party_of(module: str, namespace: str) -> str | None:
+def _third_party_of(module: str, namespace: str, urlconf: str = "") -> str | None:
     if namespace == "admin" or module.startswith("django.contrib.admin"):
         return "admin"
     if module.startswith("allauth"):
         return "allauth"
+    if module.startswith("django.views.generic") and urlconf.startswith("allauth"):
+        return "allauth"  # allauth's redirects from its former social/… addresses
     if module.startswith(("binome.api.endpoints", "drf_spectacular")):
         return "api"  # token and scopes, not roles: tests/api/test_matrix.py walks these
     return None
 
 
-def walk(resolver=None, prefix="", namespace="", converters=None) -> list[Route]:
+def walk(resolver=None, prefix="", namespace="", converters=None, urlconf="") -> list[Route]:
     resolver = resolver or get_resolver()
     converters = converters or {}
+    urlconf = getattr(resolver.urlconf_module, "__name__", "") or urlconf
     routes = []
     for entry in resolver.url_patterns:
         pattern = prefix + str(entry.pattern)
@@ -49,7 +52,7 @@ def walk(resolver=None, prefix="", namespace="", converters=None) -> list[Route]
             child_namespace = namespace
             if entry.namespace:
                 child_namespace = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
-            routes += walk(entry, pattern, child_namespace, entry_converters)
+            routes += walk(entry, pattern, child_namespace, entry_converters, urlconf)
         elif isinstance(entry, URLPattern):
             name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or "")
             view = entry.callback
@@ -60,7 +63,7 @@ def walk(resolver=None, prefix="", namespace="", converters=None) -> list[Route]
                     pattern=pattern,
                     view=view,
                     converters=entry_converters,
-                    third_party=_third_party_of(module, namespace.split(":")[0]),
+                    third_party=_third_party_of(module, namespace.split(":")[0], urlconf),
                 )
             )
     return routes

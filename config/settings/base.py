@@ -216,6 +216,24 @@ MFA_TOTP_ISSUER = os.environ.get("BINOME_BRAND_NAME", "Binôme")
 BINOME_DEMO = env_bool("BINOME_DEMO")
 BINOME_REQUIRE_MFA = env_bool("BINOME_REQUIRE_MFA", default=True) or not BINOME_DEMO
 
+# --- ProConnect: sign-in for public servants (binome/accounts/proconnect, docs/proconnect.md) --------
+# Off (no button, its pages answer 404) unless the issuer, the client id and the secret are all set.
+INSTALLED_APPS += ["allauth.socialaccount", "binome.accounts.proconnect"]
+SOCIALACCOUNT_ADAPTER = "binome.accounts.proconnect.adapter.SocialAccountAdapter"
+BINOME_PROCONNECT_ISSUER = os.environ.get("BINOME_PROCONNECT_ISSUER", "").strip().rstrip("/")
+BINOME_PROCONNECT_CLIENT_ID = os.environ.get("BINOME_PROCONNECT_CLIENT_ID", "").strip()
+BINOME_PROCONNECT_CLIENT_SECRET = os.environ.get("BINOME_PROCONNECT_CLIENT_SECRET", "").strip()
+SOCIALACCOUNT_PROVIDERS = {"proconnect": {"APPS": []}}
+if BINOME_PROCONNECT_ISSUER and BINOME_PROCONNECT_CLIENT_ID and BINOME_PROCONNECT_CLIENT_SECRET:
+    SOCIALACCOUNT_PROVIDERS["proconnect"]["APPS"] = [
+        {
+            "name": "ProConnect",
+            "client_id": BINOME_PROCONNECT_CLIENT_ID,
+            "secret": BINOME_PROCONNECT_CLIENT_SECRET,
+            "settings": {"server_url": BINOME_PROCONNECT_ISSUER},  # discovery: <issuer>/.well-known/…
+        }
+    ]
+
 # --- Sessions: 30 minutes idle, 12 hours absolute ------------------------------------------------
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
