@@ -53,7 +53,7 @@ from binome.notifications.reminders import first_time
 from binome.utils.choices import Modality
 from binome.youths import rules
 from binome.youths.models import ReferralState
-from binome.youths.services import referral_mark_matched
+from binome.youths.services import referral_mark_matched, referral_rematch
 
 MENTOR_LINK_DAYS = getattr(settings, "BINOME_MENTOR_LINK_DAYS", 14)
 
@@ -1051,6 +1051,31 @@ def mentorship_renew(*, mentorship: Mentorship, by, organisation) -> Mentorship:
     refresh_follow_up(renewal, notify=False)
     _log(by, organisation, renewal, "create")
     return renewal
+
+
+@transaction.atomic
+def mentorship_rematch(*, mentorship: Mentorship, by, organisation):
+    """« Proposer un nouveau mentor »: after a pair closed, its youth waits again for a mentor at the
+    association, with the consents and the assessment kept while they are valid. Returns the referral."""
+    mentorship = (
+        Mentorship.objects.select_for_update().select_related("referral", "youth").get(pk=mentorship.pk)
+    )
+    if mentorship.state != MentorshipState.CLOSED:
+        raise ValidationError("Le binôme est en cours : clôturez-le avant de proposer un nouveau mentor.")
+    if (
+        mentorship.closure_category == ClosureCategory.SAFETY
+        and mentorship.closure_reason == ClosureReason.SAFETY
+    ):
+        raise ValidationError(
+            "Ce binôme a pris fin pour la sécurité du jeune : voyez avec son référent avant un nouveau binôme."
+        )
+    if mentorship.referral is None:
+        raise ValidationError(
+            "Ce binôme n'a pas d'orientation : le référent ASE en crée une depuis la fiche."
+        )
+    referral = referral_rematch(referral=mentorship.referral, by=by, organisation=organisation)
+    _log(by, organisation, mentorship, "update")
+    return referral
 
 
 # --- The mentor's space ---------------------------------------------------------------------------

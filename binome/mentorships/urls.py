@@ -27,6 +27,7 @@ urlpatterns = [
     path("<uuid:mentorship_id>/cloture/", views.close, name="close"),
     path("<uuid:mentorship_id>/reouverture/", views.reopen, name="reopen"),
     path("<uuid:mentorship_id>/reconduction/", views.renew, name="renew"),
+    path("<uuid:mentorship_id>/nouveau-mentor/", views.rematch, name="rematch"),
     path("conventions/<uuid:agreement_id>/termes/", views.agreement_edit, name="agreement_edit"),
     path("conventions/<uuid:agreement_id>/pdf/", views.agreement_pdf, name="agreement_pdf"),
     path("conventions/<uuid:agreement_id>/signatures/", views.agreement_sign, name="agreement_sign"),

@@ -172,6 +172,11 @@ def _detail_context(request, mentorship, **forms):
         "closures": mentorship.closures.select_related("closed_by", "reopened_by"),
         "surveys": mentorship.survey_responses.select_related("entered_by") if is_staff else [],
         "renewals": mentorship.renewals.all(),
+        "can_rematch": is_staff
+        and mentorship.state == MentorshipState.CLOSED
+        and mentorship.referral_id is not None
+        and mentorship.referral.state == "matched"
+        and not Mentorship.objects.open().filter(youth=mentorship.youth_id).exists(),
         "today": timezone.localdate(),
         "review_overdue": mentorship.review_overdue(),
         "rules": FollowUpSettings.for_association(mentorship.association_id),
@@ -691,6 +696,25 @@ def reopen(request, mentorship_id):
         {"form": form, "mentorship": mentorship, "title": "Rouvrir le binôme"},
         status=422 if form.errors else 200,
     )
+
+
+@policy("mentorships.manage")
+@require_POST
+def rematch(request, mentorship_id):
+    """The youth of a closed pair still wants a mentor: back to the association's waiting list."""
+    mentorship = _pair(request, mentorship_id, manage=True)
+    try:
+        referral = services.mentorship_rematch(
+            mentorship=mentorship, by=request.user, organisation=request.organisation
+        )
+    except ValidationError as error:
+        error_messages(request, error)
+        return _back(mentorship)
+    messages.success(
+        request,
+        "Le jeune attend un nouveau mentor, avec ses consentements et son évaluation : choisissez-le ci-dessous.",
+    )
+    return redirect("matching:youth_candidates", referral_id=referral.pk)
 
 
 @policy("mentorships.manage")

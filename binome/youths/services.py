@@ -538,6 +538,40 @@ def referral_mark_matched(*, referral: Referral, by, organisation) -> Referral:
 
 
 @transaction.atomic
+def referral_rematch(*, referral: Referral, by, organisation) -> Referral:
+    """After a pair closed, the youth who still wants a mentor waits again at the same association: the
+    referral goes back to « accepted », keeping the consents and the assessment while they are valid (the
+    legal gate is checked again). The wait for the new pair counts from now."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.state == ReferralState.WITHDRAWN:
+        raise ValidationError(
+            "L'orientation de ce jeune a été retirée : le référent ASE crée une nouvelle orientation depuis sa "
+            "fiche."
+        )
+    _check_state(referral, ReferralState.MATCHED)
+    if referral.association_id != organisation.pk:
+        raise ValidationError("Cette orientation ne concerne pas votre association.")
+    if open_pair(referral.youth) is not None:
+        raise ValidationError("Ce jeune a déjà un binôme en cours.")
+    _check_gate(referral)
+    referral.state = ReferralState.ACCEPTED
+    referral.accepted_at = timezone.now()
+    referral.save(update_fields=["state", "accepted_at", "updated_at"])
+    record_event(
+        referral.youth,
+        EventKind.REFERRAL_ACCEPTED,
+        by=by,
+        organisation=organisation,
+        detail=f"{organisation} : en attente d'un nouveau mentor après la fin du binôme",
+        visible_to_association=True,
+    )
+    log_access(
+        user=by, organisation=organisation, action="update", obj=referral, departement=referral.departement
+    )
+    return referral
+
+
+@transaction.atomic
 def youth_archive(*, youth: Youth, by, organisation, reason_code="end_of_care") -> Youth:
     youth.archived_at = timezone.now()
     youth.save(update_fields=["archived_at", "updated_at"])

@@ -3,13 +3,16 @@
 import datetime
 import html
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from binome.mentorships import services
 from binome.mentorships.models import DEFAULT_LEGAL_TEXT, ClosureCategory, ClosureReason, MentorshipState
 from binome.mentorships.pdf import agreement_html
-from binome.youths.models import ReferralState
+from binome.youths.models import ReferralState, Youth
+from tests.mentors.factories import MentorFactory
 from tests.mentorships.factories import active_pair, signed_pair, validated_pair
 
 
@@ -228,3 +231,59 @@ def test_a_signed_agreement_says_launch_the_pair_with_one_launch_block(world, pe
     assert "Convention à signer" not in text and "Convention en cours de signature" not in text
     assert text.count('<h2 id="plan-title">') + text.count('<h2 id="launch-title">') == 1
     assert "Lancer le binôme" in text
+
+
+# --- Re-matching: a new mentor after a pair closed --------------------------------------------------------
+
+
+def test_a_closed_pairs_youth_waits_again_for_a_new_mentor(world, people, client_for):
+    mentorship = active_pair(world, people["coordinator"], started_days_ago=60)
+    services.mentorship_close(
+        mentorship=mentorship,
+        by=people["coordinator"],
+        reason="mentor_unavailable",
+        objectives_reached="partly",
+        mentor_may_rematch=True,
+    )
+    client = client_for(people["coordinator"])
+    detail = reverse("mentorships:detail", args=[mentorship.pk])
+    assert "Proposer un nouveau mentor" in page(client.get(detail))
+    response = client.post(reverse("mentorships:rematch", args=[mentorship.pk]))
+    referral = mentorship.referral
+    referral.refresh_from_db()
+    assert response.url == reverse("matching:youth_candidates", kwargs={"referral_id": referral.pk})
+    assert referral.state == ReferralState.ACCEPTED and referral.association == world["association"]
+    assert referral.accepted_at.date() == timezone.localdate()  # the new wait counts from now
+    # The same consents and assessment: nothing to collect again; a new pair can be validated.
+    youth = mentorship.youth
+    assert youth.consents.filter(withdrawn_at__isnull=True).count() >= 2
+    other = MentorFactory(association=world["association"], ready=True)
+    second = services.mentorship_create(
+        referral=referral, mentor=other, by=people["coordinator"], organisation=world["association"]
+    )
+    assert second.youth == youth and second.mentor == other
+    assert "Proposer un nouveau mentor" not in page(client.get(detail))  # the youth has a pair again
+
+
+def test_no_new_mentor_while_the_gate_is_closed_or_the_pair_runs(world, people):
+    mentorship = active_pair(world, people["coordinator"], started_days_ago=30)
+    with pytest.raises(ValidationError, match="clôturez-le"):
+        services.mentorship_rematch(
+            mentorship=mentorship, by=people["coordinator"], organisation=world["association"]
+        )
+    services.mentorship_close(
+        mentorship=mentorship,
+        by=people["coordinator"],
+        reason="relationship",
+        objectives_reached="no",
+        mentor_may_rematch=True,
+    )
+    Youth.objects.filter(pk=mentorship.youth_id).update(
+        assessment_date=timezone.localdate() - datetime.timedelta(days=400)
+    )
+    with pytest.raises(ValidationError, match="plus d'un an"):
+        services.mentorship_rematch(
+            mentorship=mentorship, by=people["coordinator"], organisation=world["association"]
+        )
+    mentorship.referral.refresh_from_db()
+    assert mentorship.referral.state == ReferralState.MATCHED
