@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Max, Q
 
 from binome.audit.retention import ANONYMOUS, subject, year_only
-from binome.youths.models import Consent, Referral, SituationAssessment, Youth, YouthEvent
+from binome.youths.models import Consent, Information, Referral, SituationAssessment, Youth, YouthEvent
 
 YOUTH_RETENTION_DAYS = 2 * 365
 
@@ -44,6 +44,7 @@ def youths_due(now: datetime.datetime):
             "youth_opinion",
         ),
         "youths.Consent": ("given_by", "document", "withdrawal_note"),
+        "youths.Information": ("recipient_name", "given_by"),
         "youths.Referral": ("message", "decline_comment"),
         "youths.YouthEvent": ("detail",),
     },
@@ -57,6 +58,7 @@ def anonymise_youth(youth: Youth, now: datetime.datetime) -> None:
     for consent in Consent.objects.filter(youth=youth).exclude(document=""):
         consent.document.delete(save=False)
     Consent.objects.filter(youth=youth).update(given_by=ANONYMOUS, document="", withdrawal_note="")
+    Information.objects.filter(youth=youth).update(recipient_name=ANONYMOUS, given_by=ANONYMOUS)
     SituationAssessment.objects.filter(youth=youth).update(
         author_name=ANONYMOUS, ppe_reference="", notes="", participants="", youth_opinion=""
     )

@@ -15,7 +15,7 @@ from binome.mentorships import services as pair_services
 from binome.mentorships.models import Mentorship, MentorshipState
 from binome.surveys.models import SurveyAnswer, SurveyResponse
 from binome.surveys.services import survey_answer
-from binome.youths.models import Referral, Youth, YouthEvent
+from binome.youths.models import Information, Referral, Youth, YouthEvent
 from tests.mentors.factories import MentorFactory
 from tests.mentorships.factories import active_pair
 from tests.youths.factories import ConsentFactory, ReferralFactory, SituationAssessmentFactory, YouthFactory
@@ -133,6 +133,14 @@ def test_nothing_of_an_anonymised_youth_survives_anywhere(world, member):
     youth.interests = f"{SECRET} intérêts"
     youth.save()  # a history row with the name and the interests
     SituationAssessmentFactory(youth=youth, notes=SECRET, youth_opinion=SECRET, participants=SECRET)
+    Information.objects.create(
+        youth=youth,
+        party="youth",
+        recipient_name=SECRET,
+        date=timezone.localdate(),
+        method="meeting",
+        given_by=SECRET,
+    )
     pair = active_pair(world, coordinator, youth=youth)
     Referral.objects.filter(youth=youth).update(message=SECRET)
     for referral in Referral.objects.filter(youth=youth):
