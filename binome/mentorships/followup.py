@@ -1,6 +1,7 @@
 """The follow-up colour of a pair, as a pure function of its dates and the association's rules.
 
-Green: up to date. Orange: something is due within `due_soon_days`. Red: overdue, or a concern raised.
+Green: up to date. Orange: something is due within `due_soon_days`, or the mentor's check-in answers fell
+under the association's threshold (until the next staff contact). Red: overdue, or a concern raised.
 For an active pair, two things are due: a staff contact (`first_month_contacts` in the first month,
 then every `contact_every_days`) and a meeting of the pair (every `meeting_every_days`). A pair
 waiting for its agreement is due to start within `agreement_within_days` of its validation.
@@ -69,6 +70,7 @@ def status(
     last_meeting_on: datetime.date | None = None,
     contacts_in_first_month: int = 0,
     concern_since: datetime.date | None = None,
+    pulse_alert_on: datetime.date | None = None,
 ) -> Status:
     if state == "closed":
         return Status("", "", None)
@@ -93,6 +95,9 @@ def status(
     if overdue:
         return Status("red", " ; ".join(overdue), min(contact, meeting))
     due = min(contact, meeting)
+    if pulse_alert_on is not None:
+        # The mentor's check-in answers fell under the association's threshold: call them back.
+        return Status("orange", f"Questionnaire du mentor préoccupant le {pulse_alert_on:%d/%m/%Y}", due)
     if today >= due - soon:
         what = "Rencontre du binôme" if meeting <= contact else "Contact du chargé de mentorat"
         return Status("orange", f"{what} à prévoir avant le {due:%d/%m/%Y}", due)

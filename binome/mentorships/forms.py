@@ -285,6 +285,7 @@ class FollowUpSettingsForm(forms.ModelForm):
             "meeting_every_days",
             "due_soon_days",
             "agreement_within_days",
+            "pulse_alert_below",
         ]
 
 

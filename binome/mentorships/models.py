@@ -137,6 +137,12 @@ class FollowUpSettings(models.Model):
     agreement_within_days = models.PositiveSmallIntegerField(
         "convention signée et binôme lancé dans les (jours)", default=30
     )
+    pulse_alert_below = models.PositiveSmallIntegerField(
+        "alerte si le mentor répond moins de (sur 5) au questionnaire de suivi",
+        default=3,
+        help_text="Une réponse sous ce seuil fait passer le binôme à l'orange et prévient le chargé de "
+        "mentorat, jusqu'à son prochain contact. 1 : jamais d'alerte.",
+    )
 
     class Meta:
         verbose_name = "règles de suivi des binômes"
@@ -162,6 +168,8 @@ class FollowUpSettings(models.Model):
             errors["due_soon_days"] = "Entre 1 et 30 jours."
         if not 7 <= self.agreement_within_days <= 120:
             errors["agreement_within_days"] = "Entre 7 et 120 jours."
+        if not 1 <= self.pulse_alert_below <= 5:
+            errors["pulse_alert_below"] = "Entre 1 (jamais d'alerte) et 5."
         if errors:
             raise ValidationError(errors)
 
@@ -327,6 +335,9 @@ class Mentorship(BaseModel):
     meetings_in_person = models.PositiveIntegerField("rencontres en présentiel", default=0)
     meetings_remote = models.PositiveIntegerField("rencontres à distance", default=0)
     concern_open = models.BooleanField("préoccupation en cours", default=False)
+    pulse_alert_on = models.DateField(
+        "questionnaire du mentor préoccupant le", null=True, blank=True, help_text="Levé au contact suivant."
+    )
     review_due_on = models.DateField("prochain bilan dû le", null=True, blank=True)
     # L.221-2-6 III: the mentoring is written into the youth's PPE (or PAA for a young adult), with its date.
     project_kind = models.CharField("projet du jeune", max_length=3, choices=ProjectKind.choices, blank=True)

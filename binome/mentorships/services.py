@@ -553,6 +553,9 @@ def contact_record(
     contact = FollowUpContact.objects.create(
         mentorship=mentorship, on=on, channel=channel, with_whom=with_whom, note=note.strip()[:500], by=by
     )
+    if mentorship.pulse_alert_on and on >= mentorship.pulse_alert_on:
+        Mentorship.objects.filter(pk=mentorship.pk).update(pulse_alert_on=None)
+        mentorship.pulse_alert_on = None
     refresh_contacts(mentorship)
     refresh_follow_up(mentorship)
     _log(by, organisation, mentorship, "update")
@@ -657,6 +660,7 @@ def _status(mentorship, rules_, today, concern_since=None) -> followup.Status:
         last_meeting_on=mentorship.last_meeting_on,
         contacts_in_first_month=mentorship.contacts_first_month,
         concern_since=concern_since if mentorship.concern_open else None,
+        pulse_alert_on=mentorship.pulse_alert_on,
     )
 
 
@@ -724,6 +728,19 @@ def refresh_all_follow_ups(*, now=None, association=None) -> int:
             )
             alerts += 1
     return alerts
+
+
+def pulse_alert(mentorship: Mentorship, *, on: datetime.date) -> None:
+    """A mentor's check-in answers fell under the association's threshold: the pair turns orange until the
+    next staff contact, and the coordinator is told at once (as the tools in the field do)."""
+    Mentorship.objects.filter(pk=mentorship.pk).update(pulse_alert_on=on)
+    mentorship.pulse_alert_on = on
+    refresh_follow_up(mentorship, notify=False)
+    alert_staff(
+        mentorship,
+        "le questionnaire de suivi d'un mentor signale des difficultés (réponse sous votre seuil) : "
+        "rappelez-le",
+    )
 
 
 # --- Review ---------------------------------------------------------------------------------------

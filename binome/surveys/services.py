@@ -8,7 +8,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from binome.mentorships.models import MentorshipState, hash_token
+from binome.mentorships.models import FollowUpSettings, MentorshipState, hash_token
+from binome.mentorships.services import pulse_alert
 from binome.notifications.emails import send_email
 from binome.surveys.models import Respondent, SurveyAnswer, SurveyKind, SurveyResponse
 from binome.surveys.questions import BY_CODE, questions_for
@@ -163,4 +164,14 @@ def survey_answer(*, response: SurveyResponse, values: dict, comment: str = "", 
     response.save(
         update_fields=["answered_at", "entered_by", "comment", "token_hash", "token_expires_at", "updated_at"]
     )
+    _check_pulse(response, values)
     return response
+
+
+def _check_pulse(response: SurveyResponse, values: dict) -> None:
+    """A mentor's check-in answer below the association's threshold raises an alert on the pair."""
+    if response.kind != SurveyKind.PULSE or response.respondent != Respondent.MENTOR:
+        return
+    threshold = FollowUpSettings.for_association(response.mentorship.association_id).pulse_alert_below
+    if any(value is not None and int(value) < threshold for value in values.values()):
+        pulse_alert(response.mentorship, on=timezone.localdate(response.answered_at))

@@ -179,6 +179,7 @@ def test_the_associations_rules_change_the_colour(world, people, client_for):
             "meeting_every_days": "42",
             "due_soon_days": "7",
             "agreement_within_days": "30",
+            "pulse_alert_below": "3",
         },
     )
     assert response.status_code == 302
