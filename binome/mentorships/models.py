@@ -247,6 +247,14 @@ class AgreementSettings(models.Model):
 # --- The pair -------------------------------------------------------------------------------------
 
 
+class Coordination(models.TextChoices):
+    """Art. D.221-36: the mentoring is coordinated by an association under convention or, failing one, by
+    the ASE service or establishment caring for the child (its staff then play the coordinator's part)."""
+
+    ASSOCIATION = "association", "Association de mentorat"
+    ASE_SERVICE = "ase_service", "Service ou établissement de l'ASE (à défaut d'association)"
+
+
 class ProjectKind(models.TextChoices):
     PPE = "ppe", "Projet pour l'enfant (PPE)"
     PAA = "paa", "Projet d'accès à l'autonomie (PAA)"
@@ -300,6 +308,10 @@ class Mentorship(BaseModel):
     )
     state = models.CharField(
         "état", max_length=12, choices=MentorshipState.choices, default=MentorshipState.AGREEMENT
+    )
+    # Set from the kind of the coordinating organisation (`association`); steering counts them apart.
+    coordination = models.CharField(
+        "coordonné par", max_length=12, choices=Coordination.choices, default=Coordination.ASSOCIATION
     )
     is_renewal = models.BooleanField("reconduction", default=False)
     previous = models.ForeignKey(

@@ -30,6 +30,7 @@ from binome.mentorships.models import (
     ClosureReason,
     Colour,
     Concern,
+    Coordination,
     FollowUpContact,
     FollowUpSettings,
     Meeting,
@@ -161,6 +162,11 @@ def _initial_terms(mentorship) -> dict:
     }
 
 
+def _coordination(organisation) -> str:
+    """Art. D.221-36: who coordinates the pair, from the kind of the organisation that holds it."""
+    return Coordination.ASE_SERVICE if organisation.kind == "ase_service" else Coordination.ASSOCIATION
+
+
 @transaction.atomic
 def mentorship_create(*, referral, mentor, by, organisation, proposed_at=None) -> Mentorship:
     """Validate a pair: the youth's accepted referral becomes matched, the mentor gives one place.
@@ -175,6 +181,7 @@ def mentorship_create(*, referral, mentor, by, organisation, proposed_at=None) -
         with transaction.atomic():
             mentorship = Mentorship.objects.create(
                 association=organisation,
+                coordination=_coordination(organisation),
                 departement=referral.departement,
                 youth=referral.youth,
                 mentor=mentor,
@@ -1052,6 +1059,7 @@ def mentorship_renew(*, mentorship: Mentorship, by, organisation) -> Mentorship:
         with transaction.atomic():
             renewal = Mentorship.objects.create(
                 association=previous.association,
+                coordination=previous.coordination,
                 departement=previous.departement,
                 youth=previous.youth,
                 mentor=previous.mentor,

@@ -9,11 +9,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from binome.mentorships import services
-from binome.mentorships.models import DEFAULT_LEGAL_TEXT, ClosureCategory, ClosureReason, MentorshipState
+from binome.mentorships.models import (
+    DEFAULT_LEGAL_TEXT,
+    ClosureCategory,
+    ClosureReason,
+    Coordination,
+    MentorshipState,
+)
 from binome.mentorships.pdf import agreement_html
 from binome.youths.models import ReferralState, Youth
 from tests.mentors.factories import MentorFactory
 from tests.mentorships.factories import active_pair, signed_pair, validated_pair
+from tests.youths.factories import ReferralFactory, YouthFactory
 
 
 def page(response):
@@ -287,3 +294,19 @@ def test_no_new_mentor_while_the_gate_is_closed_or_the_pair_runs(world, people):
         )
     mentorship.referral.refresh_from_db()
     assert mentorship.referral.state == ReferralState.MATCHED
+
+
+# --- D.221-36: a pair coordinated by the ASE service itself, failing an association ---------------
+
+
+def test_a_pair_held_by_an_ase_service_is_marked_as_coordinated_by_it(world, people):
+    service = world["ase_service"]
+    youth = YouthFactory(ready=True, ase_service=service)
+    referral = ReferralFactory(youth=youth, accepted=True, association=service)
+    mentor = MentorFactory(association=service, ready=True)
+    pair = services.mentorship_create(
+        referral=referral, mentor=mentor, by=people["referrer"], organisation=service
+    )
+    assert pair.coordination == Coordination.ASE_SERVICE
+    usual = validated_pair(world, people["coordinator"])
+    assert usual.coordination == Coordination.ASSOCIATION
