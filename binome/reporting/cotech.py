@@ -29,25 +29,42 @@ from binome.utils.pdf import render_pdf
 logger = logging.getLogger(__name__)
 
 KEY_FIGURES = (
-    "coverage_eligible",
-    "coverage_matched",
+    "coverage_due",
+    "coverage_proposed",
     "coverage_rate",
+    "coverage_started",
+    "young_adults_eligible",
+    "young_adults_proposed",
     "referrals_submitted",
     "referrals_accepted",
     "youths_mentored",
     "pairs_followed",
+    "pairs_to_sign_end",
+    "pairs_signed_not_launched_end",
     "pairs_new",
     "pairs_renewed",
     "pairs_closed",
+    "delay_referral_to_acceptance_avg",
     "time_to_match_avg",
+    "delay_referral_to_first_meeting_avg",
+    "delay_referral_to_first_meeting_median",
+    "pairs_objective_reached",
+    "pairs_objective_mostly",
+    "pairs_objective_partly",
+    "pairs_objective_not_reached",
     "mentors_in_pair",
     "fte_staff",
     "fte_volunteers",
+    "pairs_per_staff_fte",
     "funding_total",
     "costs_total",
-    "cost_per_pair",
+    "cost_staff_share",
+    "cost_months",
+    "cost_per_pair_year",
     "ase_structures_met",
     "workshops",
+    "satisfaction_youth",
+    "satisfaction_mentor",
 )
 
 
@@ -153,7 +170,7 @@ def key_figures(period: ReportingPeriod):
         figures.append(
             KeyFigure(
                 indicator.label,
-                indicator.definition,
+                indicator.full_definition,
                 format_figure(values.get(key), indicator.unit),
                 format_figure(previous.get(key), indicator.unit) if indicator.comparable else None,
             )

@@ -76,6 +76,7 @@ FTE_KEYS = ("fte_staff", "fte_volunteers")
 SUMMED_KEYS = (
     "funding_total",
     "costs_total",
+    "cost_staff",
     "ase_structures_contacted",
     "ase_structures_met",
     "info_meetings",
@@ -97,15 +98,28 @@ def steering_figures(scope, period) -> dict | None:
     How they add up, when monthly and quarterly associations mix:
     - counts and amounts (funding, costs, ASE structures, meetings, actions, workshops) are summed;
     - FTE are a level, not a flow: each report weighs the months it covers (1, or 3 for a quarter) and
-      the total is divided by the number of months covered by at least one report of the view — the
-      average FTE over the months reported. Q1 with A monthly at 1.5 FTE in January, February and
-      March and B quarterly at 2 FTE: (1.5 × 3 + 2 × 3) / 3 = 3.5; the year 2026 with A in its twelve
-      months and B in Q1 only: (1.5 × 12 + 2 × 3) / 12 = 2.
+      the total is divided by the number of months covered by at least one report of the view that
+      declared it — the average FTE over the months reported (a report leaving it empty is no
+      0 FTE). Q1 with A monthly at 1.5 FTE in January, February and March and B quarterly at 2 FTE:
+      (1.5 × 3 + 2 × 3) / 3 = 3.5; the year 2026 with A in its twelve months and B in Q1 only:
+      (1.5 × 12 + 2 × 3) / 12 = 2.
 
     None when nothing counts, or for a territory (associations do not declare per territory)."""
     if getattr(scope, "territory", None) is not None:
         return None
-    costs = sum((Coalesce(F(name), ZERO) for name in COST_FIELDS[1:]), Coalesce(F(COST_FIELDS[0]), ZERO))
+    declared_costs = Q()
+    for name in COST_FIELDS:
+        declared_costs |= Q(**{f"{name}__isnull": False})
+    # A revision that leaves every cost (or every funding line) empty declared nothing: « non
+    # renseigné », not 0 € — only the revisions that declared some count in the sums.
+    costs = Case(
+        When(
+            declared_costs,
+            then=sum((Coalesce(F(n), ZERO) for n in COST_FIELDS[1:]), Coalesce(F(COST_FIELDS[0]), ZERO)),
+        ),
+        default=None,
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
     groups = (
         _revisions(scope, period)
         .filter(report__covers_from__gte=period.start)
@@ -113,8 +127,9 @@ def steering_figures(scope, period) -> dict | None:
         .annotate(
             fte_staff=Sum("fte_staff"),
             fte_volunteers=Sum("fte_volunteers"),
-            funding_total=Sum("funding_total"),
+            funding_total=Sum("funding_total", filter=~Q(funding=[])),
             costs_total=Sum(costs),
+            cost_staff=Sum("cost_staff", filter=declared_costs),
             ase_structures_contacted=Sum("ase_structures_contacted"),
             ase_structures_met=Sum("ase_structures_met"),
             info_meetings=Sum("information_meetings"),
@@ -124,21 +139,28 @@ def steering_figures(scope, period) -> dict | None:
         .order_by()
     )
     row = dict.fromkeys((*FTE_KEYS, *SUMMED_KEYS))
-    covered = set()
+    covered, costed = set(), set()
+    fte_months = {key: set() for key in FTE_KEYS}
     for group in groups:
         months = months_between(group["report__covers_from"], group["report__period__month"])
         covered.update(months)
+        if group["costs_total"] is not None:
+            costed.update(months)
         for key in SUMMED_KEYS:
             if group[key] is not None:
                 row[key] = (row[key] or 0) + group[key]
         for key in FTE_KEYS:
             if group[key] is not None:
                 row[key] = (row[key] or 0) + group[key] * len(months)
+                fte_months[key].update(months)
     if not covered:
         return None
     for key in FTE_KEYS:
         if row[key] is not None:
-            row[key] = round(Decimal(row[key]) / len(covered), 2)
+            # The average over the months for which this FTE was declared: a month left empty is not
+            # a month at 0 FTE.
+            row[key] = round(Decimal(row[key]) / len(fte_months[key]), 2)
+    row["cost_months"] = len(costed) or None
     return row
 
 
@@ -229,6 +251,8 @@ def reported_pair_figures(scope, period) -> dict:
         closed_lt6=Count("pk", filter=closed_in(period) & Q(ended_on__lt=F("started_on") + SIX_MONTHS)),
         closed_lt12=Count("pk", filter=closed_in(period) & Q(ended_on__lt=F("started_on") + TWELVE_MONTHS)),
         duration_total=Sum(IMPORTED_DURATION, filter=closed_in(period)),
+        # Before `objective_reached`: once that aggregate is named, the field's name means it.
+        objective_not_reached=Count("pk", filter=closed_in(period) & Q(objective_reached=False)),
         objective_reached=Count("pk", filter=closed_in(period) & Q(objective_reached=True)),
         abandoned=Count("pk", filter=closed_in(period) & Q(closure_reason__in=PAIR_RELATED_REASONS)),
         pairs_active_at_end=Count(
@@ -461,12 +485,12 @@ REPORTED_ROW_FIELDS = (
 
 def reported_pair_rows(scope, period):
     """The imported pairs followed during the period, one dict per pair with `REPORTED_ROW_FIELDS` (their
-    meetings summed over every month reported), streamed: one query. For the Données tab, which
+    meetings summed over the months reported up to the period's end), streamed: one query. For the Données tab, which
     pseudonymises the identifiers before writing anything."""
 
-    def meetings(column):
+    def meetings(column):  # up to the period's last month: the rows as they stood then
         total = (
-            ReportedMeetings.objects.filter(pair=OuterRef("pk"))
+            ReportedMeetings.objects.filter(pair=OuterRef("pk"), month__lte=period.end)
             .order_by()
             .values("pair")
             .annotate(total=Sum(column))
@@ -500,6 +524,7 @@ REPORTED_PAIR_LABELS = {
     "closed_lt12": "dont clôturés avant 12 mois",
     "duration_days_total": "Durée cumulée des binômes importés clôturés (jours)",
     "objective_reached": "Binômes importés clôturés, objectif atteint",
+    "objective_not_reached": "Binômes importés clôturés, objectif non atteint",
     "abandoned": "Binômes importés arrêtés en cours de route",
 }
 

@@ -76,6 +76,7 @@ def dimension_counts(scope: Scope, periods: list[Period]) -> dict[str, list[dict
     )
     pairs_sql, params = pairs.query.sql_with_params()
     params = list(params)
+    pairs_params = len(params)
     youth_table, youth_pk = Youth._meta.db_table, Youth._meta.pk.column
     columns = {key: Youth._meta.get_field(field).column for key, (field, *_rest) in YOUTH_DIMENSIONS.items()}
     objectives = Youth.objectives.through._meta
@@ -133,12 +134,24 @@ def dimension_counts(scope: Scope, periods: list[Period]) -> dict[str, list[dict
             f"SELECT 'origin', o{i}, 0, {sums(i)} FROM "  # noqa: S608
             f"(SELECT o{i}, youth_id, {seen} FROM p GROUP BY o{i}, youth_id) a GROUP BY o{i}"
         )
-    youth_columns = ", ".join(f"t.{c}" for c in [*columns.values(), birth_date])
+    # The youth's record as it stood at the end of the period (its latest history row before then), so
+    # that a school level or a care measure changed later does not rewrite a past period; a youth
+    # without such a row (loaded in bulk) keeps today's values.
+    history = Youth.history.model._meta
+    h_table, h_date, h_pk = history.db_table, history.get_field("history_date").column, history.pk.column
+    kept = list(columns.values())
+    params.insert(pairs_params, periods[0].end_before)
+    youth_columns = ", ".join(
+        [f"CASE WHEN h.hid IS NULL THEN t.{c} ELSE h.{c} END AS {c}" for c in kept] + [f"t.{birth_date}"]
+    )
     query = (
         f"WITH p AS ({pairs_sql}),\n"  # noqa: S608
         f"g AS (SELECT youth_id, {seen} FROM p GROUP BY youth_id),\n"
-        f"y AS (SELECT g.*, {youth_columns} FROM g JOIN {youth_table} t ON t.{youth_pk} = g.youth_id)\n"
-        + "\nUNION ALL ".join(branches)
+        f"h AS (SELECT {youth_pk} AS hid, {', '.join(kept)}, ROW_NUMBER() OVER (PARTITION BY {youth_pk} "
+        f"ORDER BY {h_date} DESC, {h_pk} DESC) AS rn FROM {h_table} "
+        f"WHERE {youth_pk} IN (SELECT youth_id FROM g) AND {h_date} < %s),\n"
+        f"y AS (SELECT g.*, {youth_columns} FROM g JOIN {youth_table} t ON t.{youth_pk} = g.youth_id "
+        "LEFT JOIN h ON h.hid = g.youth_id AND h.rn = 1)\n" + "\nUNION ALL ".join(branches)
     )
     result: dict[str, dict] = {}
     with connections[pairs.db].cursor() as cursor:

@@ -11,7 +11,7 @@ import datetime
 import re
 import tempfile
 
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -23,7 +23,9 @@ from binome.mentorships.models import (
     ClosureCategory,
     ClosureReason,
     Colour,
+    Meeting,
     MeetingModality,
+    MeetingStatus,
     MentorshipState,
     ObjectivesReached,
 )
@@ -35,6 +37,7 @@ from binome.steering.report import build_report
 from binome.steering.scope import Scope
 from binome.steering.sql import followed_in
 from binome.steering.tables import Cell, Table, all_tables, association_table, summary_rows
+from binome.territories.models import Territory
 from binome.utils.choices import Gender, Modality
 from binome.utils.dates import age_on
 from binome.utils.spreadsheets import neutralise
@@ -64,7 +67,8 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 
 def _cell(sheet, value, *, unit=None, font=None, fill=None, wrap=False):
     if isinstance(value, Cell):
-        value, unit = value.value, value.unit
+        # An unknown figure reads as such (« non renseigné », « — »): never an empty cell, never a 0.
+        value, unit = (value.value, value.unit) if value.value is not None else (value.missing, None)
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     if isinstance(value, datetime.date):
@@ -162,7 +166,7 @@ def steering_file(*, departement, period: Period):
 
 
 def _explanations(sheet, departement, period, generated_at):
-    _widths(sheet, [28, 48, 90, 34])
+    _widths(sheet, [28, 48, 90, 34, 40, 40, 34, 50])
     local = timezone.localtime(generated_at)
     lines = [
         [_cell(sheet, "Tableau de pilotage du mentorat", font=TITLE)],
@@ -210,12 +214,33 @@ def _explanations(sheet, departement, period, generated_at):
         sheet.append(
             [c if isinstance(c, SheetCell) else _cell(sheet, c, wrap=i > 0) for i, c in enumerate(line)]
         )
-    _header(sheet, ["Chaîne de valeur", "Indicateur", "Définition", "Source"])
+    _header(
+        sheet,
+        [
+            "Chaîne de valeur",
+            "Indicateur",
+            "Définition",
+            "Source",
+            "Numérateur",
+            "Dénominateur",
+            "Période",
+            "Référence",
+        ],
+    )
     stage_labels = {s.key: s.label for s in STAGES}
     for indicator in INDICATORS:
         _row(
             sheet,
-            [stage_labels[indicator.stage], indicator.label, indicator.definition, indicator.source_label],
+            [
+                stage_labels[indicator.stage],
+                indicator.label,
+                indicator.full_definition,
+                indicator.source_label,
+                indicator.numerator,
+                indicator.denominator or "—",
+                indicator.period_label,
+                indicator.reference,
+            ],
             wrap_from=1,
         )
 
@@ -262,7 +287,9 @@ CHARTS = {
     "breakdown_closure_reason": (BarChart, "Binômes clôturés par motif"),
     "breakdown_colour": (PieChart, "Binômes en cours par couleur de suivi"),
 }
-BLOCK_ROWS = 20  # a chart is about 15 rows high
+BLOCK_ROWS = 20
+# States of today, without history: left out of the export of a period that has ended.
+TODAY_TABLES = ("breakdown_colour", "caseload")  # a chart is about 15 rows high
 
 
 def _dashboard(sheet, report, context):
@@ -272,6 +299,8 @@ def _dashboard(sheet, report, context):
     sheet.append([_cell(sheet, context)])
     row_number = 2
     for table in all_tables(report):
+        if report.ended and table.key in TODAY_TABLES:
+            continue
         spec = CHARTS.get(table.key)
         if not spec or not table.rows or not table.chart:
             continue
@@ -360,10 +389,65 @@ DATA_FIELDS = (
 )
 
 
-def data_rows(scope: Scope, period: Period):
+def as_of_end(youth_ids, period: Period) -> dict:
+    """{youth id: (school level label, care measure label, territory name)} as the youth's record stood on
+    the period's last day: its latest history row before the period's end (django-simple-history keeps
+    every change). A youth without such a row (loaded in bulk without history) keeps today's values.
+    One query for the history rows, one for the labels."""
+    rows = (
+        Youth.history.filter(id__in=youth_ids, history_date__lt=period.end_before)
+        .order_by("id", "-history_date", "-history_id")
+        .values_list("id", "school_level_id", "care_measure_id", "territory_id")
+    )
+    latest: dict = {}
+    for youth_id, school_level, care_measure, territory in rows.iterator(chunk_size=5000):
+        latest.setdefault(youth_id, (school_level, care_measure, territory))
+    items = {i for values in latest.values() for i in values[:2] if i}
+    labels = dict(ReferenceItem.objects.filter(pk__in=items).values_list("pk", "label"))
+    territories = {t for values in latest.values() for t in values[2:] if t}
+    names = dict(Territory.objects.filter(pk__in=territories).values_list("pk", "name"))
+    return {
+        youth_id: (labels.get(school, ""), labels.get(measure, ""), names.get(territory, ""))
+        for youth_id, (school, measure, territory) in latest.items()
+    }
+
+
+def meetings_by_pair(pairs, period: Period) -> dict:
+    """{pair id: (in person, remote)}: the meetings held up to the period's last day, counted from the
+    meetings themselves (the pair's running totals are today's)."""
+    rows = (
+        Meeting.objects.filter(
+            mentorship__in=pairs.values("pk"), status=MeetingStatus.HELD, at__lt=period.end_before
+        )
+        .values("mentorship")
+        .annotate(
+            in_person=Count("pk", filter=~Q(modality=MeetingModality.REMOTE)),
+            remote=Count("pk", filter=Q(modality=MeetingModality.REMOTE)),
+        )
+        .order_by()
+    )
+    return {row["mentorship"]: (row["in_person"], row["remote"]) for row in rows}
+
+
+def state_at_end(record, period: Period) -> str:
+    """The pair's state on the period's last day, from its dates."""
+    if record["ended_at"] is not None and record["ended_at"] <= period.end:
+        return MentorshipState.CLOSED.label
+    if record["started_at"] is not None and record["started_at"] <= period.end:
+        return MentorshipState.ACTIVE.label
+    return MentorshipState.AGREEMENT.label
+
+
+PAST_COLOUR = "sans objet (période terminée)"
+
+
+def data_rows(scope: Scope, period: Period, today: datetime.date | None = None):
     """The Données tab: one row per pair followed during the period, pseudonymised, then one per pair
-    imported from an association's CRM (`imported_data_rows`). Three queries (the pairs, streamed; the
-    youths' objectives; the imported pairs, streamed), whatever the number of rows."""
+    imported from an association's CRM (`imported_data_rows`), each as it stood on the period's last day:
+    a closure, a meeting, a school level or a care measure dated later does not show, so that exporting
+    a past month today or in a year gives the same rows. The follow-up colour is today's: shown only
+    while the period runs. A fixed number of queries, whatever the number of rows."""
+    today = today or timezone.localdate()
     pairs = scope.pairs().filter(followed_in(period)).order_by("validated_at", "pk")
     objectives: dict = {}
     through = Youth.objectives.through.objects.filter(youth__in=pairs.values("youth")).order_by(
@@ -371,8 +455,10 @@ def data_rows(scope: Scope, period: Period):
     )
     for youth_id, label in through.values_list("youth_id", "referenceitem__label"):
         objectives.setdefault(youth_id, []).append(label)
+    then = as_of_end(pairs.values("youth"), period)
+    meetings = meetings_by_pair(pairs, period)
     pseudonym = Pseudonymiser()
-    genders, modalities, states = dict(Gender.choices), dict(Modality.choices), dict(MentorshipState.choices)
+    genders, modalities = dict(Gender.choices), dict(Modality.choices)
     bands = dict(AGE_BANDS)
     labels = {
         "colour": dict(Colour.choices),
@@ -380,44 +466,55 @@ def data_rows(scope: Scope, period: Period):
         "reason": dict(ClosureReason.choices),
         "reached": dict(ObjectivesReached.choices),
     }
+    running = period.end >= today
     for values in pairs.values_list(*DATA_FIELDS).iterator(chunk_size=2000):
         record = dict(zip(DATA_FIELDS, values, strict=True))
         age = age_on(record["youth__birth_date"], period.end)
         validated_on = timezone.localdate(record["validated_at"])
         accepted = record["referral_accepted_at"]
         began = record["started_at"] or validated_on
-        until = min(record["ended_at"] or period.end, period.end)
+        closed = record["ended_at"] is not None and record["ended_at"] <= period.end
+        until = record["ended_at"] if closed else period.end
+        school, measure, territory = then.get(
+            record["youth_id"],
+            (
+                record["youth__school_level__label"] or "",
+                record["youth__care_measure__label"] or "",
+                record["youth__territory__name"] or "",
+            ),
+        )
+        in_person, remote = meetings.get(record["pk"], (0, 0))
         yield [
             pseudonym("mentorship", record["pk"]),
             pseudonym("youth", record["youth_id"]),
             pseudonym("mentor", record["mentor_id"]),
             record["association__name"],
-            record["youth__territory__name"] or "",
+            territory,
             age,
             bands[age_band(age)],
             genders.get(record["youth__gender"], ""),
-            record["youth__school_level__label"] or "",
-            record["youth__care_measure__label"] or "",
+            school,
+            measure,
             modalities.get(record["youth__modality"], ""),
             ", ".join(objectives.get(record["youth_id"], [])),
             record["is_renewal"],
             accepted,
             record["validated_at"],
             record["started_at"],
-            record["ended_at"],
-            states.get(record["state"], record["state"]),
+            record["ended_at"] if closed else None,
+            state_at_end(record, period),
             period.start <= validated_on <= period.end,
-            record["ended_at"] is not None and period.start <= record["ended_at"] <= period.end,
+            closed and period.start <= record["ended_at"],
             Cell(round((record["validated_at"] - accepted).total_seconds() / 86400, 1), "days")
             if accepted
             else None,
             max(0, (until - began).days),
-            record["meetings_in_person"],
-            record["meetings_remote"],
-            labels["colour"].get(record["colour"], ""),
-            labels["category"].get(record["closure_category"], ""),
-            labels["reason"].get(record["closure_reason"], ""),
-            labels["reached"].get(record["objectives_reached"], ""),
+            in_person,
+            remote,
+            labels["colour"].get(record["colour"], "") if running else PAST_COLOUR,
+            labels["category"].get(record["closure_category"], "") if closed else "",
+            labels["reason"].get(record["closure_reason"], "") if closed else "",
+            labels["reached"].get(record["objectives_reached"], "") if closed else "",
             SOURCE_BINOME,
         ]
     yield from imported_data_rows(scope, period, pseudonym)
@@ -432,6 +529,7 @@ def imported_data_rows(scope: Scope, period: Period, pseudonym=None):
     dashboards (`imported_closure`); no referral dates, hence no time to match."""
     from binome.reporting.figures import (
         REPORTED_STATES,
+        ReportedPairState,
         imported_age,
         imported_closure,
         reported_pair_rows,
@@ -447,7 +545,9 @@ def imported_data_rows(scope: Scope, period: Period, pseudonym=None):
     for record in reported_pair_rows(scope, period):
         age = imported_age(record["birth_year"], period.end)
         started, ended = record["started_on"], record["ended_on"]
-        _code, category, reason = imported_closure(record["closure_reason"])
+        if ended is not None and ended > period.end:  # not yet closed on the period's last day
+            ended = None
+        _code, category, reason = imported_closure(record["closure_reason"] if ended else "")
         yield [
             pseudonym("mentorship", key(record, "external_id")),
             pseudonym("youth", key(record, "youth_external_id")),
@@ -466,7 +566,7 @@ def imported_data_rows(scope: Scope, period: Period, pseudonym=None):
             started,
             started,
             ended,
-            REPORTED_STATES.get(record["state"], record["state"]),
+            REPORTED_STATES[ReportedPairState.CLOSED if ended else ReportedPairState.ACTIVE],
             period.start <= started <= period.end,
             ended is not None and period.start <= ended <= period.end,
             None,
@@ -476,7 +576,7 @@ def imported_data_rows(scope: Scope, period: Period, pseudonym=None):
             "",  # no follow-up colour outside Binôme
             category,
             reason,
-            reached.get(record["objective_reached"], ""),
+            reached.get(record["objective_reached"], "") if ended else "",
             SOURCE_IMPORT,
         ]
 

@@ -11,100 +11,195 @@ query — never a loop over rows in Python. Figures come from three sources:
 Steering only reads: nothing here writes a domain row.
 """
 
-from django.db.models import Avg, Count, FilteredRelation, Q
+import datetime
+
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.utils import timezone
 
 from binome.mentors.models import MentorStage
 from binome.mentorships.models import (
     OPEN_STATES,
     Activity,
+    Agreement,
+    AgreementKind,
     ClosureCategory,
     Colour,
     Meeting,
     MeetingModality,
     MeetingStatus,
+    Mentorship,
     ObjectivesReached,
 )
 from binome.reporting.figures import reported_pair_figures, steering_figures
 from binome.steering.periods import Period
-from binome.steering.registry import REGISTRY
+from binome.steering.registry import CASELOAD_MAX, REGISTRY
 from binome.steering.scope import Scope
 from binome.steering.sql import (
     DURATION,
     TIME_TO_MATCH,
+    TO_ACCEPTANCE,
+    TO_FIRST_MEETING,
     active_at_end,
     closed_in,
     days,
     during,
     followed_in,
     median,
+    open_at_end,
     ratio,
+    started_in,
     touching,
     validated_in,
 )
 from binome.surveys.models import Respondent, SurveyKind, SurveyResponse
+from binome.utils.choices import Modality
+from binome.utils.dates import years_before
 from binome.utils.steering_rules import SIX_MONTHS, TWELVE_MONTHS
-from binome.youths.models import ProposalOutcome, ReferralState
+from binome.youths.models import (
+    COLLEGE_ENTRY_LEVEL,
+    ELIGIBLE_MAX_AGE,
+    ELIGIBLE_MIN_AGE,
+    Consent,
+    ProposalOutcome,
+    Referral,
+    SituationAssessment,
+)
 
-REACHED = (ObjectivesReached.YES, ObjectivesReached.MOSTLY, ObjectivesReached.PARTLY)
+# The closure's « objectifs atteints » answer, each on its own line (« en partie » is not « atteint »).
+OBJECTIVE_ANSWERS = {
+    "pairs_objective_reached": ObjectivesReached.YES,
+    "pairs_objective_mostly": ObjectivesReached.MOSTLY,
+    "pairs_objective_partly": ObjectivesReached.PARTLY,
+    "pairs_objective_not_reached": ObjectivesReached.NO,
+}
 
 
 def pair_figures(scope: Scope, periods: list[Period]) -> list[dict]:
-    """Pairs, youths and mentors in pair, new, renewed, closed, durations, time to match: one query
-    for all the periods (conditional aggregation), plus the medians."""
+    """Pairs, youths and mentors in a launched pair, new, renewed, closed, durations, objectives, the
+    delays to match and to the first meeting: one query for all the periods (conditional aggregation),
+    plus the medians of the first period."""
     aggregates = {}
     for i, period in enumerate(periods):
-        followed, validated, closed = followed_in(period), validated_in(period), closed_in(period)
+        followed, started, closed = followed_in(period), started_in(period), closed_in(period)
+        validated = validated_in(period)
         aggregates |= {
             f"pairs_followed_{i}": Count("pk", filter=followed),
             f"youths_mentored_{i}": Count("youth", distinct=True, filter=followed),
             f"mentors_in_pair_{i}": Count("mentor", distinct=True, filter=followed),
-            f"pairs_new_{i}": Count("pk", filter=validated & Q(is_renewal=False)),
-            f"pairs_renewed_{i}": Count("pk", filter=validated & Q(is_renewal=True)),
+            f"pairs_new_{i}": Count("pk", filter=started & Q(is_renewal=False)),
+            f"pairs_renewed_{i}": Count("pk", filter=started & Q(is_renewal=True)),
             f"pairs_active_end_{i}": Count("pk", filter=active_at_end(period)),
             f"pairs_closed_{i}": Count("pk", filter=closed),
             f"closed_lt6_{i}": Count("pk", filter=closed & Q(duration__lt=SIX_MONTHS)),
             f"closed_lt12_{i}": Count("pk", filter=closed & Q(duration__lt=TWELVE_MONTHS)),
             f"duration_avg_{i}": Avg("duration", filter=closed),
             f"ttm_avg_{i}": Avg("time_to_match", filter=validated & Q(referral_accepted_at__isnull=False)),
-            f"reached_{i}": Count("pk", filter=closed & Q(objectives_reached__in=REACHED)),
+            f"tfm_avg_{i}": Avg("to_first_meeting", filter=started & Q(referral__submitted_at__isnull=False)),
             f"abandoned_{i}": Count("pk", filter=closed & Q(closure_category=ClosureCategory.PAIR)),
         }
+        for key, answer in OBJECTIVE_ANSWERS.items():
+            aggregates[f"{key}_{i}"] = Count("pk", filter=closed & Q(objectives_reached=answer))
     row = (
         scope.pairs()
         .filter(touching(periods))
-        .annotate(duration=DURATION, time_to_match=TIME_TO_MATCH)
+        .annotate(duration=DURATION, time_to_match=TIME_TO_MATCH, to_first_meeting=TO_FIRST_MEETING)
         .aggregate(**aggregates)
     )
     results = []
     for i, period in enumerate(periods):
         closed = row[f"pairs_closed_{i}"]
-        matched = scope.pairs().filter(validated_in(period), referral_accepted_at__isnull=False)
-        results.append(
-            {
-                "pairs_followed": row[f"pairs_followed_{i}"],
-                "youths_mentored": row[f"youths_mentored_{i}"],
-                "mentors_in_pair": row[f"mentors_in_pair_{i}"],
-                "pairs_new": row[f"pairs_new_{i}"],
-                "pairs_renewed": row[f"pairs_renewed_{i}"],
-                "pairs_active_end": row[f"pairs_active_end_{i}"],
-                "pairs_closed": closed,
-                "closed_before_6_months_share": ratio(row[f"closed_lt6_{i}"], closed),
-                "closed_before_12_months_share": ratio(row[f"closed_lt12_{i}"], closed),
-                "duration_avg": days(row[f"duration_avg_{i}"]),
-                # The counts behind the shares and the average: imported pairs are added to them.
-                "_closed": closed,
-                "_duration_avg_days": (
-                    row[f"duration_avg_{i}"].total_seconds() / 86400 if row[f"duration_avg_{i}"] else None
-                ),
-                "_closed_lt6": row[f"closed_lt6_{i}"],
-                "_closed_lt12": row[f"closed_lt12_{i}"],
-                "time_to_match_avg": days(row[f"ttm_avg_{i}"]),
-                "time_to_match_median": days(median(matched, TIME_TO_MATCH)),
-                "pairs_objective_reached": row[f"reached_{i}"],
-                "pairs_abandoned": row[f"abandoned_{i}"],
-            }
+        values = {
+            "pairs_followed": row[f"pairs_followed_{i}"],
+            "youths_mentored": row[f"youths_mentored_{i}"],
+            "mentors_in_pair": row[f"mentors_in_pair_{i}"],
+            "pairs_new": row[f"pairs_new_{i}"],
+            "pairs_renewed": row[f"pairs_renewed_{i}"],
+            "pairs_active_end": row[f"pairs_active_end_{i}"],
+            "pairs_closed": closed,
+            "closed_before_6_months_share": ratio(row[f"closed_lt6_{i}"], closed),
+            "closed_before_12_months_share": ratio(row[f"closed_lt12_{i}"], closed),
+            "duration_avg": days(row[f"duration_avg_{i}"]),
+            # The counts behind the shares and the average: imported pairs are added to them.
+            "_closed": closed,
+            "_duration_avg_days": (
+                row[f"duration_avg_{i}"].total_seconds() / 86400 if row[f"duration_avg_{i}"] else None
+            ),
+            "_closed_lt6": row[f"closed_lt6_{i}"],
+            "_closed_lt12": row[f"closed_lt12_{i}"],
+            "time_to_match_avg": days(row[f"ttm_avg_{i}"]),
+            "delay_referral_to_first_meeting_avg": days(row[f"tfm_avg_{i}"]),
+            "pairs_abandoned": row[f"abandoned_{i}"],
+        }
+        values |= {key: row[f"{key}_{i}"] for key in OBJECTIVE_ANSWERS}
+        # The medians: two small queries per period.
+        pairs = scope.pairs()
+        values["time_to_match_median"] = days(
+            median(pairs.filter(validated_in(period), referral_accepted_at__isnull=False), TIME_TO_MATCH)
         )
+        values["delay_referral_to_first_meeting_median"] = days(
+            median(pairs.filter(started_in(period), referral__submitted_at__isnull=False), TO_FIRST_MEETING)
+        )
+        results.append(values)
     return results
+
+
+def pending_pair_figures(scope: Scope, periods: list[Period]) -> list[dict]:
+    """Pairs validated and not closed on each period's last day that were not launched by then: still
+    « convention à signer », or signed by every party but without their launch meeting. One query
+    over the few pairs not launched by the earliest end."""
+    aggregates = {}
+    for i, period in enumerate(periods):
+        waiting = open_at_end(period) & (Q(started_at__isnull=True) | Q(started_at__gt=period.end))
+        signed = Q(signed_at__lt=period.end_before)
+        aggregates |= {
+            f"to_sign_{i}": Count(
+                "pk", filter=waiting & (Q(signed_at__isnull=True) | Q(signed_at__gte=period.end_before))
+            ),
+            f"signed_{i}": Count("pk", filter=waiting & signed),
+        }
+    initial = Agreement.objects.filter(mentorship=OuterRef("pk"), kind=AgreementKind.INITIAL)
+    row = (
+        scope.pairs()
+        .filter(touching(periods))
+        .filter(Q(started_at__isnull=True) | Q(started_at__gt=min(p.end for p in periods)))
+        .annotate(signed_at=Subquery(initial.values("completed_at")[:1]))
+        .aggregate(**aggregates)
+    )
+    return [
+        {"pairs_to_sign_end": row[f"to_sign_{i}"], "pairs_signed_not_launched_end": row[f"signed_{i}"]}
+        for i in range(len(periods))
+    ]
+
+
+def agreement_figures(scope: Scope, periods: list[Period]) -> list[dict]:
+    """Pairs followed in each period whose signed individual agreement (its latest version signed by
+    every party before the period's end) provides for remote meetings: one query."""
+    annotations, aggregates = {}, {}
+    for i, period in enumerate(periods):
+        annotations[f"agreed_{i}"] = Subquery(
+            Agreement.objects.filter(mentorship=OuterRef("pk"), completed_at__lt=period.end_before)
+            .order_by("-number")
+            .values("modality")[:1]
+        )
+        aggregates[f"remote_{i}"] = Count(
+            "pk", filter=followed_in(period) & Q(**{f"agreed_{i}": Modality.REMOTE})
+        )
+    row = (
+        scope.pairs()
+        .filter(touching(periods), started_at__isnull=False)
+        .annotate(**annotations)
+        .aggregate(**aggregates)
+    )
+    return [{"pairs_remote_agreement": row[f"remote_{i}"]} for i in range(len(periods))]
 
 
 def referral_figures(scope: Scope, periods: list[Period]) -> list[dict]:
@@ -118,14 +213,27 @@ def referral_figures(scope: Scope, periods: list[Period]) -> list[dict]:
             f"referrals_submitted_{i}": Count("pk", filter=sent),
             f"referrals_accepted_{i}": Count("pk", filter=accepted),
             f"structures_mobilised_{i}": Count("youth__ase_service", distinct=True, filter=sent),
+            f"to_acceptance_{i}": Avg("to_acceptance", filter=accepted & Q(submitted_at__isnull=False)),
         }
+    referrals = scope.referrals()
     row = (
-        scope.referrals()
-        .filter(during(periods, sent_field) | during(periods, "accepted_at"))
+        referrals.filter(during(periods, sent_field) | during(periods, "accepted_at"))
+        .annotate(to_acceptance=TO_ACCEPTANCE)
         .aggregate(**aggregates)
     )
     keys = ("referrals_submitted", "referrals_accepted", "structures_mobilised")
-    return [{key: row[f"{key}_{i}"] for key in keys} for i in range(len(periods))]
+    results = [
+        {key: row[f"{key}_{i}"] for key in keys}
+        | {"delay_referral_to_acceptance_avg": days(row[f"to_acceptance_{i}"])}
+        for i in range(len(periods))
+    ]
+    accepted = referrals.filter(
+        accepted_at__gte=periods[0].start_at,
+        accepted_at__lt=periods[0].end_before,
+        submitted_at__isnull=False,
+    )
+    results[0]["delay_referral_to_acceptance_median"] = days(median(accepted, TO_ACCEPTANCE))
+    return results
 
 
 def mentor_figures(scope: Scope, periods: list[Period]) -> list[dict]:
@@ -168,44 +276,112 @@ def mentor_figures(scope: Scope, periods: list[Period]) -> list[dict]:
     ]
 
 
-def with_matched_referral(youths, departement=None):
-    """Join each youth to its matched referral, if any. One LEFT JOIN rather than a subquery per youth:
-    a youth has at most one referral that is not withdrawn (`one_open_referral_per_youth`), so no row
-    doubles. Naming the département lets the database read only its referrals (an index)."""
-    condition = Q(referrals__state=ReferralState.MATCHED)
-    if departement is not None:
-        condition &= Q(referrals__departement=departement)
-    return youths.annotate(matched_referral=FilteredRelation("referrals", condition=condition))
+COVERAGE_STEPS = (
+    "coverage_due",
+    "coverage_assessed",
+    "coverage_proposed",
+    "coverage_adhesion",
+    "coverage_consents",
+    "coverage_oriented",
+    "coverage_accepted",
+    "coverage_started",
+)
+YOUNG_ADULT_STEPS = ("young_adults_eligible", "young_adults_proposed", "young_adults_started")
+PROPOSED = (ProposalOutcome.ACCEPTED, ProposalOutcome.DECLINED_YOUTH, ProposalOutcome.DECLINED_GUARDIANS)
 
 
-def coverage_figures(scope: Scope, period: Period) -> dict:
-    """The legal obligation: eligible youths on the period's last day (the youths' own rule,
-    `Youth.objects.eligible`), and where their files stand today — the definitions of
-    `youths.queries.coverage`, narrowed to the scope, in one query."""
+def in_care_on(youths, day):
+    """The youths in care on `day`: not out of the scheme by then, aged 11 to 20 or entering collège
+    (the rule of `Youth.objects.eligible`, as of that day). A file's creation date is not its entry in
+    care (files are created for youths already in care, imports included): it is not a condition."""
+    after = day + datetime.timedelta(days=1)
+    end_before = timezone.make_aware(datetime.datetime.combine(after, datetime.time.min))
+    oldest, youngest = years_before(day, ELIGIBLE_MAX_AGE + 1), years_before(day, ELIGIBLE_MIN_AGE)
+    return youths.filter(
+        Q(archived_at__isnull=True) | Q(archived_at__gte=end_before),
+        Q(birth_date__gt=oldest) & (Q(birth_date__lte=youngest) | Q(school_level__code=COLLEGE_ENTRY_LEVEL)),
+    )
+
+
+def coverage_rows(scope: Scope, period: Period) -> list[dict] | None:
+    """The obligation's funnel as it stood on the period's last day, one row per (ASE service,
+    territory, minor or young adult): one grouped query. Each step is a fact dated on or before that
+    day (an assessment under a year old, a proposal, consents, a referral sent, accepted, a launched
+    pair not closed), so the figures of a past period do not move with later activity. None for an
+    association (it answers for the youths referred to it, not for the obligation)."""
     youths = scope.youths()
     if youths is None:
-        return dict.fromkeys(
-            (
-                "coverage_eligible",
-                "coverage_proposed",
-                "coverage_accepted",
-                "coverage_matched",
-                "coverage_rate",
-            )
-        )
-    row = with_matched_referral(youths.eligible(period.end), scope.departement).aggregate(
-        eligible=Count("pk"),
-        proposed=Count("pk", filter=~Q(proposal_outcome="")),
-        accepted=Count("pk", filter=Q(proposal_outcome=ProposalOutcome.ACCEPTED)),
-        matched=Count("pk", filter=Q(matched_referral__isnull=False)),
+        return None
+    end, end_before = period.end, period.end_before
+    minor = Q(birth_date__gt=years_before(end, 18))
+    pairs = Mentorship.objects.filter(youth=OuterRef("pk"), started_at__lte=end).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gt=end)
     )
-    return {
-        "coverage_eligible": row["eligible"],
-        "coverage_proposed": row["proposed"],
-        "coverage_accepted": row["accepted"],
-        "coverage_matched": row["matched"],
-        "coverage_rate": ratio(row["matched"], row["eligible"]),
+    steps = {
+        "assessed": Exists(
+            SituationAssessment.objects.filter(
+                youth=OuterRef("pk"), date__lte=end, date__gt=years_before(end, 1)
+            )
+        ),
+        "proposed": Q(proposal_date__lte=end, proposal_outcome__in=PROPOSED),
+        "adhesion": Q(proposal_date__lte=end, proposal_outcome=ProposalOutcome.ACCEPTED),
+        "consents": Q(consents_complete=True)
+        & ~Exists(Consent.objects.filter(youth=OuterRef("pk"), date__gt=end)),
+        "oriented": Exists(Referral.objects.filter(youth=OuterRef("pk"), submitted_at__lt=end_before)),
+        "accepted": Exists(Referral.objects.filter(youth=OuterRef("pk"), accepted_at__lt=end_before)),
+        "started": Exists(pairs),
     }
+    # `step_` names: « consents », « referrals »… are the youth's own relations.
+    annotations = {
+        f"step_{name}": condition
+        if isinstance(condition, Exists)
+        else ExpressionWrapper(condition, BooleanField())
+        for name, condition in steps.items()
+    }
+    rows = (
+        in_care_on(youths, end)
+        .annotate(minor=ExpressionWrapper(minor, BooleanField()), **annotations)
+        .values("ase_service__name", "territory__name", "minor")
+        .annotate(
+            due=Count("pk"), **{name: Count("pk", filter=Q(**{f"step_{name}": True})) for name in steps}
+        )
+        .order_by()
+    )
+    return list(rows)
+
+
+def coverage_figures(scope: Scope, period: Period, rows: list[dict] | None = None) -> dict:
+    """The funnel's totals: minors due and each step, the headline coverage (proposed ÷ due), and the
+    young adults apart."""
+    rows = coverage_rows(scope, period) if rows is None else rows
+    if rows is None:
+        return dict.fromkeys((*COVERAGE_STEPS, *YOUNG_ADULT_STEPS, "coverage_rate"))
+    names = ("due", "assessed", "proposed", "adhesion", "consents", "oriented", "accepted", "started")
+    minors = {name: sum(r[name] for r in rows if r["minor"]) for name in names}
+    adults = {name: sum(r[name] for r in rows if not r["minor"]) for name in names}
+    values = {key: minors[name] for key, name in zip(COVERAGE_STEPS, names, strict=True)}
+    values |= {
+        "coverage_rate": ratio(minors["proposed"], minors["due"]),
+        "young_adults_eligible": adults["due"],
+        "young_adults_proposed": adults["proposed"],
+        "young_adults_started": adults["started"],
+    }
+    return values
+
+
+def coverage_by(rows: list[dict] | None, field_name: str) -> list[dict]:
+    """The minors' funnel per ASE service (`ase_service__name`) or territory (`territory__name`)."""
+    grouped: dict = {}
+    for row in rows or []:
+        if not row["minor"]:
+            continue
+        target = grouped.setdefault(row[field_name], {"due": 0, "proposed": 0, "started": 0})
+        for name in target:
+            target[name] += row[name]
+    return [
+        {"label": label, **counts, "rate": ratio(counts["proposed"], counts["due"])}
+        for label, counts in sorted(grouped.items(), key=lambda item: (item[0] is None, item[0] or ""))
+    ]
 
 
 def reported_figures(scope: Scope, period: Period) -> dict | None:
@@ -275,21 +451,32 @@ def survey_figures(scope: Scope, periods: list[Period]) -> list[dict]:
     aggregates = {}
     for i, period in enumerate(periods):
         answered = Q(answered_at__gte=period.start_at, answered_at__lt=period.end_before)
-        aggregates[f"exit_surveys_{i}"] = Count("mentorship__youth", distinct=True, filter=answered)
+        youth = answered & Q(respondent=Respondent.YOUTH)
+        aggregates[f"exit_surveys_{i}"] = Count("mentorship__youth", distinct=True, filter=youth)
         for key, question in IMPACT_QUESTIONS.items():
             aggregates[f"{key}_{i}"] = Count(
                 "mentorship__youth",
                 distinct=True,
-                filter=answered & Q(answers__question=question, answers__value__gte=AGREES),
+                filter=youth & Q(answers__question=question, answers__value__gte=AGREES),
             )
+        for who, respondent in (("youth", Respondent.YOUTH), ("mentor", Respondent.MENTOR)):
+            said = answered & Q(
+                respondent=respondent, answers__question="satisfaction", answers__value__isnull=False
+            )
+            aggregates[f"satisfied_{who}_{i}"] = Count("pk", filter=said & Q(answers__value__gte=AGREES))
+            aggregates[f"answered_{who}_{i}"] = Count("pk", filter=said)
     row = SurveyResponse.objects.filter(
-        scope.pair_q("mentorship__"),
-        during(periods, "answered_at"),
-        kind=SurveyKind.EXIT,
-        respondent=Respondent.YOUTH,
+        scope.pair_q("mentorship__"), during(periods, "answered_at"), kind=SurveyKind.EXIT
     ).aggregate(**aggregates)
     keys = ["exit_surveys", *IMPACT_QUESTIONS]
-    return [{key: row[f"{key}_{i}"] for key in keys} for i in range(len(periods))]
+    return [
+        {key: row[f"{key}_{i}"] for key in keys}
+        | {
+            f"satisfaction_{who}": ratio(row[f"satisfied_{who}_{i}"], row[f"answered_{who}_{i}"])
+            for who in ("youth", "mentor")
+        }
+        for i in range(len(periods))
+    ]
 
 
 def colour_figures(scope: Scope) -> dict:
@@ -320,6 +507,8 @@ REPORTED_KEYS = (
     "fte_volunteers",
     "funding_total",
     "costs_total",
+    "cost_staff",
+    "cost_months",
     "ase_structures_contacted",
     "ase_structures_met",
     "info_meetings",
@@ -329,35 +518,71 @@ REPORTED_KEYS = (
 
 
 def derived_figures(values: dict, period: Period) -> dict:
-    """Ratios between figures of different sources."""
-    fte = None
-    if values.get("fte_staff") is not None or values.get("fte_volunteers") is not None:
-        fte = float(values.get("fte_staff") or 0) + float(values.get("fte_volunteers") or 0)
-    costs = values.get("costs_total")
-    followed = values.get("pairs_followed")
+    """Ratios between figures of different sources. Each is « non renseigné » (None) unless both of
+    its terms are known: a missing declaration is never read as a zero."""
+    staff = values.get("fte_staff")
+    costs, months = values.get("costs_total"), values.get("cost_months")
+    followed, active = values.get("pairs_followed"), values.get("pairs_active_end")
     held = values.get("meetings_held")
+    cost_staff = values.get("cost_staff")
     return {
         "meetings_per_pair_month": (
             round(held / followed / len(period.months()), 2) if held is not None and followed else None
         ),
-        "pairs_per_fte": round(followed / fte, 1) if fte and followed is not None else None,
-        "cost_per_pair": round(float(costs) / followed, 2) if costs is not None and followed else None,
+        "pairs_per_staff_fte": round(active / float(staff), 1) if staff and active is not None else None,
+        "cost_per_pair_year": (
+            round(float(costs) * 12 / months / followed, 2)
+            if costs is not None and months and followed
+            else None
+        ),
+        "cost_staff_share": (float(cost_staff) / float(costs) if cost_staff is not None and costs else None),
     }
 
 
-def figures(scope: Scope, periods: list[Period], colours: dict | None = None) -> list[dict]:
-    """Every indicator's value for each period (the first one is "the" period)."""
+def caseload(scope: Scope) -> list[dict]:
+    """Open pairs today (to sign, signed or launched) per coordinator: one grouped query. A state of
+    today: a coordinator's portfolio is managed now, whatever the period looked at."""
+    return list(
+        scope.pairs()
+        .filter(state__in=OPEN_STATES, coordinator__isnull=False)
+        .values("coordinator", "coordinator__first_name", "coordinator__last_name", "coordinator__email")
+        .annotate(pairs=Count("pk"))
+        .order_by("-pairs", "coordinator__last_name", "coordinator__first_name")
+    )
+
+
+def caseload_figures(rows: list[dict]) -> dict:
+    total, people = sum(r["pairs"] for r in rows), len(rows)
+    return {
+        "caseload_avg": round(total / people, 1) if people else None,
+        "coordinators_over_caseload": sum(1 for r in rows if r["pairs"] > CASELOAD_MAX),
+    }
+
+
+def figures(
+    scope: Scope,
+    periods: list[Period],
+    colours: dict | None = None,
+    coverage: list[dict] | None = None,
+    load: list[dict] | None = None,
+) -> list[dict]:
+    """Every indicator's value for each period (the first one is "the" period). `colours`, `coverage`
+    (the first period's funnel rows) and `load` (the caseload rows): when the caller already has them."""
     values = [dict.fromkeys(REGISTRY) for _ in periods]
-    for target, group in zip(values, pair_figures(scope, periods), strict=True):
-        target.update(group)
-    for target, group in zip(values, referral_figures(scope, periods), strict=True):
-        target.update(group)
-    for target, group in zip(values, mentor_figures(scope, periods), strict=True):
-        target.update(group)
-    for target, group in zip(values, lifecycle_figures(scope, periods), strict=True):
-        target.update(group)
-    values[0].update(coverage_figures(scope, periods[0]))
+    for group in (
+        pair_figures,
+        pending_pair_figures,
+        agreement_figures,
+        referral_figures,
+        mentor_figures,
+        lifecycle_figures,
+    ):
+        for target, figures_ in zip(values, group(scope, periods), strict=True):
+            target.update(figures_)
+    for i, (target, period) in enumerate(zip(values, periods, strict=True)):
+        target.update(coverage_figures(scope, period, coverage if i == 0 else None))
     values[0]["green_share"] = (colours or colour_figures(scope))["green_share"]
+    values[0].update(caseload_figures(caseload(scope) if load is None else load))
     for target, period in zip(values, periods, strict=True):
         reported = reported_figures(scope, period)
         if reported:
@@ -398,7 +623,11 @@ def _add_imported_closures(values: dict, imported: dict) -> None:
         values[key] = ratio(values[f"_{count}"], closed)
     average = values.get("_duration_avg_days") or 0
     values["duration_avg"] = round((average * ours + imported["duration_days_total"]) / closed, 1)
-    for key, source in (("pairs_objective_reached", "objective_reached"), ("pairs_abandoned", "abandoned")):
+    for key, source in (
+        ("pairs_objective_reached", "objective_reached"),
+        ("pairs_objective_not_reached", "objective_not_reached"),
+        ("pairs_abandoned", "abandoned"),
+    ):
         if values.get(key) is not None:
             values[key] += imported[source]
     values["_closed"] = closed

@@ -16,12 +16,11 @@ Steering reads `binome.reporting` (declared figures, imported pairs); reporting 
 from binome.steering.breakdowns import Breakdown, breakdowns, dimension_counts
 from binome.steering.figures import (
     IMPACT_QUESTIONS,
-    REACHED,
+    OBJECTIVE_ANSWERS,
     colour_figures,
     coverage_figures,
     figures,
     pair_figures,
-    with_matched_referral,
 )
 from binome.steering.registry import (
     DIMENSION_REGISTRY,
@@ -48,9 +47,9 @@ __all__ = [
     "DIMENSION_REGISTRY",
     "IMPACT_QUESTIONS",
     "INDICATORS",
+    "OBJECTIVE_ANSWERS",
     "OLDEST_BAND",
     "ORIGINS",
-    "REACHED",
     "REGISTRY",
     "SIX_MONTHS",
     "STAGES",
@@ -79,5 +78,4 @@ __all__ = [
     "pair_figures",
     "ratio",
     "trend",
-    "with_matched_referral",
 ]

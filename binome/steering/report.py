@@ -4,8 +4,10 @@ breakdowns, trend and per-association summary."""
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
 from binome.steering.breakdowns import Breakdown, breakdowns
-from binome.steering.figures import colour_figures, figures
+from binome.steering.figures import caseload, colour_figures, coverage_rows, figures
 from binome.steering.periods import Period
 from binome.steering.registry import INDICATORS, REGISTRY, STAGES, Indicator, Stage
 from binome.steering.scope import Scope
@@ -44,6 +46,13 @@ class Report:
     breakdowns: list[Breakdown] = field(default_factory=list)
     trend: Trend | None = None
     associations: list[dict] = field(default_factory=list)
+    coverage: list[dict] | None = None  # the funnel's rows (`figures.coverage_rows`)
+    caseload: list[dict] = field(default_factory=list)
+
+    @property
+    def ended(self) -> bool:
+        """The period is over: states of today say nothing about it."""
+        return self.period.end < timezone.localdate()
 
     def figure(self, key: str) -> Figure:
         indicator = REGISTRY[key]
@@ -64,13 +73,16 @@ def build_report(
     last year; with `details`, the breakdowns, the 12-month trend and the per-association summary."""
     periods = [period, period.last_year()] if compare else [period]
     colours = colour_figures(scope)
-    values = figures(scope, periods, colours)
+    coverage, load = coverage_rows(scope, period), caseload(scope)
+    values = figures(scope, periods, colours, coverage, load)
     report = Report(
         scope=scope,
         period=period,
         previous_period=periods[1] if compare else None,
         values=values[0],
         previous_values=values[1] if compare else {},
+        coverage=coverage,
+        caseload=load,
     )
     if details:
         report.breakdowns = breakdowns(scope, periods, colours)

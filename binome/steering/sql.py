@@ -11,8 +11,14 @@ from binome.steering.periods import Period
 
 
 def followed_in(period: Period) -> Q:
-    """A pair followed during the period: validated before its end, not closed before its start."""
-    return Q(validated_at__lt=period.end_before) & (Q(ended_at__isnull=True) | Q(ended_at__gte=period.start))
+    """A pair followed during the period: launched (every signature in, launch meeting held) by its
+    end, not closed before its start. A pair still « convention à signer » is not followed yet."""
+    return Q(started_at__lte=period.end) & (Q(ended_at__isnull=True) | Q(ended_at__gte=period.start))
+
+
+def started_in(period: Period) -> Q:
+    """A pair launched during the period."""
+    return Q(started_at__gte=period.start, started_at__lte=period.end)
 
 
 def validated_in(period: Period) -> Q:
@@ -24,6 +30,12 @@ def closed_in(period: Period) -> Q:
 
 
 def active_at_end(period: Period) -> Q:
+    """Launched and not closed on the period's last day."""
+    return Q(started_at__lte=period.end) & (Q(ended_at__isnull=True) | Q(ended_at__gt=period.end))
+
+
+def open_at_end(period: Period) -> Q:
+    """Validated and not closed on the period's last day, launched or not."""
     return Q(validated_at__lt=period.end_before) & (Q(ended_at__isnull=True) | Q(ended_at__gt=period.end))
 
 
@@ -49,6 +61,12 @@ DURATION = ExpressionWrapper(
     F("ended_at") - Coalesce("started_at", TruncDate("validated_at")), output_field=DurationField()
 )
 TIME_TO_MATCH = ExpressionWrapper(F("validated_at") - F("referral_accepted_at"), output_field=DurationField())
+# What a youth lives: from the referral sent to the département to the launch meeting (the pair's first).
+TO_FIRST_MEETING = ExpressionWrapper(
+    F("started_at") - TruncDate("referral__submitted_at"), output_field=DurationField()
+)
+# On a referral: from its transmission to the département to its acceptance by an association.
+TO_ACCEPTANCE = ExpressionWrapper(F("accepted_at") - F("submitted_at"), output_field=DurationField())
 
 
 class Median(Aggregate):
@@ -84,7 +102,7 @@ def ratio(part, whole) -> float | None:
 
 def origin(period: Period):
     return Case(
-        When(validated_in(period) & Q(is_renewal=False), then=Value("new")),
-        When(validated_in(period) & Q(is_renewal=True), then=Value("renewed")),
+        When(started_in(period) & Q(is_renewal=False), then=Value("new")),
+        When(started_in(period) & Q(is_renewal=True), then=Value("renewed")),
         default=Value("continuing"),
     )

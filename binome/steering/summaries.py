@@ -7,10 +7,11 @@ from django.db.models import Avg, Count, Q
 
 from binome.mentorships.models import Mentorship
 from binome.reporting.figures import reported_pair_summary, reported_pair_trend
-from binome.steering.figures import with_matched_referral
+from binome.steering.figures import PROPOSED, in_care_on
 from binome.steering.periods import Period
 from binome.steering.scope import Scope
-from binome.steering.sql import TIME_TO_MATCH, closed_in, days, followed_in, ratio, touching, validated_in
+from binome.steering.sql import TO_FIRST_MEETING, closed_in, days, followed_in, ratio, started_in, touching
+from binome.utils.dates import years_before
 from binome.youths.models import Youth
 
 
@@ -30,7 +31,7 @@ def trend(scope: Scope, period: Period, count: int = 12) -> Trend:
     for i, month in enumerate(months):
         aggregates |= {
             f"f{i}": Count("pk", filter=followed_in(month)),
-            f"n{i}": Count("pk", filter=validated_in(month)),
+            f"n{i}": Count("pk", filter=started_in(month)),
             f"c{i}": Count("pk", filter=closed_in(month)),
         }
     row = scope.pairs().filter(touching(months)).aggregate(**aggregates)
@@ -43,13 +44,14 @@ def trend(scope: Scope, period: Period, count: int = 12) -> Trend:
     )
 
 
+DELAY = "delay_referral_to_first_meeting_avg"  # what a youth lives
 SUMMARY_COLUMNS = [
     ("youths_mentored", "Jeunes accompagnés"),
     ("pairs_followed", "Binômes suivis"),
     ("pairs_new", "Nouveaux binômes"),
     ("pairs_renewed", "Reconduits"),
     ("pairs_closed", "Clôturés"),
-    ("time_to_match_avg", "Délai moyen de mise en relation (jours)"),
+    (DELAY, "Délai orientation → première rencontre (jours, moyenne)"),
 ]
 
 
@@ -57,32 +59,32 @@ def _summary(queryset, group_fields: list[str], period: Period, imported: list[d
     """One row per group of `group_fields`: the Binôme pairs of `queryset` (one grouped query), plus the
     `imported` pairs' rows (`reporting.figures.reported_pair_summary`) merged into the same group — a
     group with imported pairs only gets its own row. `imported_pairs_followed` keeps their share.
-    Time to match stays the Binôme pairs' (imported pairs carry no referral dates)."""
-    followed, validated = followed_in(period), validated_in(period)
+    The delay stays the Binôme pairs' (imported pairs carry no referral dates)."""
+    followed, started = followed_in(period), started_in(period)
     rows = (
         queryset.filter(touching([period]))
-        .annotate(time_to_match=TIME_TO_MATCH)
+        .annotate(to_first_meeting=TO_FIRST_MEETING)
         .values(*group_fields)
         .annotate(
             youths_mentored=Count("youth", distinct=True, filter=followed),
             pairs_followed=Count("pk", filter=followed),
-            pairs_new=Count("pk", filter=validated & Q(is_renewal=False)),
-            pairs_renewed=Count("pk", filter=validated & Q(is_renewal=True)),
+            pairs_new=Count("pk", filter=started & Q(is_renewal=False)),
+            pairs_renewed=Count("pk", filter=started & Q(is_renewal=True)),
             pairs_closed=Count("pk", filter=closed_in(period)),
-            ttm=Avg("time_to_match", filter=validated & Q(referral_accepted_at__isnull=False)),
+            ttm=Avg("to_first_meeting", filter=started & Q(referral__submitted_at__isnull=False)),
         )
         .order_by(*group_fields)
     )
     merged = {}
     for row in rows:
-        row["time_to_match_avg"] = days(row.pop("ttm"))
+        row[DELAY] = days(row.pop("ttm"))
         row["imported_pairs_followed"] = 0
         merged[tuple(row[f] for f in group_fields)] = row
     added = ("youths_mentored", "pairs_followed", "pairs_new", "pairs_renewed", "pairs_closed")
     for extra in imported:  # a few rows: one per association or département
         key = tuple(extra[f] for f in group_fields)
         row = merged.setdefault(
-            key, {**{f: extra[f] for f in group_fields}, **dict.fromkeys(added, 0), "time_to_match_avg": None}
+            key, {**{f: extra[f] for f in group_fields}, **dict.fromkeys(added, 0), DELAY: None}
         )
         for name in added:
             row[name] += extra[name]
@@ -104,21 +106,31 @@ def by_association(scope: Scope, period: Period) -> list[dict]:
     return _summary(scope.pairs(), fields, period, reported_pair_summary(scope, period, fields))
 
 
+def coverage_by_departement(youths, period: Period, group_field: str) -> dict:
+    """{département: {"due", "proposed"}}: the minors for whom mentoring is due on the period's last
+    day and those to whom it had been proposed by then (`figures.coverage_rows`' definitions), one
+    grouped query."""
+    minors = in_care_on(youths, period.end).filter(birth_date__gt=years_before(period.end, 18))
+    rows = (
+        minors.values(group_field)
+        .annotate(
+            due=Count("pk"),
+            proposed=Count("pk", filter=Q(proposal_date__lte=period.end, proposal_outcome__in=PROPOSED)),
+        )
+        .order_by()
+    )
+    return {row[group_field]: row for row in rows}
+
+
 def national_rollup(period: Period) -> list[dict]:
     """Every département side by side, with its coverage of the legal obligation: three grouped queries
     (Binôme pairs, imported pairs, coverage)."""
     fields = ["departement__insee_code", "departement__name"]
     rows = _summary(Mentorship.objects.all(), fields, period, reported_pair_summary(Scope(), period, fields))
-    coverage = {
-        row["departement__insee_code"]: row
-        for row in with_matched_referral(Youth.objects.eligible(period.end))
-        .values("departement__insee_code")
-        .annotate(eligible=Count("pk"), matched=Count("pk", filter=Q(matched_referral__isnull=False)))
-        .order_by()
-    }
+    coverage = coverage_by_departement(Youth.objects.all(), period, "departement__insee_code")
     for row in rows:
         cov = coverage.get(row["departement__insee_code"], {})
-        row["coverage_eligible"] = cov.get("eligible", 0)
-        row["coverage_matched"] = cov.get("matched", 0)
-        row["coverage_rate"] = ratio(row["coverage_matched"], row["coverage_eligible"])
+        row["coverage_due"] = cov.get("due", 0)
+        row["coverage_proposed"] = cov.get("proposed", 0)
+        row["coverage_rate"] = ratio(row["coverage_proposed"], row["coverage_due"])
     return rows

@@ -4,17 +4,15 @@ of the chart above it, and as an xlsx download. Cells carry their unit so each r
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db.models import Count, Q
-
 from binome.accounts.models import Organisation
 from binome.mentorships.models import Colour
-from binome.steering.figures import pair_figures, with_matched_referral
+from binome.steering.figures import COVERAGE_STEPS, YOUNG_ADULT_STEPS, coverage_by, pair_figures
 from binome.steering.periods import Period
-from binome.steering.registry import DIMENSIONS, INDICATORS, REGISTRY, STAGES
+from binome.steering.registry import CASELOAD_MAX, DIMENSIONS, INDICATORS, REGISTRY, STAGES
 from binome.steering.report import Report
 from binome.steering.scope import Scope
 from binome.steering.sql import ratio
-from binome.steering.summaries import SUMMARY_COLUMNS, national_rollup
+from binome.steering.summaries import DELAY, SUMMARY_COLUMNS, coverage_by_departement, national_rollup
 from binome.utils.numbers import grouped
 from binome.youths.models import Youth
 
@@ -116,7 +114,7 @@ def indicator_tables(report: Report) -> list[Table]:
                     )
                 else:
                     row += ["sans objet", ""]
-            row += [figure.indicator.definition, figure.indicator.source_label]
+            row += [figure.indicator.full_definition, figure.indicator.source_label]
             rows.append(row)
         tables.append(Table(f"stage_{stage.key}", stage.label, headers, rows, stage.definition))
     return tables
@@ -218,32 +216,115 @@ def association_table(report: Report) -> Table | None:
 
 
 def coverage_table(report: Report) -> Table | None:
-    keys = ("coverage_eligible", "coverage_proposed", "coverage_accepted", "coverage_matched")
-    if report.values.get("coverage_eligible") is None:
+    """The obligation's funnel: each step a count and a share of the minors for whom it is due; the
+    young adults (optional proposal) on their own lines."""
+    if report.values.get("coverage_due") is None:
         return None
-    eligible = report.values["coverage_eligible"]
+    due = report.values["coverage_due"]
     rows = [
         [
             REGISTRY[key].label,
             Cell(report.values[key]),
-            Cell(report.values[key] / eligible if eligible else None, "ratio"),
+            Cell(report.values[key] / due if due else None, "ratio"),
         ]
-        for key in keys
+        for key in COVERAGE_STEPS
+    ]
+    adults = report.values["young_adults_eligible"]
+    rows += [
+        [
+            REGISTRY[key].label,
+            Cell(report.values[key]),
+            Cell(report.values[key] / adults if adults else None, "ratio"),
+        ]
+        for key in YOUNG_ADULT_STEPS
     ]
     return Table(
         "coverage",
-        "Couverture de l'obligation légale",
-        ["Étape", "Jeunes", "Part des jeunes éligibles"],
+        "Couverture de l'obligation légale : du mineur concerné au binôme lancé",
+        ["Étape", "Jeunes", "Part des jeunes concernés"],
         rows,
-        REGISTRY["coverage_eligible"].definition,
-        {"type": "bar", "columns": [1]},
+        f"{REGISTRY['coverage_rate'].full_definition} Chaque étape compte les mineurs concernés qui l'avaient "
+        "franchie au dernier jour de la période ; les jeunes majeurs, à qui le mentorat peut être proposé, "
+        "sont comptés à part (part : des jeunes majeurs).",
+        {"type": "bar", "columns": [1], "horizontal": True},
+    )
+
+
+def coverage_group_table(report: Report, field_name: str, key: str, title: str) -> Table | None:
+    rows = coverage_by(report.coverage, field_name)
+    if not rows:
+        return None
+    return Table(
+        key,
+        title,
+        [
+            title.split(" par ")[-1].capitalize(),
+            "Mineurs concernés",
+            "Mentorat proposé",
+            "Couverture",
+            "En binôme lancé",
+        ],
+        [
+            [
+                row["label"] or "Non renseigné",
+                Cell(row["due"]),
+                Cell(row["proposed"]),
+                Cell(row["rate"], "ratio"),
+                Cell(row["started"]),
+            ]
+            for row in rows
+        ],
+        "Mineurs à qui le mentorat doit être proposé, à qui il l'a été, et en binôme lancé, au dernier jour "
+        "de la période.",
+        {"type": "bar", "columns": [1, 2], "horizontal": True},
+    )
+
+
+def caseload_table(report: Report) -> Table | None:
+    """An association's coordinators and their open pairs today, those above the benchmark flagged: for
+    the association's own dashboard only (its staff, never a youth)."""
+    if report.scope.kind != "association" or not report.caseload:
+        return None
+    rows = []
+    for row in report.caseload:
+        name = " ".join(p for p in (row["coordinator__first_name"], row["coordinator__last_name"]) if p)
+        over = row["pairs"] > CASELOAD_MAX
+        rows.append(
+            [
+                name or row["coordinator__email"],
+                Cell(row["pairs"]),
+                f"au-delà de {CASELOAD_MAX}" if over else "",
+            ]
+        )
+    return Table(
+        "caseload",
+        "Binômes en cours par chargé·e de mentorat (à ce jour)",
+        ["Chargé·e de mentorat", "Binômes en cours", "Alerte"],
+        rows,
+        REGISTRY["caseload_avg"].full_definition + f" Repère : 25 à {CASELOAD_MAX} binômes par chargé·e.",
+        {"type": "bar", "columns": [1], "horizontal": True},
     )
 
 
 def all_tables(report: Report) -> list[Table]:
     """Every table of the dashboard, in the page's order."""
     tables = indicator_tables(report)
-    tables += [t for t in (trend_table(report), association_table(report), coverage_table(report)) if t]
+    tables += [
+        t
+        for t in (
+            trend_table(report),
+            association_table(report),
+            coverage_table(report),
+            coverage_group_table(
+                report, "ase_service__name", "coverage_service", "Couverture par service ASE"
+            ),
+            coverage_group_table(
+                report, "territory__name", "coverage_territory", "Couverture par territoire"
+            ),
+            caseload_table(report),
+        )
+        if t
+    ]
     tables += breakdown_tables(report)
     return tables
 
@@ -251,7 +332,10 @@ def all_tables(report: Report) -> list[Table]:
 def table_keys() -> set[str]:
     """The keys a table download may ask for."""
     keys = {f"stage_{s.key}" for s in STAGES} | {f"breakdown_{d.key}" for d in DIMENSIONS}
-    return keys | {"trend", "associations", "coverage"}
+    return keys | {"trend", "associations", "coverage", "coverage_service", "coverage_territory", "caseload"}
+
+
+PAST = "sans objet (état du jour, période terminée)"
 
 
 def summary_rows(report: Report) -> list[list]:
@@ -260,6 +344,11 @@ def summary_rows(report: Report) -> list[list]:
     stage_labels = {s.key: s.label for s in STAGES}
     for indicator in INDICATORS:
         figure = report.figure(indicator.key)
+        if indicator.period == "today" and report.ended:
+            rows.append(
+                [stage_labels[indicator.stage], indicator.label, PAST, PAST, indicator.full_definition]
+            )
+            continue
         rows.append(
             [
                 stage_labels[indicator.stage],
@@ -268,7 +357,7 @@ def summary_rows(report: Report) -> list[list]:
                 Cell(figure.previous, indicator.unit, _missing(indicator))
                 if indicator.comparable
                 else "sans objet",
-                indicator.definition,
+                indicator.full_definition,
             ]
         )
     return rows
@@ -285,7 +374,7 @@ class KeyFigure:
 
 def key_figures(report: Report) -> list[KeyFigure]:
     """The four figures at the top of the page."""
-    keys = ["youths_mentored", "pairs_new", "time_to_match_avg", "coverage_rate"]
+    keys = ["youths_mentored", "pairs_new", "delay_referral_to_first_meeting_avg", "coverage_rate"]
     if report.scope.kind == "association":
         keys[-1] = "pairs_closed"
     result = []
@@ -303,34 +392,28 @@ def key_figures(report: Report) -> list[KeyFigure]:
 # --- The national roll-up -----------------------------------------------------------------------------
 
 NATIONAL_COLUMNS = [key for key, _label in SUMMARY_COLUMNS] + [
-    "coverage_eligible",
-    "coverage_matched",
+    "coverage_due",
+    "coverage_proposed",
     "coverage_rate",
 ]
 NATIONAL_TOTAL = "Total France entière"
 PAIR_COUNTS = ("youths_mentored", "pairs_followed", "pairs_new", "pairs_renewed", "pairs_closed")
-SUMMED = (*PAIR_COUNTS, "coverage_eligible", "coverage_matched")
+SUMMED = (*PAIR_COUNTS, "coverage_due", "coverage_proposed")
 
 
 def national_rows(period: Period) -> list[dict]:
-    """`indicators.national_rollup`, plus the départements it leaves out because none of their pairs
-    touches the period: their pairs count zero, and their eligible youths still count for coverage
-    (one grouped query, with the roll-up's definition)."""
+    """`summaries.national_rollup`, plus the départements it leaves out because none of their pairs
+    touches the period: their pairs count zero, and their minors still count for coverage (one grouped
+    query, with the roll-up's definition)."""
     rows = national_rollup(period)
     seen = [row["departement__insee_code"] for row in rows if row["departement__insee_code"] is not None]
     missing = list(
         Organisation.objects.departements().exclude(insee_code__in=seen).values("pk", "insee_code", "name")
     )
     if missing:
-        coverage = {
-            row["departement"]: row
-            for row in with_matched_referral(
-                Youth.objects.eligible(period.end).filter(departement__in=[d["pk"] for d in missing])
-            )
-            .values("departement")
-            .annotate(eligible=Count("pk"), matched=Count("pk", filter=Q(matched_referral__isnull=False)))
-            .order_by()
-        }
+        coverage = coverage_by_departement(
+            Youth.objects.filter(departement__in=[d["pk"] for d in missing]), period, "departement"
+        )
         for departement in missing:
             cov = coverage.get(departement["pk"], {})
             rows.append(
@@ -338,10 +421,10 @@ def national_rows(period: Period) -> list[dict]:
                     "departement__insee_code": departement["insee_code"],
                     "departement__name": departement["name"],
                     **dict.fromkeys(PAIR_COUNTS, 0),
-                    "time_to_match_avg": None,
-                    "coverage_eligible": cov.get("eligible", 0),
-                    "coverage_matched": cov.get("matched", 0),
-                    "coverage_rate": ratio(cov.get("matched", 0), cov.get("eligible", 0)),
+                    DELAY: None,
+                    "coverage_due": cov.get("due", 0),
+                    "coverage_proposed": cov.get("proposed", 0),
+                    "coverage_rate": ratio(cov.get("proposed", 0), cov.get("due", 0)),
                 }
             )
     rows.sort(key=lambda row: (row["departement__insee_code"] or "", row["departement__name"] or ""))
@@ -349,11 +432,11 @@ def national_rows(period: Period) -> list[dict]:
 
 
 def national_total(rows: list[dict], period: Period) -> dict:
-    """France entière: the sum of the départements' rows, and the average time to match over every pair
-    of the country (the indicator's own definition at the national scope, not an average of averages)."""
+    """France entière: the sum of the départements' rows, and the average delay over every pair of the
+    country (the indicator's own definition at the national scope, not an average of averages)."""
     total = {key: sum(row[key] for row in rows) for key in SUMMED}
-    total["time_to_match_avg"] = pair_figures(Scope(), [period])[0]["time_to_match_avg"]
-    total["coverage_rate"] = ratio(total["coverage_matched"], total["coverage_eligible"])
+    total[DELAY] = pair_figures(Scope(), [period])[0][DELAY]
+    total["coverage_rate"] = ratio(total["coverage_proposed"], total["coverage_due"])
     return total
 
 
@@ -377,7 +460,7 @@ def national_table(period: Period) -> Table:
 
 def national_definitions() -> list[tuple[str, str]]:
     """Each column's label and definition, from the indicators' registry."""
-    return [(REGISTRY[key].label, REGISTRY[key].definition) for key in NATIONAL_COLUMNS]
+    return [(REGISTRY[key].label, REGISTRY[key].full_definition) for key in NATIONAL_COLUMNS]
 
 
 def with_definitions(table: Table) -> Table:

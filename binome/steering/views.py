@@ -123,7 +123,12 @@ def steering_xlsx(request):
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
 
 
-NATIONAL_KEY_FIGURES = ("youths_mentored", "pairs_new", "time_to_match_avg", "coverage_rate")
+NATIONAL_KEY_FIGURES = (
+    "youths_mentored",
+    "pairs_new",
+    "delay_referral_to_first_meeting_avg",
+    "coverage_rate",
+)
 
 
 def _national_period(request):

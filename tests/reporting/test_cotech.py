@@ -81,7 +81,7 @@ def test_the_pack_follows_the_cotech_agenda_without_naming_any_youth(committee):
     assert "Former deux nouveaux mentors en mai." in text
     assert "Pas de réponse de l'association 1" in text  # blocked files, counted by reason
     assert "Association C en retard mars 2026 05/04/2026" in text  # late reports
-    assert "Jeunes éligibles" in text  # key figures from the steering engine
+    assert "Mineurs à qui le mentorat doit être proposé" in text  # key figures from the steering engine
     assert "Association A 0 1" in text  # pairs: 0 in the platform, 1 imported
     assert markup.count("<svg") >= 2
     youth = committee["youth"]

@@ -119,7 +119,7 @@ def build(world, seed=7, n_youths=45) -> Dataset:
         validated = random_moment(rng, datetime.date(2024, 6, 1), datetime.date(2026, 6, 30))
         accepted = validated - datetime.timedelta(days=rng.randint(0, 90), hours=rng.randint(0, 23))
         sent = accepted - datetime.timedelta(days=rng.randint(1, 20))
-        Referral.objects.create(
+        referral = Referral.objects.create(
             youth=youth,
             departement=departement,
             state=ReferralState.MATCHED,
@@ -146,6 +146,7 @@ def build(world, seed=7, n_youths=45) -> Dataset:
                 departement=departement,
                 youth=youth,
                 mentor=rng.choice(mentors[association.pk]),
+                referral=referral if step == 0 else None,
                 state=MentorshipState.CLOSED if ended else rng.choice(["agreement", "active"]),
                 is_renewal=previous is not None,
                 previous=previous,
@@ -229,7 +230,17 @@ def local(dt):
 
 
 def followed(pair, period):
-    return local(pair.validated_at) <= period.end and (pair.ended_at is None or pair.ended_at >= period.start)
+    """Launched by the period's end (a pair still to sign or signed is not followed yet), not closed
+    before its start."""
+    return (
+        pair.started_at is not None
+        and pair.started_at <= period.end
+        and (pair.ended_at is None or pair.ended_at >= period.start)
+    )
+
+
+def launched(pair, period):
+    return pair.started_at is not None and period.start <= pair.started_at <= period.end
 
 
 def validated(pair, period):
@@ -248,22 +259,31 @@ def wait_days(pair):
     return (pair.validated_at - pair.referral_accepted_at).total_seconds() / 86400
 
 
+def first_meeting_days(pair):
+    """From the referral sent (its local day) to the launch meeting."""
+    return (pair.started_at - local(pair.referral.submitted_at)).days
+
+
 def reference(pairs, period) -> dict:
     """The platform's pair indicators, recomputed from the rows."""
     fol = [p for p in pairs if followed(p, period)]
     val = [p for p in pairs if validated(p, period)]
+    new = [p for p in pairs if launched(p, period)]
     clo = [p for p in pairs if closed(p, period)]
     waits = [wait_days(p) for p in val if p.referral_accepted_at]
+    to_meeting = [first_meeting_days(p) for p in new if p.referral_id]
     return {
         "pairs_followed": len(fol),
         "youths_mentored": len({p.youth_id for p in fol}),
         "mentors_in_pair": len({p.mentor_id for p in fol}),
-        "pairs_new": sum(1 for p in val if not p.is_renewal),
-        "pairs_renewed": sum(1 for p in val if p.is_renewal),
+        "pairs_new": sum(1 for p in new if not p.is_renewal),
+        "pairs_renewed": sum(1 for p in new if p.is_renewal),
         "pairs_active_end": sum(
             1
             for p in pairs
-            if local(p.validated_at) <= period.end and (p.ended_at is None or p.ended_at > period.end)
+            if p.started_at is not None
+            and p.started_at <= period.end
+            and (p.ended_at is None or p.ended_at > period.end)
         ),
         "pairs_closed": len(clo),
         "closed_before_6_months_share": (sum(1 for p in clo if duration_days(p) < 183) / len(clo))
@@ -275,6 +295,10 @@ def reference(pairs, period) -> dict:
         "duration_avg": round(statistics.mean(duration_days(p) for p in clo), 1) if clo else None,
         "time_to_match_avg": round(statistics.mean(waits), 1) if waits else None,
         "time_to_match_median": round(statistics.median(waits), 1) if waits else None,
+        "delay_referral_to_first_meeting_avg": round(statistics.mean(to_meeting), 1) if to_meeting else None,
+        "delay_referral_to_first_meeting_median": round(statistics.median(to_meeting), 1)
+        if to_meeting
+        else None,
     }
 
 
@@ -294,7 +318,12 @@ def refreshed(pairs):
     return list(
         Mentorship.objects.filter(pk__in=[p.pk for p in pairs])
         .select_related(
-            "youth", "youth__school_level", "youth__care_measure", "youth__territory", "association"
+            "youth",
+            "youth__school_level",
+            "youth__care_measure",
+            "youth__territory",
+            "association",
+            "referral",
         )
         .prefetch_related("youth__objectives")
     )
@@ -351,9 +380,8 @@ def lifecycle_reference(pairs, period, associations) -> dict:
         "meetings_per_pair_month": round(len(held) / followed_count / len(period.months()), 2)
         if followed_count
         else None,
-        "pairs_objective_reached": sum(
-            1 for p in closed_pairs if p.objectives_reached in ("yes", "mostly", "partly")
-        ),
+        "pairs_objective_reached": sum(1 for p in closed_pairs if p.objectives_reached == "yes"),
+        "pairs_objective_partly": sum(1 for p in closed_pairs if p.objectives_reached == "partly"),
         "pairs_abandoned": sum(1 for p in closed_pairs if p.closure_category == "pair"),
         "events_organised": sum(
             1 for a in Activity.objects.filter(association__in=associations) if within(a.starts_at)

@@ -80,7 +80,7 @@ def test_synthesis_matches_the_engine(data):
     assert rows["Jeunes accompagnés"][2] == expected["youths_mentored"]
     assert rows["Jeunes accompagnés"][3] == last_year["youths_mentored"]
     assert rows["Binômes clôturés"][2] == expected["pairs_closed"]
-    assert rows["ETP salariés"][2] is None  # not reported: an empty cell, not a zero
+    assert rows["ETP salariés"][2] == "non renseigné"  # not reported: the words, not an empty cell or a 0
     assert "Synthèse par association" in [
         r[0] for r in workbook["Synthèse des résultats"].iter_rows(values_only=True)
     ]

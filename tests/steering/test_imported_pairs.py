@@ -20,6 +20,7 @@ from binome.steering.exports import write_steering_workbook
 from binome.steering.indicators import Scope, build_report
 from binome.steering.periods import Period
 from binome.steering.pseudonyms import pseudonym
+from binome.steering.summaries import DELAY
 from binome.utils.choices import Gender, Modality
 from binome.utils.dates import age_on
 from tests.accounts.factories import AssociationFactory, ConventionFactory
@@ -240,7 +241,7 @@ BINOME_LABELS = {
     "modality": lambda p, _: label(p.youth.modality, Modality.choices),
     "objective": lambda p, _: [o.label for o in p.youth.objectives.all()] or UNKNOWN,
     "age": lambda p, period: band(age_on(p.youth.birth_date, period.end)),
-    "origin": lambda p, period: origin_label(dataset.validated(p, period), p.is_renewal),
+    "origin": lambda p, period: origin_label(dataset.launched(p, period), p.is_renewal),
 }
 IMPORTED_LABELS = {
     "association": lambda p, _: p.association.name,
@@ -431,13 +432,13 @@ def test_summary_by_association_merges_the_imported_pairs(data):
         for key in SUMMED:
             assert row[key] == ours[key] + theirs[key], (name, key)
         assert row["imported_pairs_followed"] == theirs["pairs_followed"]
-        # Time to match stays the Binôme pairs' own.
-        assert row["time_to_match_avg"] == pytest.approx(ours["time_to_match_avg"], abs=0.051)
+        # The delay stays the Binôme pairs' own.
+        assert row[DELAY] == pytest.approx(ours[DELAY], abs=0.051)
     d = rows[-1]
-    assert d["pairs_followed"] == d["imported_pairs_followed"] > 0 and d["time_to_match_avg"] is None
+    assert d["pairs_followed"] == d["imported_pairs_followed"] > 0 and d[DELAY] is None
     assert any(row["pairs_closed"] for row in rows)
-    assert "formés dans Binôme" in indicators.REGISTRY["time_to_match_avg"].definition
-    assert "formés dans Binôme" in indicators.REGISTRY["time_to_match_median"].definition
+    for key in ("time_to_match_avg", "time_to_match_median", "delay_referral_to_first_meeting_avg"):
+        assert "formés dans Binôme" in indicators.REGISTRY[key].full_definition, key
 
 
 def test_national_rollup_merges_the_imported_pairs(data):
@@ -556,7 +557,6 @@ def test_imported_pseudonyms_are_stable_across_exports(data):
 def test_closures_of_imported_pairs_count_in_the_shares_duration_and_outcomes(data, period):
     from binome.mentorships.models import ClosureCategory
     from binome.reporting.figures import PAIR_RELATED_REASONS
-    from binome.steering.indicators import REACHED
 
     scope = Scope(departement=data.departement)
     ours = [p for p in binome_pairs(data, scope) if dataset.closed(p, period)]
@@ -568,8 +568,11 @@ def test_closures_of_imported_pairs_count_in_the_shares_duration_and_outcomes(da
     assert values["closed_before_6_months_share"] == pytest.approx(sum(d < 183 for d in days) / len(days))
     assert values["closed_before_12_months_share"] == pytest.approx(sum(d < 365 for d in days) / len(days))
     assert values["duration_avg"] == pytest.approx(sum(days) / len(days), abs=0.051)
-    assert values["pairs_objective_reached"] == sum(p.objectives_reached in REACHED for p in ours) + sum(
-        bool(p.objective_reached) for p in theirs
+    assert values["pairs_objective_reached"] == sum(p.objectives_reached == "yes" for p in ours) + sum(
+        p.objective_reached is True for p in theirs
+    )
+    assert values["pairs_objective_not_reached"] == sum(p.objectives_reached == "no" for p in ours) + sum(
+        p.objective_reached is False for p in theirs
     )
     assert values["pairs_abandoned"] == sum(p.closure_category == ClosureCategory.PAIR for p in ours) + sum(
         p.closure_reason in PAIR_RELATED_REASONS for p in theirs

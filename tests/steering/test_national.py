@@ -15,7 +15,9 @@ from openpyxl import load_workbook
 from binome.accounts.models import Role
 from binome.audit.models import AccessLog
 from binome.steering.indicators import REGISTRY, national_rollup
+from binome.steering.summaries import DELAY
 from binome.steering.tables import NATIONAL_COLUMNS, Cell, display
+from binome.utils.dates import age_on
 from tests.accounts.factories import AseServiceFactory, DepartementFactory, MembershipFactory, UserFactory
 from tests.steering import dataset
 from tests.steering.dataset import PERIOD
@@ -116,18 +118,20 @@ def test_totals_add_up_the_departements_and_average_every_pair(data, staff, clie
     rows = national_rollup(PERIOD)
     pairs = dataset.refreshed(data.pairs)
     reference = dataset.reference(pairs, PERIOD)  # written out again in plain Python, all départements
-    summed = {key: sum(row[key] for row in rows) for key in NATIONAL_COLUMNS if key != "time_to_match_avg"}
+    summed = {key: sum(row[key] for row in rows) for key in NATIONAL_COLUMNS if key != DELAY}
     assert total[0] == "Total France entière"
     values = dict(zip(NATIONAL_COLUMNS, total[1:], strict=True))
     assert values["pairs_followed"] == str(summed["pairs_followed"]) == str(reference["pairs_followed"])
     assert values["pairs_new"] == str(reference["pairs_new"])
-    assert values["coverage_eligible"] == str(summed["coverage_eligible"])
-    assert reference["time_to_match_avg"] is not None
-    assert values["time_to_match_avg"] == display(Cell(reference["time_to_match_avg"], "days"))
-    eligible = sum(
-        len(dataset.eligible_youths(d, PERIOD.end)) for d in (data.departement, data.other_departement)
+    assert values["coverage_due"] == str(summed["coverage_due"])
+    assert values[DELAY] == display(Cell(reference[DELAY], "days"))
+    minors = sum(
+        1
+        for d in (data.departement, data.other_departement)
+        for y in dataset.eligible_youths(d, PERIOD.end)
+        if age_on(y.birth_date, PERIOD.end) < 18
     )
-    assert summed["coverage_eligible"] == eligible
+    assert summed["coverage_due"] == minors
 
 
 def test_a_departement_without_any_pair_still_has_its_row(data, staff, client_for):
@@ -140,8 +144,8 @@ def test_a_departement_without_any_pair_still_has_its_row(data, staff, client_fo
     body = [cells for section, cells in table_of(html) if section == "tbody"]
     row = next(cells for cells in body if cells[0] == "971 — Département Calme")
     values = dict(zip(NATIONAL_COLUMNS, row[1:], strict=True))
-    assert values["pairs_followed"] == "0" and values["time_to_match_avg"] == "—"
-    assert values["coverage_eligible"] == "3" and values["coverage_rate"] == "0,0 %"
+    assert values["pairs_followed"] == "0" and values[DELAY] == "—"
+    assert values["coverage_due"] == "3" and values["coverage_rate"] == "0,0 %"
     assert [cells[0][:3] for cells in body] == ["44 ", "85 ", "971"]
 
 

@@ -10,6 +10,7 @@ from binome.demo.national import PREFIX, build_national
 from binome.mentorships.models import Meeting, Mentorship
 from binome.steering.indicators import Scope, figures, national_rollup
 from binome.steering.periods import Period
+from binome.utils.dates import years_before
 from binome.youths.models import Referral, Youth
 
 PERIOD = Period.month(2026, 3)
@@ -53,7 +54,12 @@ def test_national_rollup_adds_up_to_the_national_scope(france):
     (national,) = figures(Scope(), [PERIOD])
     assert len(rows) == 4
     assert sum(r["pairs_followed"] for r in rows) == national["pairs_followed"] > 0
-    assert sum(r["coverage_eligible"] for r in rows) == Youth.objects.eligible(PERIOD.end).count()
+    # In care on the period's last day (archived later or never), aged 11 to 17 then.
+    in_care = Youth.objects.filter(Q(archived_at__isnull=True) | Q(archived_at__gte=PERIOD.end_before))
+    minors = in_care.filter(birth_date__gt=years_before(PERIOD.end, 18)).filter(
+        Q(birth_date__lte=years_before(PERIOD.end, 11)) | Q(school_level__code="6e")
+    )
+    assert sum(r["coverage_due"] for r in rows) == minors.count()
 
 
 def test_seed_refuses_to_build_twice(france, capsys):

@@ -28,8 +28,8 @@ from binome.accounts.models import Membership, Organisation, Role, User
 from binome.demo.national import PREFIX
 from binome.mentorships.models import Mentorship
 from binome.steering.exports import write_steering_workbook
-from binome.steering.summaries import national_rollup
 from binome.steering.periods import Period, default_period
+from binome.steering.summaries import national_rollup
 
 TARGETS_MS = {"departement_dashboard": 500, "national_rollup": 2000, "export": 10_000}
 PILOT_EMAIL = "bench.national.pilote@bench.example"
