@@ -91,3 +91,19 @@ document.addEventListener(
   },
   true,
 );
+
+// On a phone, the account and the navigation sit behind one « Menu » button (binome.css).
+document.documentElement.classList.add("js");
+document.addEventListener("DOMContentLoaded", () => {
+  const button = document.querySelector(".menu-button");
+  if (!button) {
+    return;
+  }
+  const header = button.closest(".site-header");
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    const open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", String(open));
+    header.classList.toggle("is-open", open);
+  });
+});
