@@ -155,7 +155,13 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "binome_cache"}
+        # One-time form tokens, rate limits and used TOTP codes live here: the default 300 entries,
+        # culled by key rather than age, could drop a token still pending.
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "binome_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
     }
 
 # --- Background jobs ---------------------------------------------------------------------------

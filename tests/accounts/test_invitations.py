@@ -131,7 +131,7 @@ def test_role_must_fit_the_organisation(manager_client):
 def test_malformed_email_gets_a_french_error(manager_client):
     response = invite(manager_client, email="pas-une-adresse")
     assert response.status_code == 422
-    assert "Saisissez une adresse de courriel valide" in response.content.decode()
+    assert "Saisissez une adresse e-mail valide" in response.content.decode()
 
 
 def test_inviting_a_current_member_is_refused(manager_client, member):

@@ -54,7 +54,7 @@ def test_invited_colleague_creates_account_and_must_set_up_mfa(page, e2e_world, 
     assert_accessible(page)
     page.get_by_label("Adresse e-mail professionnelle").fill("pas-une-adresse")
     page.get_by_role("button", name="Envoyer l'invitation").click()
-    expect(page.locator("#id_email_error")).to_contain_text("courriel valide")
+    expect(page.locator("#id_email_error")).to_contain_text("adresse e-mail valide")
     assert_accessible(page)
     page.get_by_label("Adresse e-mail professionnelle").fill("ines.roux@asso.example")
     page.get_by_label("Rôle").select_option(label="Chargé·e de mentorat")

@@ -221,7 +221,7 @@ def test_a_malformed_email_is_refused(world, client, nantes):
     response = post(client, world["association"], application(nantes, email="claire.lambert@"))
     assert response.status_code == 422
     page = page_text(response)
-    assert "Saisissez une adresse de courriel valide." in page
+    assert "Saisissez une adresse e-mail valide." in page
     assert "Le formulaire contient 1 erreur." in page
     assert not Mentor.objects.exists()
 
