@@ -34,7 +34,11 @@ from binome.demo.world import DemoWorld
 from binome.notifications import emails
 from binome.references.models import ReferenceItem, ReferenceKind
 from binome.territories.models import Commune, Territory
-from binome.territories.services import arrondissements_of, communes_load, departement_name
+from binome.territories.services import (
+    communes_load,
+    departement_official_name,
+    territories_from_arrondissements,
+)
 from binome.utils.choices import Modality, Subject
 from binome.utils.dates import years_before
 from binome.youths import rules
@@ -104,28 +108,19 @@ PEOPLE = [
 
 
 def build_departement() -> DemoWorld:
+    """What `setup_departement --code 44` builds, plus the département's contact details."""
     communes_load(departement_code=DEPARTEMENT_CODE)
     departement, _ = Organisation.objects.get_or_create(
         kind=OrganisationKind.DEPARTEMENT,
         insee_code=DEPARTEMENT_CODE,
         defaults={
-            "name": f"Département de la {departement_name(DEPARTEMENT_CODE)}",
+            "name": departement_official_name(DEPARTEMENT_CODE),
             "email": "mentorat@cd44.example",
             "address": "3 quai Ceineray, 44000 Nantes",
         },
     )
-    world = DemoWorld(departement=departement)
-    for arrondissement in arrondissements_of(DEPARTEMENT_CODE):
-        territory, _ = Territory.objects.get_or_create(
-            departement=departement, name=f"Territoire de {arrondissement['nom']}"
-        )
-        territory.communes.set(
-            Commune.objects.filter(
-                departement_code=DEPARTEMENT_CODE, arrondissement_code=arrondissement["code"]
-            )
-        )
-        world.territories.append(territory)
-    return world
+    territories_from_arrondissements(departement=departement)
+    return DemoWorld(departement=departement, territories=list(departement.territories.all()))
 
 
 def build_partners(world: DemoWorld) -> None:
