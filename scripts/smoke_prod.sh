@@ -19,6 +19,10 @@ command -v uv >/dev/null 2>&1 || export PATH="$HOME/.local/bin:$PATH"
 say() { printf '\033[1m[smoke %3ss] %s\033[0m\n' "$((SECONDS - START))" "$*"; }
 fail() { printf '\033[31m[smoke] ÉCHEC : %s\033[0m\n' "$*" >&2; exit 1; }
 
+for tool in uv npm psql redis-server python3 setsid; do
+  command -v "$tool" >/dev/null 2>&1 || fail "$tool est introuvable (Debian : apt-get install redis-server postgresql-client)"
+done
+
 WORK=$(mktemp -d /tmp/binome-smoke.XXXXXX)
 APP="$WORK/app"
 PG_BASE="${CI_DATABASE_URL:-${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/binome}}"
