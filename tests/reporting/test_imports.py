@@ -323,6 +323,7 @@ def test_imported_pairs_count_in_the_steering_figures(setup):
         "closed_lt12": 1,
         "duration_days_total": (datetime.date(2026, 3, 10) - datetime.date(2025, 9, 4)).days,  # pair_row(3)
         "objective_reached": 0,
+        "objective_not_reached": 0,  # « objectif atteint » left empty: neither
         "abandoned": 0,  # a planned end is not a stop of the pair
         "pairs_active_at_end": 2,
         "meetings_in_person": 3,
