@@ -7,7 +7,9 @@
 # Everything it starts (Redis, an SMTP sink, gunicorn, huey, the database, the copy) is stopped and
 # removed on exit, whatever happens. It fails as soon as a step of the README stops working.
 #
-# Needs: git, uv (or ~/.local/bin/uv), npm, psql, redis-server, python3.
+# Needs: git, uv (or ~/.local/bin/uv), npm, psql, redis-server, python3. Each step may take
+# SMOKE_STEP_TIMEOUT seconds (900): a guard against a hang, not a speed target — `migrate` on
+# PostgreSQL is most of the time (6 minutes measured on 2 cores under a load average of 14).
 # PostgreSQL: CI_DATABASE_URL or DATABASE_URL (a server where it may create and drop a database),
 # default postgres://postgres@127.0.0.1:5432/binome.
 set -euo pipefail
@@ -135,11 +137,11 @@ for line in "${COMMANDS[@]}"; do
       ;;
     *setup_departement*)
       say "$line"
-      timeout "${SMOKE_STEP_TIMEOUT:-300}" bash -c "$line" | tee "$SETUP_OUTPUT" || fail "$line"
+      timeout "${SMOKE_STEP_TIMEOUT:-900}" bash -c "$line" | tee "$SETUP_OUTPUT" || fail "$line"
       ;;
     *)
       say "$line"
-      timeout "${SMOKE_STEP_TIMEOUT:-300}" bash -c "$line" >"$WORK/logs/step.log" 2>&1 ||
+      timeout "${SMOKE_STEP_TIMEOUT:-900}" bash -c "$line" >"$WORK/logs/step.log" 2>&1 ||
         { tail -n 40 "$WORK/logs/step.log"; fail "$line"; }
       ;;
   esac
