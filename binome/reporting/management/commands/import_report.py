@@ -51,7 +51,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--association", required=True, help="identifiant (UUID) ou nom en slug")
-        parser.add_argument("file", help="le classeur .xlsx ou .ods (modèle du suivi mensuel), ou un CSV de l'onglet Données")
+        parser.add_argument(
+            "file", help="le classeur .xlsx ou .ods (modèle du suivi mensuel), ou un CSV de l'onglet Données"
+        )
         parser.add_argument(
             "--departement", help="code INSEE, si l'association travaille avec plusieurs départements"
         )
