@@ -80,11 +80,12 @@ class Indicator:
     denominator: str = ""  # empty for a count
     reference: str = ""
     note: str = ""  # a benchmark or a caveat, after the definition
+    compared: bool = True  # False: no « same period last year » computed (the coverage funnel: its cost)
 
     @property
     def comparable(self) -> bool:
         """A state of today has no « same period last year »."""
-        return self.period != "today"
+        return self.period != "today" and self.compared
 
     @property
     def source_label(self) -> str:
@@ -647,6 +648,7 @@ INDICATORS = (
         "Mineurs à qui le mentorat doit être proposé",
         "Mineurs accompagnés par l'ASE au dernier jour de la période, de 11 à 17 ans ou entrés au collège.",
         period="stock",
+        compared=False,
         reference=LAW,
     ),
     _count(
@@ -656,6 +658,7 @@ INDICATORS = (
         "Mineurs de l'obligation dont une évaluation de situation datait de moins d'un an au dernier jour "
         "de la période.",
         period="stock",
+        compared=False,
         reference=LAW + " (art. D.221-34)",
     ),
     _count(
@@ -665,6 +668,7 @@ INDICATORS = (
         "Mineurs de l'obligation à qui le mentorat avait été proposé au dernier jour de la période, "
         "quelle qu'en soit l'issue.",
         period="stock",
+        compared=False,
         reference=LAW + " (art. D.221-35)",
     ),
     _count(
@@ -673,6 +677,7 @@ INDICATORS = (
         "… dont adhésion du jeune",
         "Mineurs de l'obligation qui avaient accepté la proposition au dernier jour de la période.",
         period="stock",
+        compared=False,
         reference=LAW + " (art. D.221-35)",
     ),
     _count(
@@ -682,6 +687,7 @@ INDICATORS = (
         "Mineurs de l'obligation dont les consentements écrits étaient complets au dernier jour de la "
         "période.",
         period="stock",
+        compared=False,
         reference=LAW + " (art. D.221-35)",
     ),
     _count(
@@ -691,6 +697,7 @@ INDICATORS = (
         "Mineurs de l'obligation dont une fiche d'orientation avait été transmise au dernier jour de la "
         "période.",
         period="stock",
+        compared=False,
         reference=LAW + " (art. D.221-36)",
     ),
     _count(
@@ -700,6 +707,7 @@ INDICATORS = (
         "Mineurs de l'obligation dont l'orientation avait été acceptée par une association au dernier "
         "jour de la période.",
         period="stock",
+        compared=False,
         reference=LAW + " (art. D.221-37)",
     ),
     _count(
@@ -708,6 +716,7 @@ INDICATORS = (
         "… dont en binôme lancé",
         "Mineurs de l'obligation ayant un binôme lancé et non clôturé au dernier jour de la période.",
         period="stock",
+        compared=False,
         reference=LAW + " (art. D.221-38)",
     ),
     Indicator(
@@ -718,6 +727,7 @@ INDICATORS = (
         "jour de la période.",
         "ratio",
         period="stock",
+        compared=False,
         numerator="Mineurs de l'obligation à qui le mentorat a été proposé",
         denominator="Mineurs à qui le mentorat doit être proposé",
         reference=LAW,
@@ -729,6 +739,7 @@ INDICATORS = (
         "Jeunes de 18 à 20 ans accompagnés par l'ASE au dernier jour de la période, à qui le mentorat peut "
         "être proposé.",
         period="stock",
+        compared=False,
         reference=LAW + " (art. L.221-2-6, 2e alinéa)",
     ),
     _count(
@@ -737,6 +748,7 @@ INDICATORS = (
         "… jeunes majeurs à qui le mentorat a été proposé",
         "Jeunes majeurs de moins de 21 ans à qui le mentorat avait été proposé au dernier jour de la période.",
         period="stock",
+        compared=False,
         reference=LAW,
     ),
     _count(
@@ -745,6 +757,7 @@ INDICATORS = (
         "… jeunes majeurs en binôme lancé",
         "Jeunes majeurs de moins de 21 ans ayant un binôme lancé et non clôturé au dernier jour de la période.",
         period="stock",
+        compared=False,
         reference=LAW,
     ),
     # --- Impact (toolkit p. 14 and 19; Collectif Mentorat 2023)

@@ -63,7 +63,6 @@ def _summary(queryset, group_fields: list[str], period: Period, imported: list[d
     followed, started = followed_in(period), started_in(period)
     rows = (
         queryset.filter(touching([period]))
-        .annotate(to_first_meeting=TO_FIRST_MEETING)
         .values(*group_fields)
         .annotate(
             youths_mentored=Count("youth", distinct=True, filter=followed),
@@ -71,13 +70,21 @@ def _summary(queryset, group_fields: list[str], period: Period, imported: list[d
             pairs_new=Count("pk", filter=started & Q(is_renewal=False)),
             pairs_renewed=Count("pk", filter=started & Q(is_renewal=True)),
             pairs_closed=Count("pk", filter=closed_in(period)),
-            ttm=Avg("to_first_meeting", filter=started & Q(referral__submitted_at__isnull=False)),
         )
         .order_by(*group_fields)
     )
+    # The wait to the first meeting: over the few pairs launched in the period, in their own query
+    # (joined to their referral), not in the grouped one above.
+    delays = {
+        tuple(row[f] for f in group_fields): row["delay"]
+        for row in queryset.filter(started_in(period), referral__submitted_at__isnull=False)
+        .values(*group_fields)
+        .annotate(delay=Avg(TO_FIRST_MEETING))
+        .order_by()
+    }
     merged = {}
     for row in rows:
-        row[DELAY] = days(row.pop("ttm"))
+        row[DELAY] = days(delays.get(tuple(row[f] for f in group_fields)))
         row["imported_pairs_followed"] = 0
         merged[tuple(row[f] for f in group_fields)] = row
     added = ("youths_mentored", "pairs_followed", "pairs_new", "pairs_renewed", "pairs_closed")

@@ -156,8 +156,9 @@ def test_dashboard_query_count_does_not_grow_with_the_data(data, world, member, 
         )
     with CaptureQueriesContext(connection) as large:
         get(client)
-    # 35 on SQLite, of which 3 for the imported pairs' breakdowns, trend and per-association summary.
-    assert len(large.captured_queries) == len(small.captured_queries) <= 45
+    # 46 on SQLite (a median is two queries there), of which 3 for the imported pairs' breakdowns, trend
+    # and per-association summary: the same whatever the data.
+    assert len(large.captured_queries) == len(small.captured_queries) <= 46
 
 
 def test_any_table_exports_to_xlsx(data, member, client_for):
