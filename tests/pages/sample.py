@@ -23,6 +23,9 @@ from tests.mentorships.factories import validated_pair
 from tests.reporting.factories import AssociationReportFactory, ReportingPeriodFactory
 from tests.youths.factories import ReferralFactory, TerritoryFactory, YouthFactory
 
+# Pages that end the session or leave the platform: not pages to look at.
+LEAVING = ("deconnexion", "quitter", "proconnect")
+
 ROLES = [Role.PILOT, Role.VIEWER, Role.MANAGER, Role.COORDINATOR, Role.REFERRER]
 
 
@@ -84,6 +87,8 @@ def pages(user):
     found = []
     for route in walk():
         if route.third_party is not None or not POLICIES[route.policy].allows(user, membership):
+            continue
+        if any(word in route.pattern for word in LEAVING):
             continue
         kwargs = {name: values.get(name) for name in route.converters}
         if any(value is None for value in kwargs.values()):
