@@ -1082,9 +1082,7 @@ def mentorship_renew(*, mentorship: Mentorship, by, organisation) -> Mentorship:
 def mentorship_rematch(*, mentorship: Mentorship, by, organisation):
     """« Proposer un nouveau mentor »: after a pair closed, its youth waits again for a mentor at the
     association, with the consents and the assessment kept while they are valid. Returns the referral."""
-    mentorship = (
-        Mentorship.objects.select_for_update().select_related("referral", "youth").get(pk=mentorship.pk)
-    )
+    mentorship = Mentorship.objects.select_for_update().select_related("youth").get(pk=mentorship.pk)
     if mentorship.state != MentorshipState.CLOSED:
         raise ValidationError("Le binôme est en cours : clôturez-le avant de proposer un nouveau mentor.")
     if (
