@@ -41,7 +41,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Concat
 
-from binome.accounts.models import Convention, ConventionStatus, ReportingFrequency
+from binome.accounts.models import Convention, ReportingFrequency
 from binome.mentorships.models import REASON_CATEGORY, ClosureCategory
 from binome.mentorships.models import ClosureReason as PairClosureReason
 from binome.reporting import engine
@@ -170,11 +170,9 @@ def quarterly_note(scope, period) -> str | None:
     `steering_figures`). None for a quarter or a year, a territory, or when none reports by quarter."""
     if period.kind != "month" or getattr(scope, "territory", None) is not None:
         return None
-    conventions = Convention.objects.filter(
-        status=ConventionStatus.ACTIVE,
-        reporting_frequency=ReportingFrequency.QUARTERLY,
-        start_date__lte=period.end,
-    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start))
+    conventions = Convention.objects.in_force_during(period.start, period.end).filter(
+        reporting_frequency=ReportingFrequency.QUARTERLY
+    )
     if scope.departement is not None:
         conventions = conventions.filter(departement=scope.departement)
     if scope.association is not None:

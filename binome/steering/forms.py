@@ -49,10 +49,13 @@ class DashboardFilterForm(PeriodFilterForm):
         super().__init__(data)
         organisation = membership.organisation
         if organisation.is_departement:
-            # Every association that ever had a convention with the département: past pairs count too.
+            # Every association that ever agreed to a convention with the département: past pairs count too.
             self.fields["association"].queryset = (
                 Organisation.objects.associations()
-                .filter(conventions_as_association__departement=organisation)
+                .filter(
+                    conventions_as_association__departement=organisation,
+                    conventions_as_association__accepted_at__isnull=False,
+                )
                 .distinct()
             )
             self.fields["territoire"].queryset = Territory.objects.filter(departement=organisation)

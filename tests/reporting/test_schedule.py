@@ -210,8 +210,8 @@ def test_statuses_and_reminders_follow_each_reports_own_day(world, quarterly, pe
     assert received["manager"] == [
         ("02/08", "Suivi mensuel de juillet 2026 : à transmettre avant le 05/08/2026"),
         ("06/08", "Suivi mensuel de juillet 2026 : échéance dépassée"),
-        ("02/09", "Suivi mensuel de août 2026 : à transmettre avant le 05/09/2026"),
-        ("06/09", "Suivi mensuel de août 2026 : échéance dépassée"),
+        ("02/09", "Suivi mensuel d'août 2026 : à transmettre avant le 05/09/2026"),
+        ("06/09", "Suivi mensuel d'août 2026 : échéance dépassée"),
         ("02/10", "Suivi mensuel de septembre 2026 : à transmettre avant le 05/10/2026"),
         ("06/10", "Suivi mensuel de septembre 2026 : échéance dépassée"),
     ]
