@@ -1,13 +1,15 @@
-"""The referrer's daily task with the keyboard alone: Tab reaches each control in
+"""The referrer's and the coordinator's daily tasks with the keyboard alone: Tab reaches each control in
 a sensible order with a visible focus, Enter and Space act, nothing traps the focus."""
 
 import re
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from binome.accounts.models import Role
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.e2e.conftest import assert_accessible, login
+from tests.mentorships.factories import active_pair
 from tests.youths.factories import YouthFactory
 
 MAX_TABS = 120
@@ -106,3 +108,32 @@ def test_the_referrer_finds_a_youth_records_an_assessment_and_sends_the_orientat
     tab_to(page, page.get_by_role("button", name="Transmettre au département"))
     page.keyboard.press("Enter")
     expect(page.get_by_text("À orienter par le département")).to_be_visible()
+
+
+def test_the_coordinator_plans_a_meeting_with_the_keyboard(page, e2e_world):
+    coordinator = member(e2e_world, Role.COORDINATOR, "association")
+    active_pair(e2e_world, coordinator, first_name="Yanis", last_name="Aubert")
+    login(page, coordinator)
+    page.goto("/binomes/")
+    page.wait_for_load_state("load")
+    pair = page.get_by_role("link", name=re.compile("Yanis Aubert"))
+    tab_to(page, pair)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Yanis")
+
+    # 12/12 next year reads the same day first or month first, whatever the browser's date format.
+    tab_to(page, page.locator("#meeting_at"))
+    page.keyboard.type(f"1212{timezone.localdate().year + 1}")
+    page.keyboard.press("Tab")  # a year may have six digits: Tab moves on to the hour
+    page.keyboard.type("1430")
+    status = page.get_by_label(re.compile("^La rencontre"))
+    tab_to(page, status)
+    page.keyboard.type("P")  # a closed list picks the option its first letter names
+    expect(status).to_have_value("planned")
+    tab_to(page, page.locator("#meeting_note"))
+    page.keyboard.type("Bibliothèque, exercices de fractions")
+    tab_to(page, page.get_by_role("button", name="Enregistrer la rencontre"))
+    page.keyboard.press("Enter")
+    expect(page.locator(".alert--success")).to_be_visible()
+    expect(page.locator("#rencontres")).to_contain_text("Bibliothèque, exercices de fractions")
+    assert_accessible(page)
