@@ -49,7 +49,7 @@ REFERRER_EMAIL = "bench.referent@bench.example"
 PAGES = [
     ("first_page", ""),
     ("to_propose", "?status=to_propose"),
-    ("search", "?q=mar"),
+    ("search", "mar"),  # words, not a query string: a search is posted once and kept in the session
     ("waiting", "?status=waiting"),  # filters on the open referral's state (a subquery per youth)
     ("page_100", "?page=100"),
     ("last_page", "?page=9999"),  # out of range: the paginator shows the last page
@@ -107,9 +107,14 @@ class Command(BaseCommand):
                 client = Client()
                 client.force_login(user)
                 for name, query in PAGES:
-                    result = {"role": role, "page": name, "url": f"youths:list{query}", "n_youths": n_youths}
-                    result.update(self.measure(client, reverse("youths:list") + query, runs, explain))
+                    searched = name == "search"
+                    client.post(reverse("youths:list"), {"q": query if searched else ""})
+                    label = f"youths:list (recherche « {query} »)" if searched else f"youths:list{query}"
+                    result = {"role": role, "page": name, "url": label, "n_youths": n_youths}
+                    url = reverse("youths:list") + ("" if searched else query)
+                    result.update(self.measure(client, url, runs, explain))
                     self.stdout.write(json.dumps(result, ensure_ascii=False))
+                client.post(reverse("youths:list"), {"q": ""})
 
     # --- Measuring ------------------------------------------------------------------------------
 
