@@ -62,6 +62,8 @@ def test_on_a_phone_the_groups_fit_and_open_below(browser, live_server, e2e_worl
     login(page, pilot)
     nav = page.get_by_role("navigation", name="Navigation principale")
     assert page.evaluate("document.documentElement.scrollWidth") <= 400  # nothing sticks out sideways
+    expect(nav).to_be_hidden()  # behind the « Menu » button on a phone
+    page.get_by_role("button", name="Menu").click()
     nav.get_by_text("Pilotage", exact=True).click()
     dashboard = nav.get_by_role("link", name="Tableau de bord")
     expect(dashboard).to_be_visible()
