@@ -7,6 +7,7 @@ from django.db.models import Count, F, FilteredRelation, Q
 from django.utils import timezone
 
 from binome.utils.dates import years_before
+from binome.utils.french import de
 from binome.youths.models import PathwaySettings, ProposalOutcome, Referral, ReferralState, Youth
 from binome.youths.rules import youth_missing_consents
 
@@ -169,7 +170,7 @@ def blocked_files(departement, on: datetime.date | None = None) -> list[Blocked]
     result = []
     for delay, referral, since in late_referrals(departement, settings, timezone.now()):
         reason = {
-            "no_answer": f"Pas de réponse de {referral.association} à l'orientation",
+            "no_answer": f"Pas de réponse {de(referral.association)} à l'orientation",
             "not_matched": f"Acceptée par {referral.association}, toujours sans binôme",
             "not_routed": "En attente d'orientation par le département",
         }[delay.kind]

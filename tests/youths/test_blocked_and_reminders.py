@@ -47,7 +47,7 @@ def test_a_referral_without_answer_beyond_the_delay_is_blocked(world, routed):
     with freeze_time("2026-03-10 10:00"):
         [blocked] = blocked_files(world["departement"])
     assert blocked.youth == routed.youth
-    assert blocked.reason == "Pas de réponse de Association A à l'orientation"
+    assert blocked.reason == "Pas de réponse de l'Association A à l'orientation"
     assert blocked.since == datetime.date(2026, 3, 2)
 
 
@@ -64,7 +64,7 @@ def test_the_pilot_sees_the_blocked_file(world, member, client_for, routed):
     with freeze_time("2026-03-10 10:00"):
         page = client_for(pilot).get(reverse("youths:blocked")).content.decode()
     assert "Maëlys Roche" in page
-    assert "Pas de réponse de Association A à l&#x27;orientation" in page
+    assert "Pas de réponse de l&#x27;Association A à l&#x27;orientation" in page
 
 
 def test_another_departement_does_not_see_the_blocked_file(world, routed):
