@@ -52,10 +52,13 @@ def test_pilot_home_lists_what_needs_attention(member, client_for, world):
     assert "Organisation sans utilisateur" in page  # the ASE service has nobody yet
 
 
-def test_skip_link_and_landmarks(member, client_for):
+def test_skip_link_and_landmarks(member, client_for, settings):
+    settings.BINOME_DEMO = True
     html = client_for(member(Role.MANAGER)).get(reverse("home")).content.decode()
     assert 'href="#contenu"' in html and '<main id="contenu"' in html
-    assert '<nav class="main-nav" aria-label="Navigation principale">' in html
+    assert '<nav class="main-nav" id="site-menu" aria-label="Navigation principale">' in html
+    header = html.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+    assert '<p class="demo-banner">' in header  # the demo banner sits in a landmark (axe « region »)
     assert '<html lang="fr">' in html
 
 
