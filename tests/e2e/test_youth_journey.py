@@ -53,15 +53,16 @@ def test_referrer_to_departement_to_association(browser, live_server, page, e2e_
     assert_accessible(page)
     youth_url = page.url
 
-    # Proposal, assessment, consents.
-    page.get_by_role("link", name="Enregistrer l'issue de la proposition").click()
-    page.get_by_label("Acceptée").check()
-    page.get_by_label(re.compile(r"^Date de la proposition")).fill("2026-11-02")
-    save_and_expect(page)
+    # Assessment, then proposal (art. D.221-34: the proposal follows a valid assessment), consents.
+    expect(page.get_by_role("link", name="Enregistrer l'issue de la proposition")).to_have_count(0)
     page.get_by_role("link", name="Enregistrer une évaluation").click()
     page.get_by_label(re.compile(r"^Date de l'évaluation")).fill("2026-11-01")
     page.get_by_label(re.compile(r"^Réalisée par")).fill("Julie Renaud, éducatrice")
     page.get_by_label("Le mentorat est dans l'intérêt du jeune").check()
+    save_and_expect(page)
+    page.get_by_role("link", name="Enregistrer l'issue de la proposition").click()
+    page.get_by_label("Acceptée").check()
+    page.get_by_label(re.compile(r"^Date de la proposition")).fill("2026-11-02")
     save_and_expect(page)
     expect(page.get_by_text("Il manque l'avis et l'adhésion du jeune")).to_be_visible()
 
