@@ -429,9 +429,9 @@ def referral_route(*, referral: Referral, association, by, organisation, automat
     return referral
 
 
-@transaction.atomic
-def referral_accept(*, referral: Referral, by, organisation) -> Referral:
-    referral = _routed_to(referral, organisation)
+def _accept(referral: Referral, *, by, organisation, detail: str) -> None:
+    """The association takes the youth on (first acceptance, or waiting again after a pair closed):
+    only under a convention in force with the referral's département, and the legal gate still holds."""
     if (
         not Convention.objects.current()
         .filter(departement=referral.departement, association=organisation)
@@ -447,9 +447,15 @@ def referral_accept(*, referral: Referral, by, organisation) -> Referral:
         EventKind.REFERRAL_ACCEPTED,
         by=by,
         organisation=organisation,
-        detail=str(organisation),
+        detail=detail,
         visible_to_association=True,
     )
+
+
+@transaction.atomic
+def referral_accept(*, referral: Referral, by, organisation) -> Referral:
+    referral = _routed_to(referral, organisation)
+    _accept(referral, by=by, organisation=organisation, detail=str(organisation))
     log_access(
         user=by, organisation=organisation, action="update", obj=referral, departement=referral.departement
     )
@@ -553,17 +559,11 @@ def referral_rematch(*, referral: Referral, by, organisation) -> Referral:
         raise ValidationError("Cette orientation ne concerne pas votre association.")
     if open_pair(referral.youth) is not None:
         raise ValidationError("Ce jeune a déjà un binôme en cours.")
-    _check_gate(referral)
-    referral.state = ReferralState.ACCEPTED
-    referral.accepted_at = timezone.now()
-    referral.save(update_fields=["state", "accepted_at", "updated_at"])
-    record_event(
-        referral.youth,
-        EventKind.REFERRAL_ACCEPTED,
+    _accept(
+        referral,
         by=by,
         organisation=organisation,
         detail=f"{organisation} : en attente d'un nouveau mentor après la fin du binôme",
-        visible_to_association=True,
     )
     log_access(
         user=by, organisation=organisation, action="update", obj=referral, departement=referral.departement

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from binome.accounts.models import Convention
 from binome.mentorships import services
 from binome.mentorships.models import (
     DEFAULT_LEGAL_TEXT,
@@ -289,6 +290,28 @@ def test_no_new_mentor_while_the_gate_is_closed_or_the_pair_runs(world, people):
         assessment_date=timezone.localdate() - datetime.timedelta(days=400)
     )
     with pytest.raises(ValidationError, match="plus d'un an"):
+        services.mentorship_rematch(
+            mentorship=mentorship, by=people["coordinator"], organisation=world["association"]
+        )
+    mentorship.referral.refresh_from_db()
+    assert mentorship.referral.state == ReferralState.MATCHED
+
+
+def test_no_new_mentor_once_the_convention_is_no_longer_in_force(world, people):
+    """The same rule as a first acceptance: a convention that ended gives no youth to the association."""
+    mentorship = active_pair(world, people["coordinator"], started_days_ago=30)
+    services.mentorship_close(
+        mentorship=mentorship,
+        by=people["coordinator"],
+        reason="relationship",
+        objectives_reached="no",
+        mentor_may_rematch=True,
+    )
+    Convention.objects.filter(departement=world["departement"], association=world["association"]).update(
+        end_date=timezone.localdate() - datetime.timedelta(days=1),
+        start_date=timezone.localdate() - datetime.timedelta(days=400),
+    )
+    with pytest.raises(ValidationError, match="plus en vigueur"):
         services.mentorship_rematch(
             mentorship=mentorship, by=people["coordinator"], organisation=world["association"]
         )
