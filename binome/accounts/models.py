@@ -438,12 +438,18 @@ class Convention(BaseModel):
         return self.association.home_departement_id != self.departement_id
 
     @property
-    def acceptance_status(self) -> str:
+    def state_label(self) -> str:
+        """What the convention is, for people: its status once the association has agreed; until then
+        (or after a refusal) that, since an « active » convention not agreed to binds nobody."""
         if self.declined_at:
             return "Refusée par l'association"
         if self.accepted_at is None:
-            return "En attente de l'accord de l'association"
-        return ""
+            return "En attente de l'association"
+        return self.get_status_display()
+
+    @property
+    def state_css(self) -> str:
+        return self.status if self.accepted_at and not self.declined_at else "warning"
 
     def is_current(self, at: datetime.date | None = None) -> bool:
         at = at or timezone.localdate()

@@ -251,7 +251,8 @@ def convention_save(*, convention: Convention, by: User) -> Convention:
         convention.accepted_at, convention.accepted_by_id = saved.accepted_at, saved.accepted_by_id
         convention.declined_at = saved.declined_at
     elif not convention.needs_acceptance:
-        convention.accepted_at, convention.accepted_by = timezone.now(), by
+        # Binding at once; `accepted_by` stays empty: it names the association's manager who agreed.
+        convention.accepted_at = timezone.now()
     convention.full_clean()
     convention.save()
     log_access(
