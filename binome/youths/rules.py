@@ -40,20 +40,28 @@ def required_consents(legal_status: str, authority_holders: int = 2) -> Counter:
 
 def missing_consents(legal_status: str, authority_holders: int, given_kinds: list[str]) -> list[str]:
     """French phrases for what is still missing, e.g. ["l'accord du conseil de famille"]."""
-    given = Counter(given_kinds)
+    return _missing(
+        required_consents(legal_status, authority_holders),
+        Counter(given_kinds),
+        labels=MISSING_LABELS,
+        parent=ConsentKind.PARENT,
+        both_parents="l'accord écrit des deux titulaires de l'autorité parentale",
+        second_parent="l'accord écrit du second titulaire de l'autorité parentale",
+    )
+
+
+def _missing(required: dict, given: Counter, *, labels, parent, both_parents: str, second_parent: str):
+    """What `required` ({kind: count}) still lacks after `given`, as French phrases; two holders of
+    parental authority are named together or as « the second » one."""
     missing = []
-    for kind, count in required_consents(legal_status, authority_holders).items():
+    for kind, count in required.items():
         lacking = count - given.get(kind, 0)
         if lacking <= 0:
             continue
-        if kind == ConsentKind.PARENT and count == 2:
-            missing.append(
-                "l'accord écrit des deux titulaires de l'autorité parentale"
-                if lacking == 2
-                else "l'accord écrit du second titulaire de l'autorité parentale"
-            )
+        if kind == parent and count == 2:
+            missing.append(both_parents if lacking == 2 else second_parent)
         else:
-            missing.append(MISSING_LABELS[kind])
+            missing.append(labels[kind])
     return missing
 
 
@@ -223,17 +231,11 @@ def missing_information(youth) -> list[str]:
                 continue
             parents.add(giver_key(record.recipient_name))
         given[record.party] += 1
-    missing = []
-    for party, count in required_information(youth.legal_status, youth.authority_holders).items():
-        lacking = count - given.get(party, 0)
-        if lacking <= 0:
-            continue
-        if party == InformedParty.PARENT and count == 2:
-            missing.append(
-                "les deux titulaires de l'autorité parentale"
-                if lacking == 2
-                else "le second titulaire de l'autorité parentale"
-            )
-        else:
-            missing.append(INFORMATION_LABELS[party])
-    return missing
+    return _missing(
+        required_information(youth.legal_status, youth.authority_holders),
+        given,
+        labels=INFORMATION_LABELS,
+        parent=InformedParty.PARENT,
+        both_parents="les deux titulaires de l'autorité parentale",
+        second_parent="le second titulaire de l'autorité parentale",
+    )
