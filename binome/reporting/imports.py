@@ -353,6 +353,9 @@ def _clean(values, index, cleaners, sheet, columns_by_key) -> tuple[dict, list[t
         position = index[key]
         raw = values[position] if position < len(values) else None
         try:
+            if isinstance(raw, str) and "\x00" in raw:
+                # PostgreSQL refuses it in any text column: the file or the API batch, not a 500.
+                raise ValidationError("caractère nul non autorisé")
             data[key] = clean(raw)
         except ValidationError as error:
             errors.append((_where(sheet, columns_by_key[key].header), error.messages[0]))

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
+from binome.utils.forms import plausible_year
+
 MAX_BYTES = 10 * 1024 * 1024  # the upload itself
 MAX_COLUMNS = 128  # columns read: A to DX
 MAX_SHEET_ROW = 25_000  # no value below this row (imports take 20,000 rows at most)
@@ -480,6 +482,13 @@ def read_table(upload, max_rows: int, report: "ImportReport") -> list[list] | No
 
 
 def parse_date(value):
+    """A date read from a file or an API batch, within the years a form accepts (`plausible_year`)."""
+    date = _read_date(value)
+    plausible_year(date)
+    return date
+
+
+def _read_date(value):
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):

@@ -319,3 +319,22 @@ def test_rate_limit_per_token_answers_429_with_retry_after(world, api_for, setti
     assert response.json()["code"] == "rate_limited"
     assert 1 <= int(response["Retry-After"]) <= 60
     assert other.get("/api/v1/pairs/").status_code == 200  # per token
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        pair_item("CRM-\x00NUL"),
+        pair_item("CRM-5", started_on="0001-01-01"),
+        pair_item("CRM-6", started_on="9999-12-31"),
+        pair_item("X" * 10_000),
+        {"external_id": ["not", "a", "string"]},
+        "not an object",
+    ],
+    ids=["nul", "year-1", "year-9999", "huge", "list-value", "not-an-object"],
+)
+def test_a_hostile_batch_item_is_a_french_4xx_and_writes_nothing(world, api, item):
+    response = api.post("/api/v1/reported-pairs/", {"pairs": [pair_item("CRM-OK"), item]}, format="json")
+    assert 400 <= response.status_code < 500, response.content[:300]
+    assert response.json()["message"]
+    assert not ReportedPair.objects.exists()
