@@ -69,6 +69,11 @@ POLICIES: dict[str, Policy] = {
         "premier responsable d'une association ou d'un service",
         roles=frozenset({Role.PILOT}),
     ),
+    "label.record": Policy(
+        "Enregistrer le Label Mentorat d'une association (étape, niveau, dates) : son ou sa responsable, ou "
+        "la chargée de mission d'un département qui la connaît",
+        roles=frozenset({Role.PILOT, Role.MANAGER}),
+    ),
     "youths.view": Policy(
         "Voir les jeunes de son service ASE (référent) ou de son département (chargé·e de mission)",
         roles=frozenset({Role.PILOT, Role.REFERRER}),

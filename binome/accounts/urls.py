@@ -1,6 +1,6 @@
 from django.urls import path
 
-from binome.accounts import onboarding_views, views
+from binome.accounts import label_views, onboarding_views, views
 
 app_name = "accounts"
 
@@ -25,6 +25,10 @@ urlpatterns = [
     ),
     path("partenaires/<uuid:organisation_id>/", views.partner_detail, name="partner_detail"),
     path("partenaires/<uuid:organisation_id>/inviter/", views.partner_invite, name="partner_invite"),
+    path(
+        "partenaires/<uuid:organisation_id>/label/", label_views.partner_label_edit, name="partner_label_edit"
+    ),
+    path("equipe/label/", label_views.own_label_edit, name="own_label_edit"),
     path("plateforme/organisations/", onboarding_views.platform_organisations, name="platform_organisations"),
     path(
         "plateforme/organisations/<uuid:organisation_id>/",
