@@ -4,13 +4,19 @@ Subjects never carry personal data: they name the kind of message, not the perso
 """
 
 import contextvars
+import logging
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.db import transaction
 from django.template import Context, engines
 from django.template.loader import render_to_string
+from huey.contrib.djhuey import HUEY
 
-from binome.notifications.tasks import deliver_email
+from binome.notifications import outbox
+from binome.notifications.tasks import send_outbox
+
+logger = logging.getLogger(__name__)
 
 
 def _render_plain(name: str, context: dict) -> str:
@@ -44,9 +50,28 @@ def suppressed():
         _suppressed.reset(token)
 
 
-def send_email(*, template: str, to: list[str], context: dict) -> None:
-    """Render now (templates may use objects), deliver in the background worker."""
+def send_email(*, template: str, to: list[str], context: dict, key: str | None = None) -> None:
+    """Render now (templates may use objects), deliver in the background worker. The message joins
+    the outbox in the caller's transaction: it leaves only if that transaction commits, and it
+    leaves even if the worker that first takes it dies. `key`: see `queue`."""
     if _suppressed.get():
         return
     subject, text, html = render_email(template, context)
-    deliver_email(subject=subject, text=text, html=html, to=list(to))
+    queue(subject=subject, text=text, html=html, to=to, key=key)
+
+
+def queue(*, subject: str, text: str, html: str, to: list[str], key: str | None = None) -> None:
+    """Queue a rendered message (outbox.add) and wake a sender once the transaction commits.
+    `key` names the message for its caller: queued twice under one key, it is sent once."""
+    outbox.add(subject=subject, text=text, html=html, to=list(to), key=key)
+    if HUEY.immediate:
+        outbox.send_due()  # tests: huey runs tasks in-process, the e-mail is in mail.outbox at once
+    else:
+        transaction.on_commit(_wake)
+
+
+def _wake() -> None:
+    try:
+        send_outbox()
+    except Exception:  # the queue unreachable: the row waits for the minute's sweep
+        logger.warning("outbox sender not woken; the sweep will send the e-mail", exc_info=True)
