@@ -8,13 +8,32 @@ ranking with its reasons, and may let the platform route on its own (PathwaySett
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from binome.accounts.models import Convention
+from binome.mentorships.models import OPEN_STATES, Mentorship
 from binome.utils.choices import Modality
 from binome.youths.models import Referral, ReferralState
 
-LOAD_STATES = (ReferralState.ROUTED, ReferralState.ACCEPTED, ReferralState.MATCHED)
+# What uses a place at an association: a youth it was sent or accepted and is matching, and a youth in a
+# pair still open (to sign, signed or launched). A matched youth whose pair closed frees the place.
+WAITING_STATES = (ReferralState.ROUTED, ReferralState.ACCEPTED)
+
+
+def load_of(departement):
+    """The association's youths at the same time in `departement`, for an annotation on conventions:
+    referrals routed or accepted, and matched referrals whose pair is still open. One subquery."""
+    in_open_pair = Exists(Mentorship.objects.filter(referral=OuterRef("pk"), state__in=OPEN_STATES))
+    used = (
+        Referral.objects.filter(association=OuterRef("association"), departement=departement)
+        .filter(Q(state__in=WAITING_STATES) | (Q(state=ReferralState.MATCHED) & in_open_pair))
+        .order_by()
+        .values("association")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(used, output_field=IntegerField()), 0)
 
 
 @dataclass
@@ -40,15 +59,7 @@ def suggestions(referral: Referral) -> list[Suggestion]:
         .filter(departement=referral.departement, association__is_active=True)
         .select_related("association")
         .prefetch_related("territories", "routing_objectives")
-        .annotate(
-            load=Count(
-                "association__referrals",
-                filter=Q(
-                    association__referrals__departement=referral.departement,
-                    association__referrals__state__in=LOAD_STATES,
-                ),
-            )
-        )
+        .annotate(load=load_of(referral.departement))
     )
     result = []
     for convention in conventions:

@@ -3,11 +3,13 @@
 import pytest
 
 from binome.accounts.models import Convention, ConventionStatus
+from binome.mentorships.models import Mentorship, MentorshipState
 from binome.references.models import ReferenceKind
 from binome.utils.choices import Modality
 from binome.youths.models import ReferralState
 from binome.youths.routing import best_association, suggestions
 from tests.accounts.factories import AssociationFactory, ConventionFactory
+from tests.mentors.factories import MentorFactory
 from tests.youths.factories import ReferralFactory, TerritoryFactory, YouthFactory, reference, years_ago
 
 
@@ -148,12 +150,41 @@ def test_full_capacity_does_not_fit(world, convention):
     assert suggestion.load == 2 and "capacité atteinte" in suggestion.reasons
 
 
+def matched_in_pair(world, state):
+    """A referral matched to the world's association, with its pair in `state`."""
+    referral = routed_to(world, world["association"], state=ReferralState.MATCHED)
+    Mentorship.objects.create(
+        association=world["association"],
+        departement=world["departement"],
+        youth=referral.youth,
+        mentor=MentorFactory(association=world["association"], ready=True),
+        referral=referral,
+        state=state,
+    )
+    return referral
+
+
 def test_free_capacity_is_shown(world, convention):
     convention.capacity = 3
     convention.save()
-    routed_to(world, world["association"], state=ReferralState.MATCHED)
+    matched_in_pair(world, MentorshipState.ACTIVE)
     suggestion = only(referral_for(world))
     assert suggestion.fits and "2 places disponibles" in suggestion.reasons
+
+
+def test_only_open_pairs_use_capacity(world, convention):
+    """Capacity 5; by hand: 1 routed + 1 accepted + 1 pair to sign + 1 launched pair = 4 places used;
+    the closed pair frees its place: 5 - 4 = 1 free."""
+    convention.capacity = 5
+    convention.save()
+    routed_to(world, world["association"])
+    routed_to(world, world["association"], state=ReferralState.ACCEPTED)
+    matched_in_pair(world, MentorshipState.AGREEMENT)
+    matched_in_pair(world, MentorshipState.ACTIVE)
+    matched_in_pair(world, MentorshipState.CLOSED)
+    suggestion = only(referral_for(world))
+    assert suggestion.load == 4
+    assert suggestion.fits and "1 place disponible" in suggestion.reasons
 
 
 def test_withdrawn_and_declined_referrals_do_not_use_capacity(world, convention):
