@@ -295,12 +295,23 @@ class Youth(BaseModel):
         indexes = [
             models.Index(fields=["departement", "last_name", "first_name"]),
             models.Index(fields=["ase_service", "last_name", "first_name"]),
-            # Covers the coverage of the legal obligation (steering): the département's eligible youths
-            # and where their files stand are counted from the index alone, without visiting the rows.
+            # Covers the coverage of the legal obligation (steering): the département's youths in care
+            # and where their files stand are counted from the index alone (the funnel's columns and
+            # its grouping by ASE service and territory), without visiting the rows.
             models.Index(
                 fields=["departement", "birth_date"],
-                include=["id", "archived_at", "proposal_outcome", "school_level"],
-                name="youth_dep_birth_cover",
+                include=[
+                    "id",
+                    "archived_at",
+                    "care_started_on",
+                    "proposal_date",
+                    "proposal_outcome",
+                    "consents_complete",
+                    "school_level",
+                    "ase_service",
+                    "territory",
+                ],
+                name="youth_dep_funnel_cover",
             ),
             models.Index(fields=["departement", "proposal_outcome"]),
         ]
