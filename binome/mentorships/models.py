@@ -389,7 +389,15 @@ class Mentorship(BaseModel):
             # per-association summary and the meetings' pairs from the index alone.
             models.Index(
                 fields=["departement", "validated_at"],
-                include=["ended_at", "youth", "association", "is_renewal", "id", "referral_accepted_at"],
+                include=[
+                    "ended_at",
+                    "started_at",
+                    "youth",
+                    "association",
+                    "is_renewal",
+                    "id",
+                    "referral_accepted_at",
+                ],
                 name="pair_dep_validated_cover",
             ),
         ]
