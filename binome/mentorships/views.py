@@ -48,7 +48,6 @@ from binome.mentorships.models import (
     MentorAccess,
     Mentorship,
     MentorshipState,
-    Party,
     ReviewDecision,
     Signature,
 )
@@ -59,7 +58,6 @@ from binome.utils.search import remembered_search, search
 
 MENTOR_SESSION = "binome_mentor_space"
 MENTOR_SESSION_SECONDS = 2 * 60 * 60
-REFERRER_PARTIES = (Party.ASE, Party.ESTABLISHMENT)
 
 
 def _pairs(request):
@@ -151,9 +149,7 @@ def _detail_context(request, mentorship, **forms):
     is_staff = request.membership.role in (Role.MANAGER, Role.COORDINATOR)
     agreements = list(mentorship.agreements.prefetch_related("signatures__witnessed_by"))
     pending = next((a for a in agreements if not a.completed_at), None)
-    parties = pending.missing_parties() if pending else []
-    if not is_staff:
-        parties = [p for p in parties if p in REFERRER_PARTIES]
+    parties = services.parties_to_sign(pending, request.membership.role) if pending else []
     initial_complete = bool(agreements and agreements[0].completed_at)
     context = {
         "mentorship": mentorship,
@@ -321,9 +317,7 @@ def agreement_sign(request, agreement_id):
     mentorship = agreement.mentorship
     if request.method != "POST":
         return _back(mentorship, "#convention")
-    parties = agreement.missing_parties()
-    if request.membership.role == Role.REFERRER:
-        parties = [p for p in parties if p in REFERRER_PARTIES]
+    parties = services.parties_to_sign(agreement, request.membership.role)
     form = SignatureForm(request.POST, request.FILES, parties=parties)
     if form.is_valid():
         try:

@@ -3,12 +3,14 @@
 import html
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from binome.accounts.models import Role
 from binome.audit.models import AccessLog
-from binome.mentorships import pdf
+from binome.mentorships import pdf, services
 from binome.mentorships.models import AgreementSettings, MentorshipState, Party, SignatureMethod
 from tests.mentorships.factories import sign_all, validated_pair
 
@@ -216,6 +218,34 @@ def test_the_referrer_signs_for_the_ase_service_only(world, people, client_for):
     assert (
         client.post(reverse("mentorships:launch", kwargs={"mentorship_id": mentorship.pk})).status_code == 403
     )
+
+
+def test_the_service_lets_a_referrer_record_only_the_ase_sides_signatures(world, people):
+    mentorship = validated_pair(world, people["coordinator"], placement_structure="Foyer")
+    agreement = mentorship.agreements.get()
+    referrer = people["referrer"]
+    assert services.parties_to_sign(agreement, Role.REFERRER) == [Party.ASE, Party.ESTABLISHMENT]
+    assert services.parties_to_sign(agreement, Role.COORDINATOR) == agreement.required_parties()
+
+    def record(party, by, organisation):
+        return services.agreement_sign(
+            agreement=agreement,
+            party=party,
+            signer_name="Signataire",
+            signed_on=timezone.localdate(),
+            method=SignatureMethod.IN_PRESENCE,
+            by=by,
+            organisation=organisation,
+        )
+
+    for party in (Party.YOUTH, Party.MENTOR, Party.ASSOCIATION):
+        with pytest.raises(ValidationError) as refused:
+            record(party, referrer, world["ase_service"])
+        assert "Le référent ASE" in refused.value.message_dict["party"][0]
+    assert not agreement.signatures.exists()
+    record(Party.ESTABLISHMENT, referrer, world["ase_service"])
+    record(Party.MENTOR, people["coordinator"], world["association"])
+    assert sorted(agreement.signatures.values_list("party", flat=True)) == [Party.ESTABLISHMENT, Party.MENTOR]
 
 
 def test_another_organisation_cannot_see_or_sign(world, people, client_for):

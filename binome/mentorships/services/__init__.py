@@ -23,6 +23,7 @@ from binome.mentorships.services.agreements import (
     amendment_create,
     consents_summary,
     current_agreement,
+    parties_to_sign,
     signature_remove,
 )
 from binome.mentorships.services.alerts import alert_referrer, alert_staff
@@ -88,6 +89,7 @@ __all__ = [
     "mentorship_renew",
     "mentorship_reopen",
     "mentorship_update",
+    "parties_to_sign",
     "project_mention_record",
     "pulse_alert",
     "refresh_all_follow_ups",

@@ -6,11 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from binome.accounts.models import Membership, Role
 from binome.mentorships.models import (
     Agreement,
     AgreementKind,
     AgreementSettings,
     Mentorship,
+    Party,
     Signature,
     SignatureMethod,
 )
@@ -95,6 +97,19 @@ def current_agreement(mentorship) -> Agreement | None:
     return (complete or agreements or [None])[-1]
 
 
+# The youth's ASE referent records the signatures of the ASE side only: the service's and the place of
+# care's; the youth, the mentor and the association sign with the association.
+REFERRER_PARTIES = (Party.ASE, Party.ESTABLISHMENT)
+
+
+def parties_to_sign(agreement: Agreement, role: str) -> list[str]:
+    """The parties still to sign whose signature someone with `role` may record."""
+    missing = agreement.missing_parties()
+    if role == Role.REFERRER:
+        return [party for party in missing if party in REFERRER_PARTIES]
+    return missing
+
+
 @transaction.atomic
 def agreement_sign(
     *,
@@ -114,6 +129,18 @@ def agreement_sign(
     _check_open(mentorship)
     if party not in agreement.required_parties():
         raise ValidationError({"party": "Cette partie ne signe pas ce document."})
+    role = (
+        Membership.objects.filter(user=by, organisation=organisation, is_active=True)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if role == Role.REFERRER and party not in REFERRER_PARTIES:
+        raise ValidationError(
+            {
+                "party": "Le référent ASE enregistre la signature du service et du lieu d'accueil ; les autres "
+                "parties signent auprès de l'association."
+            }
+        )
     if agreement.signatures.filter(party=party).exists():
         raise ValidationError({"party": "Cette partie a déjà signé."})
     if signed_on > _today():
