@@ -33,6 +33,7 @@ from binome.mentorships.models import (
     AgreementKind,
     ClosureCategory,
     Colour,
+    Coordination,
     Meeting,
     MeetingModality,
     MeetingStatus,
@@ -93,6 +94,7 @@ def pair_figures(scope: Scope, periods: list[Period]) -> list[dict]:
         validated = validated_in(period)
         aggregates |= {
             f"pairs_followed_{i}": Count("pk", filter=followed),
+            f"ase_coordinated_{i}": Count("pk", filter=followed & Q(coordination=Coordination.ASE_SERVICE)),
             f"youths_mentored_{i}": Count("youth", distinct=True, filter=followed),
             f"mentors_in_pair_{i}": Count("mentor", distinct=True, filter=followed),
             f"pairs_new_{i}": Count("pk", filter=started & Q(is_renewal=False)),
@@ -118,6 +120,7 @@ def pair_figures(scope: Scope, periods: list[Period]) -> list[dict]:
         closed = row[f"pairs_closed_{i}"]
         values = {
             "pairs_followed": row[f"pairs_followed_{i}"],
+            "pairs_ase_coordinated": row[f"ase_coordinated_{i}"],
             "youths_mentored": row[f"youths_mentored_{i}"],
             "mentors_in_pair": row[f"mentors_in_pair_{i}"],
             "pairs_new": row[f"pairs_new_{i}"],
@@ -291,13 +294,16 @@ PROPOSED = (ProposalOutcome.ACCEPTED, ProposalOutcome.DECLINED_YOUTH, ProposalOu
 
 
 def in_care_on(youths, day):
-    """The youths in care on `day`: not out of the scheme by then, aged 11 to 20 or entering collège
-    (the rule of `Youth.objects.eligible`, as of that day). A file's creation date is not its entry in
-    care (files are created for youths already in care, imports included): it is not a condition."""
+    """The youths in care on `day`: taken into care by then (`care_started_on`, when the file gives
+    it), not out of the scheme by then, aged 11 to 20 or entering collège (the rule of
+    `Youth.objects.eligible`, as of that day). A file's creation date is not its entry in care (files
+    are created for youths already in care, imports included): without `care_started_on`, the youth
+    counts as in care."""
     after = day + datetime.timedelta(days=1)
     end_before = timezone.make_aware(datetime.datetime.combine(after, datetime.time.min))
     oldest, youngest = years_before(day, ELIGIBLE_MAX_AGE + 1), years_before(day, ELIGIBLE_MIN_AGE)
     return youths.filter(
+        Q(care_started_on__isnull=True) | Q(care_started_on__lte=day),
         Q(archived_at__isnull=True) | Q(archived_at__gte=end_before),
         Q(birth_date__gt=oldest) & (Q(birth_date__lte=youngest) | Q(school_level__code=COLLEGE_ENTRY_LEVEL)),
     )

@@ -318,6 +318,16 @@ INDICATORS = (
         reference=P_OUTPUTS,
     ),
     _count(
+        "pairs_ase_coordinated",
+        "realisations",
+        "… dont coordonnés par un service de l'ASE",
+        "Binômes suivis pendant la période dont la coordination est assurée, à défaut d'association, par "
+        "le service ou l'établissement de l'ASE qui accueille le jeune.",
+        numerator="Binômes suivis coordonnés par un service ou un établissement de l'ASE",
+        reference=LAW + " (art. D.221-36)",
+        note="Binômes importés par les associations non compris : une association les coordonne.",
+    ),
+    _count(
         "pairs_new",
         "realisations",
         "Nouveaux binômes",
