@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("binome.home.urls")),
     path("comptes/", include("allauth.urls")),
     path("", include("binome.accounts.urls")),
+    path("", include("binome.conventions.urls")),
     path("", include("binome.youths.urls")),
     path("", include("binome.mentors.urls")),
     path("mise-en-binome/", include("binome.matching.urls")),

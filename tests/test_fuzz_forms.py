@@ -364,7 +364,7 @@ def test_public_forms_and_the_mentor_space_never_answer_500(full_world, world):
     [
         ("accounts:organisation_switch", {"membership": ""}),
         ("accounts:organisation_switch", {"membership": NOT_UUID}),
-        ("accounts:convention_create", {"association": NOT_UUID}),
+        ("conventions:convention_create", {"association": NOT_UUID}),
     ],
 )
 def test_the_ids_found_by_the_review_get_an_answer(route, data, member, client_for):

@@ -8,8 +8,9 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from binome.accounts.models import ConventionStatus, Role
+from binome.accounts.models import Role
 from binome.audit.models import AccessLog
+from binome.conventions.models import ConventionStatus
 from binome.mentors import services as mentor_services
 from binome.mentors.models import Mentor, MentorStage
 from binome.youths import services as youth_services

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from binome.accounts.models import Convention, Invitation, Membership, Organisation, User
+from binome.accounts.models import Invitation, Membership, Organisation, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -38,12 +38,6 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "departement", "insee_code", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name"]
-
-
-@admin.register(Convention)
-class ConventionAdmin(SimpleHistoryAdmin):
-    list_display = ["association", "departement", "status", "start_date", "end_date"]
-    list_filter = ["status", "departement"]
 
 
 @admin.register(Membership)

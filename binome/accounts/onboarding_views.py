@@ -10,14 +10,10 @@ from django.views.decorators.http import require_POST
 
 from binome.accounts import onboarding
 from binome.accounts.forms import AssociationForm, DepartementSetupForm
-from binome.accounts.models import (
-    Convention,
-    Membership,
-    Organisation,
-    User,
-)
+from binome.accounts.models import Membership, Organisation, User
 from binome.accounts.perms import policy
 from binome.audit.services import log_access
+from binome.conventions.models import Convention
 from binome.utils.forms import apply_validation_error, error_messages
 from binome.utils.ids import parse_uuid
 from binome.utils.search import remembered_search

@@ -21,12 +21,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from binome.accounts.models import Convention, Organisation
+from binome.accounts.models import Organisation
 from binome.api import serializers as s
 from binome.api.errors import Invalid
 from binome.api.models import ChangeEvent, EventKind, Scope
 from binome.api.services import event_record
 from binome.audit.services import log_access
+from binome.conventions.models import Convention
 from binome.mentorships.models import Mentorship
 from binome.reporting.forms import FundingLineForm, ReportForm
 from binome.reporting.imports import (

@@ -17,18 +17,9 @@ from django.db import models, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from binome.accounts.models import (
-    Convention,
-    ConventionStatus,
-    KeyIndicator,
-    Membership,
-    Organisation,
-    OrganisationKind,
-    ReportingFrequency,
-    Role,
-    User,
-)
+from binome.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from binome.audit.models import AccessLog
+from binome.conventions.models import Convention, ConventionStatus, KeyIndicator, ReportingFrequency
 from binome.demo.mentors import build_mentors
 from binome.demo.world import DemoWorld
 from binome.notifications import emails

@@ -29,7 +29,8 @@ from django.apps import apps
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from binome.accounts.models import ConventionStatus, OrganisationKind
+from binome.accounts.models import OrganisationKind
+from binome.conventions.models import ConventionStatus
 from binome.demo.builders import BOYS, GIRLS, SURNAMES
 from binome.references.defaults import DEFAULTS
 from binome.references.models import ReferenceKind
@@ -244,7 +245,7 @@ def _organisations(writer, rng, size, first_day, log) -> World:
     Organisation = apps.get_model("accounts.Organisation")
     ReferenceItem = apps.get_model("references.ReferenceItem")
     Territory = apps.get_model("territories.Territory")
-    Convention = apps.get_model("accounts.Convention")
+    Convention = apps.get_model("conventions.Convention")
     used = set(Organisation.objects.departements().values_list("insee_code", flat=True))
     codes = [c for c in CODES if c not in used][: size["departements"]]
     world = World()

@@ -12,7 +12,8 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from binome.accounts.models import Convention, ConventionStatus, Invitation, Organisation, Role
+from binome.accounts.models import Invitation, Organisation, Role
+from binome.conventions.models import Convention, ConventionStatus
 
 
 @dataclass
@@ -55,7 +56,7 @@ def conventions_ending(request):
         Item(
             title="Convention bientôt échue",
             detail=f"{c.association} — fin le {c.end_date:%d/%m/%Y}",
-            url=reverse("accounts:convention_detail", kwargs={"convention_id": c.pk}),
+            url=reverse("conventions:convention_detail", kwargs={"convention_id": c.pk}),
             level="warning",
         )
         for c in conventions.select_related("association")
@@ -85,7 +86,7 @@ def conventions_awaiting_acceptance(request):
             Item(
                 title,
                 f"{other} — {detail}",
-                reverse("accounts:convention_detail", kwargs={"convention_id": convention.pk}),
+                reverse("conventions:convention_detail", kwargs={"convention_id": convention.pk}),
                 level=level,
             )
         )
@@ -101,7 +102,7 @@ def conventions_in_draft(request):
         Item(
             "Conventions en préparation",
             "À finaliser avant qu'elles n'entrent en vigueur.",
-            reverse("accounts:convention_list"),
+            reverse("conventions:convention_list"),
             count=count,
         )
     ]

@@ -61,7 +61,7 @@ NAVIGATION = (
         "Administration",
         (
             Link("Partenaires", "accounts:partner_list", "partners.view"),
-            Link("Conventions", "accounts:convention_list", "conventions.view"),
+            Link("Conventions", "conventions:convention_list", "conventions.view"),
             Link("Équipe", "accounts:members", "org.view"),
             Link("Jetons d'API", "api:tokens", "api.tokens"),
             Link("Organisations", "accounts:platform_organisations", "platform.admin"),

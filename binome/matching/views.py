@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from binome.accounts.models import Convention, Organisation
+from binome.accounts.models import Organisation
 from binome.accounts.perms import can, policy
 from binome.audit.services import log_access
+from binome.conventions.models import Convention
 from binome.matching import candidates, pools, services
 from binome.matching.forms import RejectForm, TableFilterForm, WeightsForm
 from binome.matching.models import MatchingWeights, Proposal, ProposalBatch, ProposalState

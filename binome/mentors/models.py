@@ -12,7 +12,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from binome.accounts.models import Convention, Role
+from binome.accounts.models import Role
+from binome.conventions.models import Convention
 from binome.utils.choices import SLOT_LABELS, Gender, Modality, Subject
 from binome.utils.dates import age_on, one_year_after
 from binome.utils.models import BaseModel

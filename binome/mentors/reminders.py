@@ -5,7 +5,8 @@ import datetime
 
 from django.utils import timezone
 
-from binome.accounts.models import Convention, Role
+from binome.accounts.models import Role
+from binome.conventions.models import Convention
 from binome.mentors.models import ACTIVE_STAGES, Mentor, MentorSettings, MentorStage
 from binome.notifications.reminders import Digests, first_time
 

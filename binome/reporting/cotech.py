@@ -21,7 +21,7 @@ from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from binome.accounts.models import Convention
+from binome.conventions.models import Convention
 from binome.reporting import engine
 from binome.reporting.models import AssociationReport, ReportedPair, ReportingPeriod, ReportRevision
 from binome.utils.pdf import render_pdf

@@ -41,7 +41,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Concat
 
-from binome.accounts.models import Convention, ReportingFrequency
+from binome.conventions.models import Convention, ReportingFrequency
 from binome.mentorships.models import REASON_CATEGORY, ClosureCategory
 from binome.mentorships.models import ClosureReason as PairClosureReason
 from binome.reporting import engine

@@ -13,13 +13,8 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from binome.accounts.models import (
-    Convention,
-    Membership,
-    Organisation,
-    ReportingFrequency,
-    Role,
-)
+from binome.accounts.models import Membership, Organisation, Role
+from binome.conventions.models import Convention, ReportingFrequency
 from binome.notifications.emails import send_email
 from binome.reporting.figures import live_indicators
 from binome.reporting.models import (

@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from binome.accounts.models import Convention
 from binome.accounts.perms import can, policy
 from binome.audit.services import log_access
+from binome.conventions.models import Convention
 from binome.reporting import cotech, imports, services
 from binome.reporting.forms import ImportUploadForm, PeriodOpenForm, ReportForm, funding_formset
 from binome.reporting.models import (

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.db.models import Q
 
-from binome.accounts.models import Convention, Organisation
+from binome.accounts.models import Organisation
+from binome.conventions.models import Convention
 from binome.mentors.models import Mentor
 from binome.mentorships.models import Mentorship
 from binome.youths.models import Referral, Youth

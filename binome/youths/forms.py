@@ -2,7 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from binome.accounts.models import Convention, Organisation, Role, User
+from binome.accounts.models import Organisation, Role, User
+from binome.conventions.models import Convention
 from binome.references.models import ReferenceItem, ReferenceKind
 from binome.territories.models import Commune, Territory
 from binome.utils.choices import SLOTS, Subject

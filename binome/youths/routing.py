@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from binome.accounts.models import Convention
+from binome.conventions.models import Convention
 from binome.mentorships.models import OPEN_STATES, Mentorship
 from binome.utils.choices import Modality
 from binome.youths.models import Referral, ReferralState

@@ -8,8 +8,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from binome.accounts.models import Convention, Membership, Role
+from binome.accounts.models import Membership, Role
 from binome.audit.services import log_access
+from binome.conventions.models import Convention
 from binome.notifications.emails import send_email
 from binome.references.models import ReferenceItem, ReferenceKind
 from binome.territories.models import Territory

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "binome.accounts",
     "binome.territories",
     "binome.references",
+    "binome.conventions",
     "binome.youths",
     "binome.mentors",
     "binome.matching",

@@ -4,15 +4,8 @@ import factory
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
 
-from binome.accounts.models import (
-    Convention,
-    ConventionStatus,
-    Membership,
-    Organisation,
-    OrganisationKind,
-    Role,
-    User,
-)
+from binome.accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from binome.conventions.models import Convention, ConventionStatus
 
 
 class UserFactory(factory.django.DjangoModelFactory):

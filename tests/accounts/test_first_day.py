@@ -10,16 +10,9 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from binome.accounts import services
-from binome.accounts.models import (
-    Convention,
-    ConventionStatus,
-    Invitation,
-    Membership,
-    Organisation,
-    Role,
-    User,
-)
+from binome.accounts.models import Invitation, Membership, Organisation, Role, User
+from binome.conventions import services
+from binome.conventions.models import Convention, ConventionStatus
 from binome.references.models import ReferenceItem
 from binome.territories.models import Commune, Territory
 from binome.territories.services import read_reference
@@ -300,13 +293,13 @@ def test_an_association_from_elsewhere_is_proposed_a_convention_that_its_manager
     other = client_for(other_pilot)
 
     page = search(other, "Loire Solidaire").content.decode()
-    proposal_url = f"{reverse('accounts:convention_create')}?association={association.pk}"
+    proposal_url = f"{reverse('conventions:convention_create')}?association={association.pk}"
     assert proposal_url in page
     form_page = other.get(proposal_url).content.decode()
     assert f'<option value="{association.pk}" selected>' in form_page
 
     response = other.post(
-        reverse("accounts:convention_create"),
+        reverse("conventions:convention_create"),
         {
             "association": association.pk,
             "status": ConventionStatus.ACTIVE,

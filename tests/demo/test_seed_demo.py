@@ -6,8 +6,9 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
-from binome.accounts.models import Convention, Membership, Organisation, User
+from binome.accounts.models import Membership, Organisation, User
 from binome.audit.models import AccessLog
+from binome.conventions.models import Convention
 from binome.demo.builders import DEMO_PASSWORD, PEOPLE
 from binome.mentors.honorability import checks_to_do
 from binome.mentors.models import (

@@ -4,7 +4,8 @@ another département finds it and proposes a convention, the administrator sees 
 from django.core import mail
 from playwright.sync_api import expect
 
-from binome.accounts.models import Convention, Organisation, Role
+from binome.accounts.models import Organisation, Role
+from binome.conventions.models import Convention
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.e2e.conftest import assert_accessible, login
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from binome.accounts.models import Convention
+from binome.conventions.models import Convention
 from binome.mentorships import services
 from binome.mentorships.models import (
     DEFAULT_LEGAL_TEXT,

@@ -9,9 +9,10 @@ import uuid
 from django.db.models import Q
 from django.urls import reverse
 
-from binome.accounts.models import Convention, Membership, Role
+from binome.accounts.models import Membership, Role
 from binome.accounts.perms import POLICIES
 from binome.accounts.urlwalk import walk
+from binome.conventions.models import Convention
 from binome.mentors.models import Mentor
 from binome.mentorships.models import Agreement, Mentorship
 from binome.references.models import ReferenceItem

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from binome.accounts.models import Convention
+from binome.conventions.models import Convention
 
 
 @pytest.fixture

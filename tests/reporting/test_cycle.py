@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from freezegun import freeze_time
 
-from binome.accounts.models import Convention, Role
+from binome.accounts.models import Role
+from binome.conventions.models import Convention
 from binome.reporting import services
 from binome.reporting.figures import steering_figures
 from binome.reporting.models import AssociationReport, ReportingPeriod, ReportRevision, ReportStatus

@@ -19,7 +19,8 @@ from django.utils import timezone
 from freezegun import freeze_time
 from openpyxl import Workbook, load_workbook
 
-from binome.accounts.models import Convention, Role
+from binome.accounts.models import Role
+from binome.conventions.models import Convention
 from binome.reporting.figures import reported_pair_figures
 from binome.reporting.imports import MEETING_COLUMNS, PAIR_COLUMNS, UNCONFIRMED, import_file, sweep_jobs
 from binome.reporting.models import ImportJob, ImportStatus, ReportedMeetings, ReportedPair

@@ -6,7 +6,8 @@ import datetime
 import pytest
 from freezegun import freeze_time
 
-from binome.accounts.models import Convention, Role
+from binome.accounts.models import Role
+from binome.conventions.models import Convention
 from binome.reporting import services
 from binome.reporting.reminders import send_reporting_reminders
 from binome.reporting.tasks import daily_reporting

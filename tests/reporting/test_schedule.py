@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from freezegun import freeze_time
 
-from binome.accounts.models import Convention, ReportingFrequency, Role
+from binome.accounts.models import Role
+from binome.conventions.models import Convention, ReportingFrequency
 from binome.reporting import services
 from binome.reporting.cotech import cotech_html
 from binome.reporting.figures import quarterly_note, steering_figures
@@ -358,11 +359,11 @@ def test_steering_figures_mix_monthly_and_quarterly_reports(world, quarterly, pe
 
 def test_the_convention_form_says_what_its_reporting_terms_drive(world, member, client_for):
     client = client_for(member(Role.PILOT))
-    form = page(client.get(reverse("accounts:convention_create")))
+    form = page(client.get(reverse("conventions:convention_create")))
     assert "un seul suivi pour les trois mois" in form
     assert "son échéance, rappelée 3 jours avant et le lendemain" in form
     response = client.post(
-        reverse("accounts:convention_create"),
+        reverse("conventions:convention_create"),
         {
             "association": AssociationFactory(name="Association F").pk,
             "status": "active",

@@ -182,7 +182,7 @@ def test_navigation_links_to_the_dashboard(world, member, client_for):
 
 
 def test_a_month_view_says_which_associations_report_by_quarter(data, member, client_for):
-    from binome.accounts.models import Convention, ReportingFrequency
+    from binome.conventions.models import Convention, ReportingFrequency
 
     association = data.associations[0]
     Convention.objects.filter(departement=data.departement, association=association).update(

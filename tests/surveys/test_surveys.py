@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
-from binome.accounts.models import Convention
+from binome.conventions.models import Convention
 from binome.mentorships import services
 from binome.mentorships.models import ClosureReason
 from binome.surveys.models import Respondent, SurveyAnswer, SurveyKind

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from binome.accounts.models import Convention, ConventionStatus, Role
+from binome.accounts.models import Role
+from binome.conventions.models import Convention, ConventionStatus
 from binome.references.models import ReferenceKind
 from binome.youths import services
 from binome.youths.models import (

@@ -2,7 +2,7 @@
 
 import pytest
 
-from binome.accounts.models import Convention, ConventionStatus
+from binome.conventions.models import Convention, ConventionStatus
 from binome.mentorships.models import Mentorship, MentorshipState
 from binome.references.models import ReferenceKind
 from binome.utils.choices import Modality

@@ -23,15 +23,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from binome.accounts.models import (
-    Convention,
-    ConventionStatus,
-    Membership,
-    Organisation,
-    OrganisationKind,
-    Role,
-    User,
-)
+from binome.accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from binome.conventions.models import Convention, ConventionStatus
 from binome.demo.builders import BOYS, GIRLS, INTERESTS, SLOTS_LIKELY, SURNAMES
 from binome.references.models import ReferenceItem, ReferenceKind
 from binome.territories.models import Commune, Territory

@@ -26,7 +26,8 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
-from binome.accounts.models import Convention, ConventionStatus, Organisation, OrganisationKind
+from binome.accounts.models import Organisation, OrganisationKind
+from binome.conventions.models import Convention, ConventionStatus
 from binome.references.models import ReferenceItem, ReferenceKind
 from binome.reporting.imports import MEETING_COLUMNS, PAIR_COLUMNS, import_file
 from binome.reporting.models import ClosureReason, ReportedPair

@@ -6,7 +6,8 @@ import uuid
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.text import slugify
 
-from binome.accounts.models import Convention, Organisation
+from binome.accounts.models import Organisation
+from binome.conventions.models import Convention
 from binome.reporting.imports import import_file
 
 

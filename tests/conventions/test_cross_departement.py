@@ -13,7 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from binome.accounts.models import Convention, Role
+from binome.accounts.models import Role
+from binome.conventions.models import Convention
 from binome.mentors import services
 from binome.mentors.models import CheckResult, HonorabilityCheck, MentorStage
 from tests.accounts.factories import ConventionFactory
@@ -72,7 +73,9 @@ def results_file(rows):
 
 def test_the_attack_no_longer_works(setting, world, client_for):
     attacker = client_for(setting["pilot_b"])
-    response = attacker.post(reverse("accounts:convention_create"), convention_form(setting["association"]))
+    response = attacker.post(
+        reverse("conventions:convention_create"), convention_form(setting["association"])
+    )
     assert response.status_code == 302
     convention = Convention.objects.get(
         departement=world["other_departement"], association=setting["association"]
@@ -123,7 +126,7 @@ def test_the_attack_no_longer_works(setting, world, client_for):
 
 def test_the_association_manager_is_asked_and_her_answer_decides(setting, world, client_for):
     client_for(setting["pilot_b"]).post(
-        reverse("accounts:convention_create"), convention_form(setting["association"])
+        reverse("conventions:convention_create"), convention_form(setting["association"])
     )
     convention = Convention.objects.get(
         departement=world["other_departement"], association=setting["association"]
@@ -133,17 +136,19 @@ def test_the_association_manager_is_asked_and_her_answer_decides(setting, world,
     assert proposal.subject == "[Binôme] Une convention de mentorat vous est proposée par un département"
 
     manager = client_for(setting["manager"])
-    page = manager.get(reverse("accounts:convention_detail", args=[convention.pk])).content.decode()
+    page = manager.get(reverse("conventions:convention_detail", args=[convention.pk])).content.decode()
     assert "Accepter la convention" in page
     # A manager of another association, or a coordinator, cannot answer for her.
     other_manager = client_for(setting_member(world, Role.MANAGER, world["other_association"]))
-    assert other_manager.post(reverse("accounts:convention_accept", args=[convention.pk])).status_code == 404
+    assert (
+        other_manager.post(reverse("conventions:convention_accept", args=[convention.pk])).status_code == 404
+    )
     coordinator = client_for(setting_member(world, Role.COORDINATOR, setting["association"]))
-    assert coordinator.post(reverse("accounts:convention_accept", args=[convention.pk])).status_code == 403
+    assert coordinator.post(reverse("conventions:convention_accept", args=[convention.pk])).status_code == 403
     convention.refresh_from_db()
     assert convention.accepted_at is None
 
-    assert manager.post(reverse("accounts:convention_accept", args=[convention.pk])).status_code == 302
+    assert manager.post(reverse("conventions:convention_accept", args=[convention.pk])).status_code == 302
     convention.refresh_from_db()
     assert convention.is_current() and convention.accepted_by == setting["manager"]
     assert mail.outbox[-1].to == [setting["pilot_b"].email]
@@ -151,7 +156,7 @@ def test_the_association_manager_is_asked_and_her_answer_decides(setting, world,
     listing = client_for(setting["pilot_b"]).get(reverse("mentors:check_list")).content.decode()
     assert setting["vetting"].last_name in listing
     # A second answer changes nothing.
-    manager.post(reverse("accounts:convention_decline", args=[convention.pk]))
+    manager.post(reverse("conventions:convention_decline", args=[convention.pk]))
     convention.refresh_from_db()
     assert convention.declined_at is None and convention.is_current()
 
@@ -164,17 +169,17 @@ def setting_member(world, role, organisation):
 
 def test_a_declined_convention_never_binds(setting, world, client_for):
     client_for(setting["pilot_b"]).post(
-        reverse("accounts:convention_create"), convention_form(setting["association"])
+        reverse("conventions:convention_create"), convention_form(setting["association"])
     )
     convention = Convention.objects.get(
         departement=world["other_departement"], association=setting["association"]
     )
-    client_for(setting["manager"]).post(reverse("accounts:convention_decline", args=[convention.pk]))
+    client_for(setting["manager"]).post(reverse("conventions:convention_decline", args=[convention.pk]))
     convention.refresh_from_db()
     assert convention.declined_at is not None and not convention.is_current()
     # Editing it again does not sneak it into force.
     client_for(setting["pilot_b"]).post(
-        reverse("accounts:convention_edit", args=[convention.pk]),
+        reverse("conventions:convention_edit", args=[convention.pk]),
         convention_form(setting["association"], reference="CONV-B-2"),
     )
     convention.refresh_from_db()
@@ -186,7 +191,7 @@ def test_a_convention_with_an_association_implanted_in_the_departement_binds_at_
 ):
     Convention.objects.filter(departement=world["departement"]).delete()
     response = client_for(setting["pilot_a"]).post(
-        reverse("accounts:convention_create"), convention_form(setting["association"])
+        reverse("conventions:convention_create"), convention_form(setting["association"])
     )
     assert response.status_code == 302
     convention = Convention.objects.get(departement=world["departement"])
@@ -197,7 +202,7 @@ def test_a_convention_with_an_association_implanted_in_the_departement_binds_at_
 def test_the_association_of_a_convention_never_changes(setting, world, client_for):
     convention = Convention.objects.get(departement=world["departement"])
     client_for(setting["pilot_a"]).post(
-        reverse("accounts:convention_edit", args=[convention.pk]),
+        reverse("conventions:convention_edit", args=[convention.pk]),
         convention_form(world["other_association"], reference="CHANGEE"),
     )
     convention.refresh_from_db()
@@ -207,7 +212,7 @@ def test_the_association_of_a_convention_never_changes(setting, world, client_fo
 @pytest.mark.parametrize("value", ["zzz", "", "0" * 40, "'; DROP TABLE x; --"])
 def test_a_malformed_association_is_a_french_form_error(setting, client_for, value):
     response = client_for(setting["pilot_b"]).post(
-        reverse("accounts:convention_create"),
+        reverse("conventions:convention_create"),
         {**convention_form(setting["association"]), "association": value},
     )
     assert response.status_code == 422
@@ -285,7 +290,7 @@ def test_each_departement_reads_the_shared_status_but_records_only_on_its_own_ch
 
 def test_the_managers_home_page_asks_her_to_answer(setting, world, client_for):
     client_for(setting["pilot_b"]).post(
-        reverse("accounts:convention_create"), convention_form(setting["association"])
+        reverse("conventions:convention_create"), convention_form(setting["association"])
     )
     home = client_for(setting["manager"]).get(reverse("home")).content.decode()
     assert "Convention proposée par un département" in home
@@ -295,6 +300,6 @@ def test_the_managers_home_page_asks_her_to_answer(setting, world, client_for):
     convention = Convention.objects.get(
         departement=world["other_departement"], association=setting["association"]
     )
-    client_for(setting["manager"]).post(reverse("accounts:convention_accept", args=[convention.pk]))
+    client_for(setting["manager"]).post(reverse("conventions:convention_accept", args=[convention.pk]))
     home = client_for(setting["manager"]).get(reverse("home")).content.decode()
     assert "Convention proposée par un département" not in home
