@@ -23,6 +23,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
+from binome.utils.french import plural, plural_form
+
 ANONYMOUS = "Anonymisé"
 
 
@@ -37,7 +39,7 @@ class Eraser:
 
 @dataclass
 class Subject:
-    label: str  # French, plural: "jeune(s)"
+    label: str  # French, singular: "jeune" (reports say « aucun jeune », « 2 jeunes »)
     due: Callable  # due(now) → queryset of persons to anonymise
     anonymise: Eraser  # the owner's own rows, run after every other app's eraser
 
@@ -83,8 +85,17 @@ def year_only(day: datetime.date) -> datetime.date:
 class RetentionReport:
     counts: dict[str, int]  # model label → persons anonymised (or due, in a dry run)
 
-    def lines(self) -> list[str]:
-        return [f"{count} {SUBJECTS[model].label}" for model, count in self.counts.items()]
+    def lines(self, *, done: bool = True) -> list[str]:
+        """« 2 jeunes anonymisés », « aucun mentor anonymisé »; not done (a dry run): « 2 jeunes »."""
+        participle = " anonymisé" if done else ""
+        return [
+            plural(
+                count,
+                f"{SUBJECTS[model].label}{participle}",
+                f"{plural_form(SUBJECTS[model].label)}{participle}{'s' if done else ''}",
+            )
+            for model, count in self.counts.items()
+        ]
 
 
 def apply_retention(*, now: datetime.datetime | None = None, dry_run: bool = False) -> RetentionReport:

@@ -23,7 +23,7 @@ def mentors_due(now: datetime.datetime):
 
 @subject(
     "mentors.Mentor",
-    label="mentor(s)",
+    label="mentor",
     due=mentors_due,
     clears={
         "mentors.Mentor": (

@@ -37,6 +37,7 @@ from binome.mentors.models import (
 )
 from binome.territories.models import Commune
 from binome.utils.forms import apply_validation_error, error_messages
+from binome.utils.french import plural
 from binome.utils.search import remembered_search, search
 from binome.utils.tabular import ImportReport
 from binome.youths.imports import ImportForm
@@ -502,7 +503,8 @@ def check_import(request):
             form.cleaned_data["file"], departement=request.organisation, by=request.user
         )
         if report.ok:
-            messages.success(request, f"{report.updated} résultat(s) enregistré(s).")
+            saved = plural(report.updated, "résultat enregistré", "résultats enregistrés")
+            messages.success(request, f"{saved[:1].upper()}{saved[1:]}.")
             return redirect("mentors:check_list")
     return check_list(request, import_form=form, report=report if form.is_valid() else None)
 

@@ -22,7 +22,7 @@ def youths_due(now: datetime.datetime):
 
 @subject(
     "youths.Youth",
-    label="jeune(s)",
+    label="jeune",
     due=youths_due,
     clears={
         "youths.Youth": (

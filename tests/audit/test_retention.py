@@ -105,7 +105,7 @@ def test_mentors_who_left_long_ago_and_candidates_not_retained_are_anonymised(wo
 def test_dry_run_changes_nothing(world, capsys):
     youth = old_archived_youth(world)
     call_command("apply_retention", "--dry-run")
-    assert "1 jeune(s) et 0 mentor(s) à anonymiser" in capsys.readouterr().out
+    assert "1 jeune et aucun mentor à anonymiser." in capsys.readouterr().out
     youth.refresh_from_db()
     assert youth.first_name != ANONYMOUS
 

@@ -444,7 +444,7 @@ def test_a_valid_file_records_the_results(world, pilot, client_for):
         ),
     )
     assert response.status_code == 302
-    assert "2 résultat(s) enregistré(s)." in page_text(client.get(response.url))
+    assert "2 résultats enregistrés." in page_text(client.get(response.url))
     ready_soon.refresh_from_db()
     refused.refresh_from_db()
     assert ready_soon.stage == MentorStage.READY

@@ -94,7 +94,7 @@ def test_the_success_message_gives_the_counts(referrer, client_for):
     response = client_for(referrer).post(
         reverse("youths:import"), {"file": csv_file(HEADER, LEA, YANIS)}, follow=True
     )
-    assert "Import réussi : 2 fiche(s) créée(s), 0 mise(s) à jour." in html.unescape(
+    assert "Import réussi : 2 fiches créées, aucune mise à jour." in html.unescape(
         response.content.decode()
     )
 
@@ -153,7 +153,7 @@ def test_importing_the_same_file_again_updates_without_duplicating(referrer, cli
     post(client, csv_file(HEADER, LEA, YANIS))
     response = client.post(reverse("youths:import"), {"file": csv_file(HEADER, LEA, YANIS)}, follow=True)
     assert Youth.objects.count() == 2
-    assert "Import réussi : 0 fiche(s) créée(s), 2 mise(s) à jour." in html.unescape(
+    assert "Import réussi : aucune fiche créée, 2 mises à jour." in html.unescape(
         response.content.decode()
     )
 

@@ -11,5 +11,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run, **options):
         report = apply_retention(dry_run=dry_run)
-        verb = "à anonymiser" if dry_run else "anonymisé(s)"
-        self.stdout.write(f"{' et '.join(report.lines())} {verb}.")
+        counted = " et ".join(report.lines(done=not dry_run))
+        self.stdout.write(f"{counted[:1].upper()}{counted[1:]}{' à anonymiser' if dry_run else ''}.")
