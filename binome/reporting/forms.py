@@ -3,7 +3,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from binome.reporting.models import COST_FIELDS, AssociationReport, ReportFigures, SubProject
-from binome.reporting.months import add_months, month_label, month_start, parse_month
+from binome.reporting.months import month_label, month_start, parse_month
+from binome.utils.months import add_months_first_day
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -11,7 +12,7 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 def month_choices(today=None, back: int = 12):
     """The current month and the `back` previous ones, most recent first."""
     current = month_start(today or timezone.localdate())
-    months = [add_months(current, -i) for i in range(back + 1)]
+    months = [add_months_first_day(current, -i) for i in range(back + 1)]
     return [(f"{m:%Y-%m}", month_label(m).capitalize()) for m in months]
 
 

@@ -10,23 +10,10 @@ import re
 
 from django.core.exceptions import ValidationError
 
+from binome.utils.months import MONTH_NAMES, add_months_first_day, month_label
+
 DEFAULT_DEADLINE_DAY = 5  # the 5th of the following month, unless the convention or the pilot says otherwise
 QUARTER_END_MONTHS = (3, 6, 9, 12)
-
-MONTH_NAMES = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 def month_start(day: datetime.date) -> datetime.date:
@@ -37,11 +24,6 @@ def month_end(month: datetime.date) -> datetime.date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
-def add_months(month: datetime.date, count: int) -> datetime.date:
-    index = month.year * 12 + month.month - 1 + count
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
 def default_deadline(month: datetime.date) -> datetime.date:
     return due_date(month, DEFAULT_DEADLINE_DAY)
 
@@ -49,7 +31,7 @@ def default_deadline(month: datetime.date) -> datetime.date:
 def due_date(month: datetime.date, day: int) -> datetime.date:
     """`day` of the month after `month` (the last month a report covers), clamped to that month's last
     day: 31 after October is 30 November, 30 after January is 28 or 29 February."""
-    following = add_months(month_start(month), 1)
+    following = add_months_first_day(month, 1)
     return following.replace(day=max(1, min(day, month_end(following).day)))
 
 
@@ -66,7 +48,7 @@ def months_between(first: datetime.date, last: datetime.date) -> list[datetime.d
     """The months from `first` to `last` included, by their first day."""
     first, last = month_start(first), month_start(last)
     count = (last.year - first.year) * 12 + last.month - first.month + 1
-    return [add_months(first, i) for i in range(max(0, count))]
+    return [add_months_first_day(first, i) for i in range(max(0, count))]
 
 
 def span_label(first: datetime.date, last: datetime.date) -> str:
@@ -77,10 +59,6 @@ def span_label(first: datetime.date, last: datetime.date) -> str:
     if first.year != last.year:
         start += f" {first.year}"
     return f"trimestre {start}–{MONTH_NAMES[last.month - 1]} {last.year}"
-
-
-def month_label(month: datetime.date) -> str:
-    return f"{MONTH_NAMES[month.month - 1]} {month.year}"
 
 
 def month_code(month: datetime.date) -> str:

@@ -24,9 +24,9 @@ from binome.reporting.models import (
     ReportStatus,
     SubProject,
 )
-from binome.reporting.months import add_months
 from binome.utils.forms import apply_validation_error, error_messages
 from binome.utils.french import a, de, plural
+from binome.utils.months import add_months_first_day
 from binome.utils.numbers import euros, number
 
 # --- Département -----------------------------------------------------------------------------------------
@@ -118,7 +118,7 @@ def period_detail(request, period_id):
             "today": today,
             "due_text": period.deadline_text(min(due_dates, default=None), max(due_dates, default=None)),
             "quarterly_elsewhere": services.quarterly_elsewhere(period),
-            "quarter_end": add_months(period.month, 2 - (period.month.month - 1) % 3),
+            "quarter_end": add_months_first_day(period.month, 2 - (period.month.month - 1) % 3),
         },
     )
 

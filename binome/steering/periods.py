@@ -7,20 +7,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
+from binome.utils.months import MONTH_NAMES, add_months_first_day
+
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})|-T(?P<quarter>[1-4]))?$")
 
 
@@ -67,7 +55,7 @@ class Period:
     @property
     def label(self) -> str:
         if self.kind == "month":
-            return f"{MONTHS[self.number - 1]} {self.year}"
+            return f"{MONTH_NAMES[self.number - 1]} {self.year}"
         if self.kind == "quarter":
             return f"{'1er' if self.number == 1 else f'{self.number}e'} trimestre {self.year}"
         return f"année {self.year}"
@@ -84,7 +72,7 @@ class Period:
     def end(self) -> datetime.date:
         """The last day of the period (inclusive)."""
         last_month = {"month": self.number, "quarter": 3 * self.number, "year": 12}[self.kind]
-        return _month_after(datetime.date(self.year, last_month, 1)) - datetime.timedelta(days=1)
+        return add_months_first_day(datetime.date(self.year, last_month, 1), 1) - datetime.timedelta(days=1)
 
     @property
     def start_at(self) -> datetime.datetime:
@@ -114,10 +102,6 @@ class Period:
 
     def __str__(self):
         return self.label
-
-
-def _month_after(day: datetime.date) -> datetime.date:
-    return datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:

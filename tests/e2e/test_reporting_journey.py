@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 
 from binome.accounts.models import Role
 from binome.reporting.models import AssociationReport, ReportRevision
-from binome.reporting.months import add_months, month_label, month_start
+from binome.reporting.months import month_label
+from binome.utils.months import add_months_first_day
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.e2e.conftest import assert_accessible, login
 
@@ -25,7 +26,7 @@ def test_a_month_reported_then_corrected(browser, live_server, page, e2e_world):
     lead = make_member(e2e_world, Role.MANAGER, "association")
     pilot = make_member(e2e_world, Role.PILOT, "departement")
     today = timezone.localdate()
-    last_month = add_months(month_start(today), -1)
+    last_month = add_months_first_day(today, -1)
     label = month_label(last_month)
     deadline = today + timezone.timedelta(days=3)
 

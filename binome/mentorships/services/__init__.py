@@ -35,7 +35,7 @@ from binome.mentorships.services.closure import (
     mentorship_reopen,
 )
 from binome.mentorships.services.colour import pulse_alert, refresh_all_follow_ups, refresh_follow_up
-from binome.mentorships.services.common import add_months, convention_key_indicators
+from binome.mentorships.services.common import convention_key_indicators
 from binome.mentorships.services.concerns import MENTOR_CONCERNS_PER_DAY, concern_raise, concern_resolve
 from binome.mentorships.services.creation import mentorship_create, mentorship_update
 from binome.mentorships.services.meetings import (
@@ -62,7 +62,6 @@ __all__ = [
     "MENTOR_LINK_DAYS",
     "TERM_FIELDS",
     "AccessRefused",
-    "add_months",
     "agreement_sign",
     "agreement_update",
     "alert_referrer",

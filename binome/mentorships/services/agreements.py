@@ -16,8 +16,9 @@ from binome.mentorships.models import (
     Signature,
     SignatureMethod,
 )
-from binome.mentorships.services.common import _check_open, _log, _today, add_months
+from binome.mentorships.services.common import _check_open, _log, _today
 from binome.utils.choices import Modality
+from binome.utils.months import add_months_same_day
 from binome.youths import rules
 
 
@@ -45,7 +46,7 @@ def _initial_terms(mentorship) -> dict:
         "objectives": objectives,
         "start_on": start,
         "duration_months": duration,
-        "end_on": add_months(start, duration),
+        "end_on": add_months_same_day(start, duration),
         "establishment": establishment,
         "consents_summary": consents_summary(youth),
     }
@@ -83,7 +84,7 @@ def agreement_update(*, agreement: Agreement, by, organisation, **terms) -> Agre
             raise ValueError(name)
         setattr(agreement, name, value)
     if "end_on" not in terms or agreement.kind == AgreementKind.INITIAL:
-        agreement.end_on = add_months(agreement.start_on, agreement.duration_months)
+        agreement.end_on = add_months_same_day(agreement.start_on, agreement.duration_months)
     _check_terms(agreement)
     agreement.save()
     _log(by, organisation, agreement.mentorship, "update")

@@ -1,8 +1,5 @@
-"""What every write on a pair shares: the access log, today, the closed-pair guard, the months arithmetic
-and the pair's convention terms."""
-
-import calendar
-import datetime
+"""What every write on a pair shares: the access log, today, the closed-pair guard and the pair's
+convention terms."""
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -10,13 +7,6 @@ from django.utils import timezone
 from binome.audit.services import log_access
 from binome.conventions.models import Convention
 from binome.mentorships.models import MentorshipState
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later (the last day of the month when it does not exist)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _log(by, organisation, mentorship, action="update") -> None:

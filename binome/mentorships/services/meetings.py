@@ -21,7 +21,8 @@ from binome.mentorships.models import (
 )
 from binome.mentorships.services.agreements import current_agreement
 from binome.mentorships.services.colour import refresh_follow_up
-from binome.mentorships.services.common import _check_open, _log, _today, add_months
+from binome.mentorships.services.common import _check_open, _log, _today
+from binome.utils.months import add_months_same_day
 from binome.youths import rules
 
 
@@ -80,7 +81,7 @@ def mentorship_launch(
     mentorship.launch_objectives = objectives.strip()
     # One planned end: the agreement's, as signed (amendments move it).
     mentorship.planned_end_on = current_agreement(mentorship).end_on
-    mentorship.review_due_on = add_months(started, review_months)
+    mentorship.review_due_on = add_months_same_day(started, review_months)
     mentorship.save(
         update_fields=[
             "state",

@@ -14,7 +14,8 @@ from binome.mentorships.models import (
     Review,
     ReviewDecision,
 )
-from binome.mentorships.services.common import _log, _today, add_months
+from binome.mentorships.services.common import _log, _today
+from binome.utils.months import add_months_same_day
 
 
 @transaction.atomic
@@ -46,7 +47,7 @@ def review_record(
         organisation=organisation,
     )
     months = AgreementSettings.for_departement(mentorship.departement_id).review_every_months
-    mentorship.review_due_on = add_months(held_on, months)
+    mentorship.review_due_on = add_months_same_day(held_on, months)
     mentorship.save(update_fields=["review_due_on", "updated_at"])
     _log(by, organisation, mentorship, "update")
     return review
