@@ -10,6 +10,8 @@ its events): the page keeps the upload as a `YouthImportJob` and the worker impo
 polled by the page (`job_create`, `job_run`; `utils.jobs` for the heartbeat and the sweep).
 """
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -52,6 +54,20 @@ COLUMNS = {
     "ase_service": (("service", "service ase", "service referent"), False),
     "authority_holders": (("titulaires autorite parentale", "nombre de titulaires"), False),
     "placement_structure": (("lieu d accueil", "structure", "lieu de placement"), False),
+    "care_started_on": (
+        (
+            "date de prise en charge",
+            "prise en charge",
+            "debut de prise en charge",
+            "date de debut de prise en charge",
+            "pris en charge depuis",
+            "prise en charge depuis",
+            "pris en charge par l ase depuis le",
+            "date d admission",
+        ),
+        False,
+    ),
+    "school_year": (("annee scolaire", "annee scolaire du niveau", "annee de rentree"), False),
 }
 COLUMN_LABELS = {
     "external_id": "Identifiant",
@@ -66,6 +82,8 @@ COLUMN_LABELS = {
     "ase_service": "Service ASE",
     "authority_holders": "Titulaires autorité parentale",
     "placement_structure": "Lieu d'accueil",
+    "care_started_on": "Date de prise en charge",
+    "school_year": "Année scolaire",
 }
 GENDERS = {
     "f": Gender.FEMALE,
@@ -93,10 +111,38 @@ LEGAL_STATUSES = {
     "pupille": LegalStatus.WARD,
     "pupille de l etat": LegalStatus.WARD,
     "ward": LegalStatus.WARD,
+    "tutelle": LegalStatus.GUARDIANSHIP,
+    "tutelle hors pupille": LegalStatus.GUARDIANSHIP,
+    "tutelle hors pupille de l etat": LegalStatus.GUARDIANSHIP,
+    "tutelle (hors pupille de l etat)": LegalStatus.GUARDIANSHIP,
+    "tuteur": LegalStatus.GUARDIANSHIP,
+    "guardianship": LegalStatus.GUARDIANSHIP,
     "majeur": LegalStatus.YOUNG_ADULT,
     "jeune majeur": LegalStatus.YOUNG_ADULT,
     "young adult": LegalStatus.YOUNG_ADULT,
 }
+
+
+SCHOOL_YEAR = re.compile(r"^(\d{4})(?:\.0+)?(?:\s*[-/]\s*(\d{2}|\d{4}))?$")
+
+
+def school_year(value) -> int | None:
+    """The year of the rentrée: « 2025 », « 2025-2026 », « 2025/26 » all read 2025 (a spreadsheet may
+    also give the number 2025.0). Blank is None: `youth_save` then takes the current school year."""
+    text = str(value if value is not None else "").strip()
+    if not text:
+        return None
+    match = SCHOOL_YEAR.match(text)
+    if match is None:
+        raise ValidationError("attendu l'année de la rentrée, par exemple 2025 ou 2025-2026")
+    start, end = int(match[1]), match[2]
+    if end is not None and int(end) % 100 != (start + 1) % 100:
+        raise ValidationError(f"« {text} » : la seconde année doit suivre la première ({start}-{start + 1})")
+    if not 2000 <= start <= timezone.localdate().year + 1:
+        raise ValidationError(
+            f"année {start} hors de la plage acceptée (2000 à {timezone.localdate().year + 1})"
+        )
+    return start
 
 
 class ImportForm(forms.Form):
@@ -212,7 +258,7 @@ def _clean_row(values: dict, lookups: _Lookups) -> tuple[dict, list[tuple[str, s
     def legal_status(value):
         status = LEGAL_STATUSES.get(norm(value))
         if status is None:
-            raise ValidationError("attendu : parents, délégation, pupille ou majeur")
+            raise ValidationError("attendu : parents, délégation, pupille, tutelle hors pupille ou majeur")
         return status
 
     def holders(value):
@@ -226,6 +272,14 @@ def _clean_row(values: dict, lookups: _Lookups) -> tuple[dict, list[tuple[str, s
             raise ValidationError("attendu 1 ou 2")
         return number
 
+    def care_started_on(value):
+        if value is None or str(value).strip() == "":
+            return None
+        day = parse_date(value)
+        if day > timezone.localdate():
+            raise ValidationError("date dans le futur : indiquez le début de la prise en charge")
+        return day
+
     attempt("external_id", required_text(60))
     attempt("last_name", required_text(100))
     attempt("first_name", required_text(100))
@@ -238,6 +292,15 @@ def _clean_row(values: dict, lookups: _Lookups) -> tuple[dict, list[tuple[str, s
     attempt("ase_service", lookups.service)
     attempt("authority_holders", holders)
     attempt("placement_structure", lambda v: str(v or "").strip()[:200])
+    attempt("school_year", school_year)
+    attempt("care_started_on", care_started_on)
+    if "school_level" in values and "school_year" not in values:
+        data["school_year"] = None  # the level is this export's: `youth_save` dates it to this school year
+    birth, care = data.get("birth_date"), data.get("care_started_on")
+    if birth and care and care < birth:
+        errors.append(
+            (COLUMN_LABELS["care_started_on"], "la prise en charge ne peut pas précéder la naissance")
+        )
     return data, errors
 
 
@@ -368,12 +431,17 @@ def job_run(*, job_id) -> None:
 
 
 def sweep_jobs() -> tuple[int, int]:
+    """Re-queue once an import whose worker died (all or nothing: nothing of it was written), then
+    fail it; delete the uploads of finished jobs after a day."""
     from binome.youths.models import FINISHED_YOUTH_IMPORTS, RUNNING_YOUTH_IMPORTS
+    from binome.youths.tasks import run_youth_import
 
+    restart = (YouthImportStatus.QUEUED, run_youth_import)
     return jobs.sweep(
         YouthImportJob,
         running=RUNNING_YOUTH_IMPORTS,
         failed=YouthImportStatus.FAILED,
         finished=FINISHED_YOUTH_IMPORTS,
         url_name="youths:import_job",
+        requeue={YouthImportStatus.QUEUED: restart, YouthImportStatus.IMPORTING: restart},
     )

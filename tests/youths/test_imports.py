@@ -236,7 +236,11 @@ def test_every_error_of_a_row_is_listed(referrer, client_for):
         ("2", "Nom", "obligatoire"),
         ("2", "Date de naissance", "date illisible : attendu JJ/MM/AAAA"),
         ("2", "Sexe", "attendu F, M ou X"),
-        ("2", "Situation juridique", "attendu : parents, délégation, pupille ou majeur"),
+        (
+            "2",
+            "Situation juridique",
+            "attendu : parents, délégation, pupille, tutelle hors pupille ou majeur",
+        ),
     ]
 
 
@@ -386,7 +390,7 @@ def _job_with_file(referrer, status, **fields):
 def test_a_job_whose_worker_died_is_failed_its_file_deleted_and_the_uploader_told(referrer, mailoutbox):
     now = timezone.now()
     long_ago = now - datetime.timedelta(minutes=jobs.STALE_MINUTES + 1)
-    dead = _job_with_file(referrer, YouthImportStatus.IMPORTING, created_at=long_ago)
+    dead = _job_with_file(referrer, YouthImportStatus.IMPORTING, created_at=long_ago, attempts=1)  # rerun died
     jobs.beat(dead, 90)
     alive = _job_with_file(referrer, YouthImportStatus.IMPORTING, created_at=long_ago)
     with freeze_time(now + datetime.timedelta(minutes=jobs.STALE_MINUTES + 1)):
