@@ -1,3 +1,4 @@
+from django.db import transaction
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
@@ -13,5 +14,6 @@ def nightly_follow_up_colours():
 
 @db_periodic_task(crontab(hour="7", minute="50"))
 @lock_task("pair-reminders")
+@transaction.atomic  # reminders marked sent and their e-mails commit together (notifications/reminders.py)
 def daily_pair_reminders():
     send_pair_reminders()

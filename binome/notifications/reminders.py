@@ -1,5 +1,9 @@
 """Helpers for the daily reminder jobs: send each reminder once, as one digest per recipient group.
-Digests carry counts and a link, never a name."""
+Digests carry counts and a link, never a name.
+
+The jobs run in one transaction (their tasks are `transaction.atomic`): the reminders `first_time`
+marks as sent and the e-mails the digests queue in the outbox commit together. A worker killed
+half-way leaves neither, and the next run sends them; never marked sent without being queued."""
 
 from collections import defaultdict
 

@@ -1,3 +1,4 @@
+from django.db import transaction
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
@@ -10,13 +11,14 @@ from binome.reporting.services import periods_open_due
 def daily_reporting():
     """Open the month's periods (on the 1st), then send the reminders that are due."""
     periods_open_due()
-    send_reporting_reminders()
+    with transaction.atomic():  # reminders marked sent and their e-mails commit together
+        send_reporting_reminders()
 
 
 @db_periodic_task(crontab(minute="*/5"))
 @lock_task("reporting-import-sweep")
 def sweep_imports():
-    """Fail the imports whose worker died; delete the uploads nobody needs any more after a day."""
+    """Re-queue once, then fail, the imports whose worker died; delete the uploads nobody needs after a day."""
     from binome.reporting.imports import sweep_jobs
 
     sweep_jobs()

@@ -185,3 +185,47 @@ def test_two_senders_at_once_never_send_a_row_twice(settings):
     assert sum(sent) == 60 and len(sent) == 3
     assert sorted(m.to[0] for m in mail.outbox) == sorted(addresses)  # each once
     assert OutboxEmail.objects.filter(status=OutboxStatus.SENT).count() == 60
+
+
+def test_the_operator_sees_the_states_and_retries_the_failed(settings, capsys):
+    from django.core.management import call_command
+
+    settings.EMAIL_BACKEND = "tests.notifications.test_outbox.RefusingBackend"
+    _add("i@example.org")
+    outbox.send_due()
+    OutboxEmail.objects.update(status=OutboxStatus.FAILED)
+    call_command("outbox")
+    shown = capsys.readouterr().out
+    assert "Abandonné : 1" in shown and "À envoyer : 0" in shown
+    assert "1 essai(s), ConnectionRefusedError" in shown and "example.org" not in shown
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("outbox", "--retry-failed")
+    assert "1 e-mail(s) abandonné(s) remis en file." in capsys.readouterr().out
+    assert [m.to for m in mail.outbox] == [["i@example.org"]]
+
+
+def test_a_reminder_job_killed_half_way_marks_nothing_sent_and_the_next_run_sends(world, member, monkeypatch):
+    """The reminders marked sent (ReminderLog) and their queued e-mails commit together."""
+    from binome.accounts.models import Role
+    from binome.mentors.tasks import daily_mentor_reminders
+    from binome.notifications.models import ReminderLog
+    from binome.notifications.reminders import Digests
+    from tests.mentors.factories import MentorFactory
+
+    manager = member(Role.MANAGER)
+    MentorFactory(
+        association=world["association"], ready=True, honorability_valid_until=datetime.date(2026, 5, 1)
+    )
+
+    def dies(self):
+        raise SystemExit("worker killed")
+
+    with freeze_time("2026-03-02 07:40"):
+        monkeypatch.setattr(Digests, "send", dies)
+        with pytest.raises(SystemExit):
+            daily_mentor_reminders.call_local()
+        assert not ReminderLog.objects.exists() and not OutboxEmail.objects.exists()
+        monkeypatch.undo()
+        daily_mentor_reminders.call_local()
+    assert ReminderLog.objects.count() == 1
+    assert [m.to for m in mail.outbox] == [[manager.email]]
