@@ -690,15 +690,25 @@ UNCONFIRMED = "Aperçu non confirmé dans la journée : le fichier a été suppr
 
 
 def sweep_jobs(now=None) -> tuple[int, int]:
-    """Fail the imports whose worker died (uploader told), delete the files of finished or failed
-    ones after a day, and of previews nobody confirmed within a day. Returns (failed, purged)."""
+    """Re-queue once the imports whose worker died, then fail them (uploader told); delete the files of
+    finished or failed ones after a day, and of previews nobody confirmed within a day. Returns
+    (failed, purged)."""
     now = now or timezone.now()
+    from binome.reporting.tasks import run_import, validate_import
+
+    check_again = (ImportStatus.QUEUED, validate_import)
     failed, purged = jobs.sweep(
         ImportJob,
         running=RUNNING_IMPORT_STATES,
         failed=ImportStatus.FAILED,
         finished=(ImportStatus.DONE, ImportStatus.INVALID, ImportStatus.FAILED),
         url_name="reporting:import_job",
+        # A dead check is checked again; a dead import (confirmed, one transaction) imports again.
+        requeue={
+            ImportStatus.QUEUED: check_again,
+            ImportStatus.VALIDATING: check_again,
+            ImportStatus.IMPORTING: (ImportStatus.IMPORTING, run_import),
+        },
         now=now,
     )
     for job in ImportJob.objects.filter(status=ImportStatus.VALID, updated_at__lt=now - jobs.KEEP_UPLOADS):

@@ -33,6 +33,7 @@ from binome.accounts.models import Role
 from binome.reporting.months import month_end, month_label, months_between, span_label
 from binome.utils.choices import Gender, Modality
 from binome.utils.french import de
+from binome.utils.jobs import UploadJob
 from binome.utils.models import BaseModel
 
 NON_NEGATIVE = [MinValueValidator(0)]
@@ -631,31 +632,18 @@ class ImportJobQuerySet(models.QuerySet):
         return self.filter(association=membership.organisation)
 
 
-class ImportJob(BaseModel):
+class ImportJob(UploadJob):
     association = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     departement = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
     file = models.FileField(upload_to="reporting/imports/%Y/%m/", blank=True)
-    original_name = models.CharField("fichier", max_length=200)
     status = models.CharField(max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)
-    rows = models.PositiveIntegerField(default=0)
     plan = models.JSONField(default=dict, blank=True)  # counts to create / update / leave as they are
-    errors = models.JSONField(default=list, blank=True)  # [row, sheet, column, message], first 1000
-    error_count = models.PositiveIntegerField(default=0)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    # errors: [row, sheet, column, message]
+
+    RUNNING = RUNNING_IMPORT_STATES
 
     objects = ImportJobQuerySet.as_manager()
 
     class Meta:
         verbose_name = "import de données d'association"
         ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"Import {self.original_name}"
-
-    @property
-    def running(self) -> bool:
-        return self.status in RUNNING_IMPORT_STATES

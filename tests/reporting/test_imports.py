@@ -574,7 +574,7 @@ def _job_with_file(setup, status, **fields):
 def test_an_import_whose_worker_died_is_failed_and_the_association_told(setup, mailoutbox):
     now = timezone.now()
     long_ago = now - datetime.timedelta(minutes=jobs.STALE_MINUTES + 5)
-    dead = _job_with_file(setup, ImportStatus.IMPORTING, created_at=long_ago, progress=90)
+    dead = _job_with_file(setup, ImportStatus.IMPORTING, created_at=long_ago, progress=90, attempts=1)
     jobs.beat(dead, 90)
     path = dead.file.path
     with freeze_time(now + datetime.timedelta(minutes=jobs.STALE_MINUTES + 1)):
