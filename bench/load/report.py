@@ -1,6 +1,6 @@
 """The figures of a bench/load/run.sh run: requests, failures (and which were in flight on a killed
 worker), p50/p95/p99 of pages (exports and login apart), e-mails queued vs delivered, the machine's
-load. Writes OUT/summary.json, prints it, and exits 1 when a check fails.
+load, the outbox's rows by state at the end. Writes OUT/summary.json, prints it, and exits 1 when a check fails.
 
     python bench/load/report.py OUT
 """
@@ -59,6 +59,12 @@ def main(out: Path) -> int:
         delivered.update(
             re.findall(r"^To: ((?:invite|queued)-[0-9a-f]+@bench\.example)$", mail.read_text(), re.M)
         )
+    # The outbox's rows at the end (run.sh): none may be left pending, claimed or given up.
+    outbox = dict.fromkeys(("pending", "sending", "sent", "failed"), 0)
+    if (out / "outbox.txt").exists():
+        for line in (out / "outbox.txt").read_text().split():
+            status, _, n = line.partition("|")
+            outbox[status] = int(n)
     lost = [e for e in invited if delivered[e] == 0]
     twice = [e for e in invited if delivered[e] > 1]
 
@@ -79,6 +85,7 @@ def main(out: Path) -> int:
         "emails_queued": len(invited),
         "emails_lost": len(lost),
         "emails_sent_twice": len(twice),
+        "outbox_at_end": outbox,
         "kills": [" ".join(k[1:]) for k in kills],
         "load_1min_mean": round(sum(loads) / len(loads), 2) if loads else None,
         "load_1min_max": max(loads) if loads else None,
@@ -88,6 +95,9 @@ def main(out: Path) -> int:
         "no failed request beyond the in-flight ones": summary["failed_otherwise"] == 0,
         f"pages p95 < {PAGE_P95_TARGET_MS} ms": (summary["pages_p95_ms"] or 0) < PAGE_P95_TARGET_MS,
         "every e-mail queued sent exactly once": not lost and not twice,
+        "outbox empty at the end (nothing pending, claimed or given up)": not (
+            outbox["pending"] or outbox["sending"] or outbox["failed"]
+        ),
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False))
     print(json.dumps(summary, indent=1, ensure_ascii=False))

@@ -2,8 +2,10 @@
 # bench/load/run.sh — Binôme under load on several processes, all on 127.0.0.1: its own Redis, gunicorn
 # (4 workers, config/gunicorn.py), 2 huey workers on Redis, PostgreSQL; locust plays the roles' daily
 # work (bench/load/locustfile.py). During the run it kills (SIGKILL) one gunicorn worker, then one huey
-# worker (restarted 5 s later, as systemd would). Then it waits for the queue to drain and checks that
-# every request outside the kills succeeded and that every e-mail queued went out exactly once.
+# worker (restarted 5 s later, as systemd would). Then it waits for the queue and the e-mail outbox to
+# drain (the killed worker's claimed e-mails come back through the minute's sweep, after
+# BINOME_OUTBOX_STALE_MINUTES, 1 here) and checks that every request outside the kills succeeded and
+# that every e-mail queued went out exactly once.
 #
 #   bench/load/run.sh                                   50 users, 5 minutes (bench/RESULTS.md)
 #   bench/load/run.sh --users 10 --time 30 --no-seed    the short version ./test runs
@@ -35,6 +37,7 @@ export DJANGO_SETTINGS_MODULE=config.settings.bench
 export DATABASE_URL="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/binome_load}"
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export BINOME_VAR_DIR="$OUT/var"
+export BINOME_OUTBOX_STALE_MINUTES="${BENCH_OUTBOX_STALE_MINUTES:-1}"
 export BENCH_ACCOUNTS="$OUT/accounts.json" BENCH_OUT="$OUT"
 rm -rf "$OUT"
 mkdir -p "$OUT/var/static"
@@ -117,4 +120,11 @@ for _ in $(seq 120); do
   sleep 1
 done
 sleep 3  # the last tasks popped finish
+unsent() { psql "$DATABASE_URL" -tAc "SELECT count(*) FROM notifications_outboxemail WHERE status IN ('pending', 'sending')"; }
+log "e-mails pas encore envoyés : $(unsent) ; attente de l'outbox (balayage chaque minute)"
+for _ in $(seq 300); do
+  [ "$(unsent)" = 0 ] && break
+  sleep 1
+done
+psql "$DATABASE_URL" -tAc "SELECT status, count(*) FROM notifications_outboxemail GROUP BY status" >"$OUT/outbox.txt"
 $PY bench/load/report.py "$OUT"

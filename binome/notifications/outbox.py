@@ -42,7 +42,7 @@ KEEP_FAILED = datetime.timedelta(days=30)
 
 
 def stale_after() -> datetime.timedelta:
-    return datetime.timedelta(minutes=getattr(settings, "BINOME_OUTBOX_STALE_MINUTES", 10))
+    return datetime.timedelta(minutes=settings.BINOME_OUTBOX_STALE_MINUTES)
 
 
 def hashed_key(key: str) -> str:

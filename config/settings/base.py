@@ -308,6 +308,9 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+# Seconds before an SMTP exchange gives up (Django waits forever by default): a sender stuck on a dead
+# server must let go well before the outbox's sweep hands its e-mails to another one.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "60"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Binôme <ne-pas-repondre@binome.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -323,6 +326,10 @@ BINOME_INVITATION_DAYS = int(os.environ.get("BINOME_INVITATION_DAYS", "7"))
 # Number of reverse proxies in front of gunicorn that set X-Forwarded-For (for per-visitor limits).
 BINOME_TRUSTED_PROXIES = int(os.environ.get("BINOME_TRUSTED_PROXIES", "0"))
 BINOME_ACCESS_LOG_RETENTION_MONTHS = int(os.environ.get("BINOME_ACCESS_LOG_RETENTION_MONTHS", "12"))
+# An import with no heartbeat for this long has lost its worker: re-queued once, then failed (utils/jobs.py).
+BINOME_STALE_JOB_MINUTES = int(os.environ.get("BINOME_STALE_JOB_MINUTES", "15"))
+# An e-mail claimed this long ago and not sent has lost its sender: the sweep puts it back (notifications/outbox.py).
+BINOME_OUTBOX_STALE_MINUTES = float(os.environ.get("BINOME_OUTBOX_STALE_MINUTES", "10"))
 # Key of the pseudonyms in the département's exports (HMAC): the same youth keeps the same pseudonym
 # from one export to the next. Empty: derived from SECRET_KEY (set it to survive a SECRET_KEY rotation).
 BINOME_PSEUDONYM_KEY = os.environ.get("BINOME_PSEUDONYM_KEY", "")
