@@ -431,12 +431,17 @@ def job_run(*, job_id) -> None:
 
 
 def sweep_jobs() -> tuple[int, int]:
+    """Re-queue once an import whose worker died (all or nothing: nothing of it was written), then
+    fail it; delete the uploads of finished jobs after a day."""
     from binome.youths.models import FINISHED_YOUTH_IMPORTS, RUNNING_YOUTH_IMPORTS
+    from binome.youths.tasks import run_youth_import
 
+    restart = (YouthImportStatus.QUEUED, run_youth_import)
     return jobs.sweep(
         YouthImportJob,
         running=RUNNING_YOUTH_IMPORTS,
         failed=YouthImportStatus.FAILED,
         finished=FINISHED_YOUTH_IMPORTS,
         url_name="youths:import_job",
+        requeue={YouthImportStatus.QUEUED: restart, YouthImportStatus.IMPORTING: restart},
     )

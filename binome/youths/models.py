@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from binome.accounts.models import Role
 from binome.utils.choices import SLOT_LABELS, Gender, GenderPreference, Modality, Subject
 from binome.utils.dates import age_on, one_year_after, years_before
+from binome.utils.jobs import UploadJob
 from binome.utils.models import BaseModel
 
 ELIGIBLE_MIN_AGE = 11
@@ -705,35 +706,22 @@ class YouthImportJobQuerySet(models.QuerySet):
         return self.filter(organisation=membership.organisation)
 
 
-class YouthImportJob(BaseModel):
+class YouthImportJob(UploadJob):
     """One upload of the ASE software's export, imported all or nothing by the worker."""
 
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
     file = models.FileField(upload_to="youths/imports/%Y/%m/", blank=True)
-    original_name = models.CharField("fichier", max_length=200)
     status = models.CharField(
         max_length=12, choices=YouthImportStatus.choices, default=YouthImportStatus.QUEUED
     )
-    progress = models.PositiveSmallIntegerField(default=0)
-    rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)  # [row, column, message], first 1000
-    error_count = models.PositiveIntegerField(default=0)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    # errors: [row, column, message]
+
+    RUNNING = RUNNING_YOUTH_IMPORTS
 
     objects = YouthImportJobQuerySet.as_manager()
 
     class Meta:
         verbose_name = "import de jeunes"
         ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"Import {self.original_name}"
-
-    @property
-    def running(self) -> bool:
-        return self.status in RUNNING_YOUTH_IMPORTS
