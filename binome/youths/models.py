@@ -622,12 +622,17 @@ class Referral(BaseModel):
         ]
         indexes = [
             # Steering: matched referrals per youth (coverage) from the index alone, and referrals sent
-            # or accepted during a period without visiting the département's other rows.
+            # or accepted during a period (or by a date, with their youth: the coverage funnel) without
+            # visiting the département's other rows.
             models.Index(
                 fields=["departement", "state"], include=["youth", "id"], name="referral_dep_state_cover"
             ),
-            models.Index(fields=["departement", "submitted_at"], name="referral_dep_submitted"),
-            models.Index(fields=["departement", "accepted_at"], name="referral_dep_accepted"),
+            models.Index(
+                fields=["departement", "submitted_at"], include=["youth"], name="referral_dep_submitted"
+            ),
+            models.Index(
+                fields=["departement", "accepted_at"], include=["youth"], name="referral_dep_accepted"
+            ),
             models.Index(fields=["association", "state"]),
         ]
 
