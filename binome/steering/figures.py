@@ -320,9 +320,15 @@ def coverage_rows(scope: Scope, period: Period) -> list[dict] | None:
         return None
     end, end_before = period.end, period.end_before
     minor = Q(birth_date__gt=years_before(end, 18))
-    pairs = Mentorship.objects.filter(youth=OuterRef("pk"), started_at__lte=end).filter(
-        Q(ended_at__isnull=True) | Q(ended_at__gt=end)
+    # The referrals and pairs of the scope's département, as sets of youths the planner hashes once
+    # (read from their covering indexes), rather than one lookup per youth.
+    local = {"departement": scope.departement} if scope.departement is not None else {}
+    pairs = (
+        Mentorship.objects.filter(**local, started_at__lte=end)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=end))
+        .values("youth")
     )
+    referrals = Referral.objects.filter(**local)
     steps = {
         "assessed": Exists(
             SituationAssessment.objects.filter(
@@ -333,9 +339,9 @@ def coverage_rows(scope: Scope, period: Period) -> list[dict] | None:
         "adhesion": Q(proposal_date__lte=end, proposal_outcome=ProposalOutcome.ACCEPTED),
         "consents": Q(consents_complete=True)
         & ~Exists(Consent.objects.filter(youth=OuterRef("pk"), date__gt=end)),
-        "oriented": Exists(Referral.objects.filter(youth=OuterRef("pk"), submitted_at__lt=end_before)),
-        "accepted": Exists(Referral.objects.filter(youth=OuterRef("pk"), accepted_at__lt=end_before)),
-        "started": Exists(pairs),
+        "oriented": Q(pk__in=referrals.filter(submitted_at__lt=end_before).values("youth")),
+        "accepted": Q(pk__in=referrals.filter(accepted_at__lt=end_before).values("youth")),
+        "started": Q(pk__in=pairs),
     }
     # `step_` names: « consents », « referrals »… are the youth's own relations.
     annotations = {
