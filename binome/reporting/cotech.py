@@ -15,6 +15,7 @@ import datetime
 import logging
 from collections import Counter
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db.models import Count, Q
 from django.utils import formats, timezone
@@ -23,6 +24,7 @@ from django.utils.safestring import mark_safe
 
 from binome.conventions.models import Convention
 from binome.reporting import engine
+from binome.reporting.funding import declared_lines
 from binome.reporting.models import AssociationReport, ReportedPair, ReportingPeriod, ReportRevision
 from binome.utils.pdf import render_pdf
 
@@ -312,6 +314,14 @@ def cotech_context(period: ReportingPeriod, today: datetime.date | None = None) 
         "declared": revisions,
         "submitted": sum(1 for r in reports if r.current_revision),
         "reports_total": len(reports),
+        "funding": declared_lines(
+            SimpleNamespace(departement=departement, association=None, territory=None),
+            SimpleNamespace(start=period.month, end=period.month_end),
+            filed_in=True,
+        ),
+        "technical_tools": notes("technical_tools"),
+        "structures_names": notes("ase_structures_names"),
+        "complementary_projects": notes("complementary_projects"),
         "presentations": notes("upcoming_presentations"),
         "difficulties": notes("difficulties"),
         "next_steps": notes("next_steps"),

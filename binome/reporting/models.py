@@ -200,6 +200,11 @@ class ReportFigures(models.Model):
     funding_total = models.DecimalField(
         "total des financements (€)", max_digits=14, decimal_places=2, default=0, editable=False
     )
+    technical_tools = models.TextField(
+        "outils techniques utilisés",
+        blank=True,
+        help_text="Logiciel de suivi (CRM), visioconférence, signature électronique… Un outil par ligne.",
+    )
     # Activités
     ase_structures_contacted = models.PositiveIntegerField("structures ASE contactées", null=True, blank=True)
     ase_structures_met = models.PositiveIntegerField("structures ASE rencontrées", null=True, blank=True)
@@ -253,6 +258,7 @@ class ReportFigures(models.Model):
         "workshop_participants",
     )
     TEXT_FIELDS = (
+        "technical_tools",
         "ase_structures_names",
         "complementary_projects",
         "upcoming_presentations",
@@ -297,6 +303,7 @@ SECTIONS = (
             "cost_communication",
             "cost_transport",
             "cost_other",
+            "technical_tools",
         ),
     ),
     (

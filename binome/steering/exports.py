@@ -1,6 +1,6 @@
 """Excel files: any table of the dashboard, and the département's tableau de pilotage with the five tabs
 of the toolkit's model (Explications, Synthèse des résultats, Tableau de bord, Données, Paramètres
-figés).
+figés) and a sixth, Financement (funding by funder and sub-project, costs by category, as declared).
 
 Workbooks are written with openpyxl's write-only mode (rows go to disk as they are produced, so a large
 Données tab does not sit in memory), every text cell is neutralised (`= + - @`), and the Données tab
@@ -36,7 +36,14 @@ from binome.steering.registry import INDICATORS, STAGES
 from binome.steering.report import build_report
 from binome.steering.scope import Scope
 from binome.steering.sql import followed_in
-from binome.steering.tables import Cell, Table, all_tables, association_table, summary_rows
+from binome.steering.tables import (
+    Cell,
+    Table,
+    all_tables,
+    association_table,
+    funding_tables,
+    summary_rows,
+)
 from binome.territories.models import Territory
 from binome.utils.choices import Gender, Modality
 from binome.utils.dates import age_on
@@ -44,7 +51,14 @@ from binome.utils.spreadsheets import neutralise
 from binome.utils.steering_rules import AGE_BANDS, ORIGINS, age_band
 from binome.youths.models import Youth
 
-SHEETS = ("Explications", "Synthèse des résultats", "Tableau de bord", "Données", "Paramètres figés")
+SHEETS = (
+    "Explications",
+    "Synthèse des résultats",
+    "Tableau de bord",
+    "Données",
+    "Paramètres figés",
+    "Financement",
+)
 NUMBER_FORMATS = {
     "count": "#,##0",
     "days": "0.0",
@@ -144,7 +158,8 @@ def table_file(table: Table, *, context: str):
 
 
 def write_steering_workbook(fileobj, *, departement, period: Period, generated_at=None) -> None:
-    """The département's tableau de pilotage for a period, the five tabs of the toolkit's model."""
+    """The département's tableau de pilotage for a period: the five tabs of the toolkit's model, then
+    Financement."""
     generated_at = generated_at or timezone.now()
     scope = Scope(departement=departement)
     report = build_report(scope, period)
@@ -155,6 +170,7 @@ def write_steering_workbook(fileobj, *, departement, period: Period, generated_a
     _dashboard(workbook.create_sheet(SHEETS[2]), report, context)
     _data(workbook.create_sheet(SHEETS[3]), scope, period)
     _parameters(workbook.create_sheet(SHEETS[4]), departement)
+    _funding(workbook.create_sheet(SHEETS[5]), report, context)
     workbook.save(fileobj)
 
 
@@ -198,6 +214,11 @@ def _explanations(sheet, departement, period, generated_at):
         [
             "Paramètres figés",
             "Les listes de référence utilisées (niveaux scolaires, mesures, objectifs, motifs…).",
+        ],
+        [
+            "Financement",
+            "Les financements déclarés par les associations, par financeur et par sous-projet, et leurs "
+            "coûts par catégorie (personnel, locaux, communication, transports, autres).",
         ],
         [],
         [
@@ -249,6 +270,8 @@ def _synthesis(sheet, report, context):
     _widths(sheet, [16, 46, 18, 26, 90])
     sheet.append([_cell(sheet, "Synthèse des résultats", font=TITLE)])
     sheet.append([_cell(sheet, context)])
+    if report.corrections:
+        sheet.append([_cell(sheet, report.corrections_text, font=BOLD)])
     sheet.append([])
     _header(
         sheet,
@@ -267,6 +290,23 @@ def _synthesis(sheet, report, context):
         sheet.append([])
         sheet.append([_cell(sheet, table.title, font=BOLD)])
         _header(sheet, table.headers)
+        for row in table.rows:
+            _row(sheet, row)
+
+
+def _funding(sheet, report, context):
+    """Funding by funder and by sub-project, costs by category, as the associations declared them."""
+    _widths(sheet, [44, 18, 12])
+    sheet.append([_cell(sheet, "Financement", font=TITLE)])
+    sheet.append([_cell(sheet, context)])
+    sheet.append([_cell(sheet, "Montants déclarés par les associations dans leur suivi mensuel.")])
+    for table in funding_tables(report):
+        sheet.append([])
+        sheet.append([_cell(sheet, table.title, font=BOLD)])
+        sheet.append([_cell(sheet, table.description)])
+        _header(sheet, table.headers)
+        if not table.rows:
+            sheet.append([_cell(sheet, table.empty)])
         for row in table.rows:
             _row(sheet, row)
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from binome.reporting.corrections import corrections, corrections_text
+from binome.reporting.funding import Declared, declared_lines
 from binome.steering.breakdowns import Breakdown, breakdowns
 from binome.steering.figures import caseload, colour_figures, coverage_rows, figures
 from binome.steering.periods import Period
@@ -48,6 +50,12 @@ class Report:
     associations: list[dict] = field(default_factory=list)
     coverage: list[dict] | None = None  # the funnel's rows (`figures.coverage_rows`)
     caseload: list[dict] = field(default_factory=list)
+    declared: Declared | None = None  # funding by funder and sub-project, costs by category
+    corrections: list[dict] = field(default_factory=list)  # declared figures corrected since submitted
+
+    @property
+    def corrections_text(self) -> str:
+        return corrections_text(self.corrections)
 
     @property
     def ended(self) -> bool:
@@ -83,10 +91,12 @@ def build_report(
         previous_values=values[1] if compare else {},
         coverage=coverage,
         caseload=load,
+        corrections=corrections(scope, period),
     )
     if details:
         report.breakdowns = breakdowns(scope, periods, colours)
         report.trend = trend(scope, period, trend_months)
+        report.declared = declared_lines(scope, period)
         if scope.kind != "association":
             report.associations = by_association(scope, period)
     return report

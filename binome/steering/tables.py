@@ -32,6 +32,7 @@ class Table:
     rows: list[list]  # first cell: the row's label (text); others: Cell, text or None
     description: str = ""
     chart: dict | None = None  # Chart.js type and which columns to draw
+    empty: str = "Aucun jeune accompagné sur cette période."  # what the page says when there is no row
 
     def chart_data(self) -> dict | None:
         """What the page's script gives Chart.js: labels and numeric series, nothing else."""
@@ -306,6 +307,51 @@ def caseload_table(report: Report) -> Table | None:
     )
 
 
+NOT_DECLARED = "Non renseigné : aucune association n'a déclaré de montant pour cette période."
+
+
+def _amount_rows(lines) -> list[list]:
+    total = sum(float(amount) for _, amount in lines)
+    return [
+        [label, Cell(float(amount), "euros"), Cell(float(amount) / total if total else None, "ratio")]
+        for label, amount in lines
+    ]
+
+
+def funding_tables(report: Report) -> list[Table]:
+    """The « Financement » section: funding by funder and by sub-project, costs by category, as the
+    associations declared them for the period (toolkit p. 15). None for a territory (not declared per
+    territory)."""
+    if report.scope.territory is not None:
+        return []
+    declared = report.declared
+    who = f" Déclarations de : {', '.join(declared.associations)}." if declared else ""
+    chart = {"type": "bar", "columns": [1], "horizontal": True}
+    specs = (
+        ("funding_funders", "Financements par financeur", "Financeur", "funders", "funding_total"),
+        (
+            "funding_sub_projects",
+            "Financements par sous-projet",
+            "Sous-projet",
+            "sub_projects",
+            "funding_total",
+        ),
+        ("costs_categories", "Coûts par catégorie", "Catégorie", "costs", "costs_total"),
+    )
+    return [
+        Table(
+            key,
+            title,
+            [label, "Montant", "Part"],
+            _amount_rows(getattr(declared, lines) if declared else []),
+            REGISTRY[indicator].full_definition + who,
+            chart,
+            empty=NOT_DECLARED,
+        )
+        for key, title, label, lines, indicator in specs
+    ]
+
+
 def all_tables(report: Report) -> list[Table]:
     """Every table of the dashboard, in the page's order."""
     tables = indicator_tables(report)
@@ -325,6 +371,7 @@ def all_tables(report: Report) -> list[Table]:
         )
         if t
     ]
+    tables += funding_tables(report)
     tables += breakdown_tables(report)
     return tables
 
@@ -332,7 +379,17 @@ def all_tables(report: Report) -> list[Table]:
 def table_keys() -> set[str]:
     """The keys a table download may ask for."""
     keys = {f"stage_{s.key}" for s in STAGES} | {f"breakdown_{d.key}" for d in DIMENSIONS}
-    return keys | {"trend", "associations", "coverage", "coverage_service", "coverage_territory", "caseload"}
+    return keys | {
+        "trend",
+        "associations",
+        "coverage",
+        "coverage_service",
+        "coverage_territory",
+        "caseload",
+        "funding_funders",
+        "funding_sub_projects",
+        "costs_categories",
+    }
 
 
 PAST = "sans objet (état du jour, période terminée)"

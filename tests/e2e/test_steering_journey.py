@@ -48,7 +48,7 @@ def test_pilot_reads_the_dashboard_and_downloads_the_tableau(page, e2e_world):
     expect(figure.locator(".key-figure__value")).to_have_text(str(own["youths_mentored"]))
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Télécharger le tableau de pilotage (xlsx, 5 onglets)").click()
+        page.get_by_role("link", name="Télécharger le tableau de pilotage (xlsx, 6 onglets)").click()
     download = download_info.value
     assert download.suggested_filename == "tableau-de-pilotage-44-2026-03.xlsx"
     workbook = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
@@ -70,7 +70,7 @@ def test_association_manager_sees_its_own_dashboard(page, e2e_world):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Association A")
     expect(page.get_by_text("Synthèse par association")).to_have_count(0)
     expect(
-        page.get_by_role("link", name="Télécharger le tableau de pilotage (xlsx, 5 onglets)")
+        page.get_by_role("link", name="Télécharger le tableau de pilotage (xlsx, 6 onglets)")
     ).to_have_count(0)
     pairs = [p for p in dataset.refreshed(data.pairs) if p.association_id == e2e_world["association"].pk]
     expected = dataset.reference(pairs, PERIOD)

@@ -4,14 +4,29 @@ costs by line, the Cotech pack's lists, a département's own indicators, the cor
 and rural communes. Period looked at: October 2026."""
 
 import datetime
+import io
+from decimal import Decimal
 
 import pytest
+from freezegun import freeze_time
+from openpyxl import load_workbook
 
+from binome.accounts.models import Role
 from binome.mentorships.models import Coordination
+from binome.reporting import services as reporting_services
+from binome.reporting.cotech import cotech_context, cotech_html
+from binome.reporting.models import ReportingPeriod
+from binome.steering.exports import write_steering_workbook
+from binome.steering.report import build_report
 from binome.steering.scope import Scope
+from binome.steering.tables import all_tables
+from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.mentors.factories import MentorFactory
-from tests.steering.test_definitions import OCTOBER, moment, one, pair  # noqa: F401
+from tests.reporting.factories import AssociationReportFactory, ReportingPeriodFactory
+from tests.steering.test_definitions import ACTIVITY_FIELDS, NOVEMBER, OCTOBER, moment, one, pair  # noqa: F401
 from tests.youths.factories import YouthFactory
+
+FUNDING_TABLES = ("funding_funders", "funding_sub_projects", "costs_categories")
 
 day = datetime.date
 
@@ -40,3 +55,143 @@ def test_pairs_coordinated_by_an_ase_service_are_counted_apart(world, mentor):
     values = one(Scope(departement=world["departement"]))
     assert values["pairs_followed"] == 3
     assert values["pairs_ase_coordinated"] == 2
+
+
+# --- Funding by funder and sub-project, costs by category; the Cotech pack's lists ----------------------
+
+
+def declare(world, association, month, *, funding=(), **figures_):
+    """`association`'s report for `month`, submitted by its manager on the 2nd of the next month."""
+    membership = MembershipFactory(
+        user=UserFactory(with_totp=True), organisation=association, role=Role.MANAGER
+    )
+    period = ReportingPeriod.objects.filter(departement=world["departement"], month=month).first()
+    period = period or ReportingPeriodFactory(departement=world["departement"], month=month)
+    report = AssociationReportFactory(period=period, association=association)
+    with freeze_time(month.replace(month=month.month + 1, day=2)):
+        data = dict.fromkeys(ACTIVITY_FIELDS, 0) | {"fte_staff": 1, "fte_volunteers": 0} | figures_
+        reporting_services.report_save(report=report, data=data, funding=list(funding), by=membership.user)
+        reporting_services.report_submit(report=report, by=membership.user, membership=membership)
+    return report, membership
+
+
+def line(funder, sub_project, amount):
+    return {"funder": funder, "sub_project": sub_project, "amount": Decimal(amount)}
+
+
+@pytest.fixture
+def two_declarations(world):
+    other = world["other_association"]
+    declare(
+        world,
+        world["association"],
+        day(2026, 10, 1),
+        funding=[
+            line("Département", "mentoring", "5000"),
+            line("  département ", "parrainage", "1000"),  # the same funder, typed differently
+            line("CAF", "mentoring", "2000"),
+        ],
+        cost_staff=Decimal("4200"),
+        cost_premises=Decimal("300"),
+        cost_transport=Decimal("120"),
+        technical_tools="Logiciel de suivi Mentorama\nVisio",
+        ase_structures_names="MECS Les Tilleuls\nFoyer de l'enfance",
+        complementary_projects="Ateliers d'orientation avec la mission locale",
+    )
+    declare(world, other, day(2026, 10, 1), funding=[line("CAF", "other", "500")], cost_staff=Decimal("1000"))
+    # By hand: Département 5 000 + 1 000 = 6 000, CAF 2 000 + 500 = 2 500 (total 8 500); Mentorat 7 000,
+    # Parrainage 1 000, Autre projet 500; personnel 4 200 + 1 000 = 5 200, locaux 300, transports 120.
+    return other
+
+
+def test_funding_by_funder_and_sub_project_and_costs_by_category(world, two_declarations):
+    report = build_report(Scope(departement=world["departement"]), OCTOBER, compare=False)
+    tables = {t.key: t for t in all_tables(report)}
+    rows = {key: [(r[0], r[1].value, r[2].value) for r in tables[key].rows] for key in FUNDING_TABLES}
+    assert rows["funding_funders"] == [
+        ("Département", 6000.0, pytest.approx(6000 / 8500)),
+        ("CAF", 2500.0, pytest.approx(2500 / 8500)),
+    ]
+    assert [(r[0], r[1]) for r in rows["funding_sub_projects"]] == [
+        ("Mentorat", 7000.0),
+        ("Parrainage", 1000.0),
+        ("Autre projet", 500.0),
+    ]
+    assert [(r[0], r[1]) for r in rows["costs_categories"]] == [
+        ("Coûts de personnel", 5200.0),
+        ("Locaux", 300.0),
+        ("Transports", 120.0),
+    ]
+    assert "Association A" in tables["funding_funders"].description
+    # November: nothing declared, the tables say so rather than 0 €.
+    november = build_report(Scope(departement=world["departement"]), NOVEMBER, compare=False)
+    empty = {t.key: t for t in all_tables(november)}["funding_funders"]
+    assert empty.rows == [] and empty.empty.startswith("Non renseigné")
+
+
+def test_the_tableau_de_pilotage_has_a_funding_tab(world, two_declarations):
+    handle = io.BytesIO()
+    with freeze_time("2026-12-05 09:00"):
+        write_steering_workbook(handle, departement=world["departement"], period=OCTOBER)
+    rows = list(load_workbook(handle, read_only=True)["Financement"].iter_rows(values_only=True))
+    cells = {row[0]: row[1] for row in rows if row and row[0] and len(row) > 1 and row[1] is not None}
+    assert cells["Département"] == 6000
+    assert cells["Autre projet"] == 500
+    assert cells["Coûts de personnel"] == 5200
+
+
+def test_the_dashboard_shows_the_funding_section(world, member, client_for, two_declarations):
+    page = client_for(member(Role.PILOT)).get("/pilotage/?periode=2026-10").content.decode()
+    assert "<h2>Financement</h2>" in page
+    assert "Financements par financeur" in page and "Coûts par catégorie" in page
+
+
+def test_the_cotech_pack_lists_funding_tools_structures_and_projects(world, two_declarations):
+    period = ReportingPeriod.objects.get(departement=world["departement"], month=day(2026, 10, 1))
+    context = cotech_context(period, today=day(2026, 11, 5))
+    assert context["funding"].funders == [("Département", Decimal("6000")), ("CAF", Decimal("2500"))]
+    html = cotech_html(period, today=day(2026, 11, 5))
+    for text in ("Logiciel de suivi Mentorama", "MECS Les Tilleuls", "mission locale", "Parrainage"):
+        assert text in html, text
+    assert "Outils techniques utilisés" in html and "Projets complémentaires" in html
+
+
+# --- A past period whose declared figures were corrected ------------------------------------------------
+
+
+def test_a_corrected_period_says_which_association_corrected_and_when(world, member, client_for):
+    report, manager = declare(world, world["association"], day(2026, 10, 1), cost_staff=Decimal("1000"))
+    scope = Scope(departement=world["departement"])
+    assert build_report(scope, OCTOBER, compare=False).corrections == []  # first submission: no marker
+    with freeze_time("2026-11-20 10:00"):
+        reporting_services.report_save(
+            report=report, data={"cost_staff": Decimal("1500")}, funding=[], by=manager.user
+        )
+        reporting_services.report_submit(
+            report=report, by=manager.user, membership=manager, reason="Une facture oubliée."
+        )
+    built = build_report(scope, OCTOBER, compare=False)
+    assert built.corrections == [
+        {
+            "association": "Association A",
+            "title": "suivi d'octobre 2026",
+            "number": 2,
+            "submitted_on": day(2026, 11, 20),
+        }
+    ]
+    assert built.values["costs_total"] == Decimal("1500")  # the correction's figures
+    text = "Association A (suivi d'octobre 2026, version 2, le 20/11/2026)"
+    assert text in built.corrections_text
+    page = client_for(member(Role.PILOT)).get("/pilotage/?periode=2026-10").content.decode()
+    assert text.replace("'", "&#x27;") in page
+    handle = io.BytesIO()
+    with freeze_time("2026-12-05 09:00"):
+        write_steering_workbook(handle, departement=world["departement"], period=OCTOBER)
+    synthesis = [
+        row[0]
+        for row in load_workbook(handle, read_only=True)["Synthèse des résultats"].iter_rows(values_only=True)
+        if row
+    ]
+    assert any(text in (cell or "") for cell in synthesis)
+    # November has no correction: no marker.
+    assert build_report(scope, NOVEMBER, compare=False).corrections == []

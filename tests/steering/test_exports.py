@@ -45,7 +45,7 @@ def data_sheet(content: bytes):
     return rows[0], rows[1:]
 
 
-def test_five_tabs_named_as_the_toolkit_model(data):
+def test_five_tabs_named_as_the_toolkit_model_then_funding(data):
     workbook = load_workbook(io.BytesIO(export(data.departement)))
     assert workbook.sheetnames == [
         "Explications",
@@ -53,6 +53,7 @@ def test_five_tabs_named_as_the_toolkit_model(data):
         "Tableau de bord",
         "Données",
         "Paramètres figés",
+        "Financement",
     ]
     assert tuple(workbook.sheetnames) == SHEETS
 

@@ -10,8 +10,8 @@ from binome.steering.periods import Period
 
 class Command(BaseCommand):
     help = (
-        "Écrit le tableau de pilotage d'un département pour une période (xlsx, 5 onglets : Explications, "
-        "Synthèse des résultats, Tableau de bord, Données pseudonymisées, Paramètres figés)."
+        "Écrit le tableau de pilotage d'un département pour une période (xlsx, 6 onglets : Explications, "
+        "Synthèse des résultats, Tableau de bord, Données pseudonymisées, Paramètres figés, Financement)."
     )
 
     def add_arguments(self, parser):
