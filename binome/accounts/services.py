@@ -126,11 +126,12 @@ def invitation_accept(
     user: User | None = None,
     first_name: str = "",
     last_name: str = "",
-    password: str = "",
+    password: str | None = "",
 ) -> Membership:
     """Turn a pending invitation into an active membership, creating the account when there is none.
 
     `user`, when given, is the logged-in person accepting; their address must be the invited one.
+    An account created without a password (None: accepted through ProConnect) cannot log in with one.
     """
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_pending:
@@ -140,7 +141,7 @@ def invitation_accept(
             raise ValidationError("Un compte existe déjà pour cette adresse : connectez-vous pour accepter.")
         user = User.objects.create_user(
             email=invitation.email,
-            password=password,
+            password=password or None,  # never a usable empty password
             first_name=first_name.strip(),
             last_name=last_name.strip(),
         )

@@ -2,9 +2,13 @@ import logging
 
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
+from binome.accounts import services
+from binome.accounts.middleware import SESSION_MEMBERSHIP
 from binome.accounts.models import Invitation, User
+from binome.accounts.proconnect import session as pc_session
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +35,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         verified = [address.email for address in sociallogin.email_addresses if address.verified]
         email = verified[0] if verified else ""
         user = invited_account(email)
+        invitation_id = pc_session.pop_invitation(request)
+        if user is None and invitation_id:
+            user = self._account_from_invitation(request, sociallogin, invitation_id, email)
         if user is None:
             logger.info("ProConnect login without a Binôme account")
             invitation_pending = (
@@ -44,3 +51,35 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             )
             raise ImmediateHttpResponse(response)
         sociallogin.connect(request, user)
+
+    def _account_from_invitation(self, request, sociallogin, invitation_id, email) -> User | None:
+        """« S'identifier avec ProConnect » on an invitation page: create the account from the
+        invitation, bound to this identity, when ProConnect vouches for the invited address. None when
+        the invitation is no longer pending (the « no account » page follows)."""
+        invitation = (
+            Invitation.objects.pending().filter(pk=invitation_id).select_related("organisation").first()
+        )
+        if invitation is None:
+            return None
+        if not email or email.lower() != invitation.email.lower():
+            logger.info("ProConnect identity refused for an invitation sent to another address")
+            raise ImmediateHttpResponse(
+                render(
+                    request,
+                    "proconnect/invitation_mismatch.html",
+                    {"email": email, "invitation": invitation},
+                    status=403,
+                )
+            )
+        try:
+            membership = services.invitation_accept(
+                invitation=invitation,
+                first_name=sociallogin.user.first_name or "",
+                last_name=sociallogin.user.last_name or "",
+                password=None,  # no password: this account signs in through ProConnect
+            )
+        except ValidationError:
+            return None
+        request.session[SESSION_MEMBERSHIP] = str(membership.pk)
+        logger.info("account created from an invitation through ProConnect")
+        return membership.user

@@ -67,6 +67,12 @@ class ProConnectProvider(OpenIDConnectProvider):
             "last_name": userinfo.get("usual_name") or "",
         }
 
+    def extract_extra_data(self, data):
+        """What the stored identity keeps: its `sub` and how the agent authenticated (`amr`). The name
+        and the address are the account's own fields: they are not kept a second time here."""
+        id_token = data.get("id_token") or {}
+        return {"sub": str(id_token.get("sub", "")), "amr": list(id_token.get("amr") or [])}
+
     def extract_email_addresses(self, data):
         """ProConnect's address comes from the agent's administration (its directory or a verified
         professional address): the federation vouches for it, it carries no `email_verified`."""

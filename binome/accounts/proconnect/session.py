@@ -6,6 +6,7 @@ Nothing here imports allauth's social account machinery, so that the middleware 
 SESSION_KEY = "binome_proconnect"  # {"id_token": "...", "second_factor": bool} once logged in
 PENDING_KEY = "binome_proconnect_pending"  # the raw ID token between the callback and the login
 END_SESSION_URL_KEY = "binome_proconnect_end_session"  # set by the logout, read by the next page
+INVITATION_KEY = "binome_proconnect_invitation"  # the invitation being accepted through ProConnect
 
 # RFC 8176 method references ProConnect reports (resources/claim_amr.md): "mfa" when two factors
 # were used; a possession factor next to another method is two factors as well.
@@ -23,8 +24,7 @@ def has_second_factor(amr) -> bool:
 def sociallogin_second_factor(sociallogin) -> bool:
     if sociallogin is None or sociallogin.account.provider != "proconnect":
         return False
-    id_token = (sociallogin.account.extra_data or {}).get("id_token") or {}
-    return has_second_factor(id_token.get("amr"))
+    return has_second_factor((sociallogin.account.extra_data or {}).get("amr"))
 
 
 def stash_id_token(request, raw_id_token: str) -> None:
@@ -56,3 +56,12 @@ def second_factor_done(request) -> bool:
 
 def logged_in_id_token(request) -> str:
     return (request.session.get(SESSION_KEY) or {}).get("id_token", "")
+
+
+def remember_invitation(request, invitation_id) -> None:
+    """« S'identifier avec ProConnect » on an invitation page: the account is to be created from it."""
+    request.session[INVITATION_KEY] = str(invitation_id)
+
+
+def pop_invitation(request) -> str:
+    return request.session.pop(INVITATION_KEY, "")

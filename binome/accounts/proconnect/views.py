@@ -141,6 +141,28 @@ def login(request):
 
 
 @policy("public")
+@require_POST
+def invitation_login(request):
+    """« S'identifier avec ProConnect » on an invitation page: remember the invitation, then on to
+    ProConnect; back, the adapter creates the account from it if ProConnect vouches for the invited
+    address (adapter.SocialAccountAdapter._account_from_invitation). The token comes in the form,
+    never in this address."""
+    from binome.accounts.services import invitation_from_token
+
+    token = request.POST.get("token", "")
+    invitation = invitation_from_token(token) if token else None
+    if invitation is None or not invitation.is_pending:
+        return render(
+            request,
+            "accounts/invitation_invalid.html",
+            {"status": invitation.status if invitation else None},
+            status=410 if invitation else 404,
+        )
+    pc_session.remember_invitation(request, invitation.pk)
+    return login(request)
+
+
+@policy("public")
 def callback(request):
     return _adapter_view(OAuth2CallbackView, request)
 
