@@ -128,6 +128,8 @@ class MentorQuerySet(models.QuerySet):
         org = membership.organisation
         if membership.role in (Role.MANAGER, Role.COORDINATOR):
             return self.filter(association=org)
+        if membership.role == Role.REFERRER:  # the mentors of a service coordinating pairs (D.221-36)
+            return self.filter(association=org)
         if membership.role == Role.PILOT:
             return self.checked_by(org)
         return self.none()
@@ -136,7 +138,11 @@ class MentorQuerySet(models.QuerySet):
         """Mentors whose honorability the département checks: those of the associations under a
         convention in force with it (which the association has agreed to)."""
         current = Convention.objects.current().filter(departement=departement).values("association")
-        return self.filter(association__in=current)
+        # And those of its ASE services, which coordinate pairs failing an association (art. D.221-36).
+        return self.filter(
+            models.Q(association__in=current)
+            | models.Q(association__kind="ase_service", association__departement=departement)
+        )
 
     def matchable(self, on: datetime.date | None = None):
         """Ready (or in a pair with room left), trained as the association requires, honorability valid

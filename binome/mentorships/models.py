@@ -275,6 +275,13 @@ class MentorshipQuerySet(models.QuerySet):
             return self.filter(departement=org)
         return self.none()
 
+    def managed_by(self, membership):
+        """The pairs someone follows as their coordinator: an association's staff, its pairs; an ASE
+        referrer, the pairs their service coordinates failing an association (art. D.221-36)."""
+        if membership is None or membership.role not in (Role.MANAGER, Role.COORDINATOR, Role.REFERRER):
+            return self.none()
+        return self.filter(association=membership.organisation)
+
     def open(self):
         return self.filter(state__in=OPEN_STATES)
 

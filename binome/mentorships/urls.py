@@ -1,12 +1,14 @@
 from django.urls import path
 
-from binome.mentorships import activity_views, views
+from binome.mentorships import activity_views, ase_views, views
 
 app_name = "mentorships"
 
 urlpatterns = [
     path("", views.portfolio, name="portfolio"),
     path("departement/", views.overview, name="overview"),
+    path("service/", ase_views.service_pairing, name="service_pairing"),
+    path("service/<uuid:referral_id>/former/", ase_views.service_pair_create, name="service_pair_create"),
     path("reglages/", views.follow_up_settings, name="settings"),
     path("modele-de-convention/", views.agreement_template, name="agreement_template"),
     path(

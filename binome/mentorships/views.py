@@ -65,9 +65,7 @@ def _pairs(request):
 
 
 def _pair(request, mentorship_id, *, manage=False):
-    pairs = _pairs(request)
-    if manage and request.membership.role == Role.REFERRER:
-        raise Http404
+    pairs = Mentorship.objects.managed_by(request.membership) if manage else _pairs(request)
     return get_object_or_404(
         pairs.select_related("youth", "mentor", "coordinator", "association", "youth__ase_service"),
         pk=mentorship_id,
@@ -146,10 +144,13 @@ def portfolio(request):
 
 
 def _detail_context(request, mentorship, **forms):
-    is_staff = request.membership.role in (Role.MANAGER, Role.COORDINATOR)
+    # The association's staff, or those of the ASE service coordinating the pair (art. D.221-36).
+    is_staff = mentorship.association_id == request.organisation.pk
     agreements = list(mentorship.agreements.prefetch_related("signatures__witnessed_by"))
     pending = next((a for a in agreements if not a.completed_at), None)
-    parties = services.parties_to_sign(pending, request.membership.role) if pending else []
+    parties = (
+        services.parties_to_sign(pending, request.membership.role, request.organisation) if pending else []
+    )
     initial_complete = bool(agreements and agreements[0].completed_at)
     context = {
         "mentorship": mentorship,
@@ -236,7 +237,10 @@ def detail(request, mentorship_id):
 @policy("mentorships.manage")
 def agreement_edit(request, agreement_id):
     agreement = get_object_or_404(
-        Agreement.objects.filter(mentorship__in=_pairs(request)).select_related("mentorship"), pk=agreement_id
+        Agreement.objects.filter(
+            mentorship__in=Mentorship.objects.managed_by(request.membership)
+        ).select_related("mentorship"),
+        pk=agreement_id,
     )
     mentorship = agreement.mentorship
     initial = {f: getattr(agreement, f) for f in services.TERM_FIELDS}
@@ -317,7 +321,7 @@ def agreement_sign(request, agreement_id):
     mentorship = agreement.mentorship
     if request.method != "POST":
         return _back(mentorship, "#convention")
-    parties = services.parties_to_sign(agreement, request.membership.role)
+    parties = services.parties_to_sign(agreement, request.membership.role, request.organisation)
     form = SignatureForm(request.POST, request.FILES, parties=parties)
     if form.is_valid():
         try:
@@ -344,9 +348,9 @@ def agreement_sign(request, agreement_id):
 @require_POST
 def signature_remove(request, signature_id):
     signature = get_object_or_404(
-        Signature.objects.filter(agreement__mentorship__in=_pairs(request)).select_related(
-            "agreement__mentorship"
-        ),
+        Signature.objects.filter(
+            agreement__mentorship__in=Mentorship.objects.managed_by(request.membership)
+        ).select_related("agreement__mentorship"),
         pk=signature_id,
     )
     mentorship = signature.agreement.mentorship
@@ -529,7 +533,10 @@ def concern_raise(request, mentorship_id):
 @policy("mentorships.manage")
 def concern_resolve(request, concern_id):
     concern = get_object_or_404(
-        Concern.objects.filter(mentorship__in=_pairs(request)).select_related("mentorship"), pk=concern_id
+        Concern.objects.filter(
+            mentorship__in=Mentorship.objects.managed_by(request.membership)
+        ).select_related("mentorship"),
+        pk=concern_id,
     )
     form = ResolveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

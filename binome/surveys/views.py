@@ -38,7 +38,7 @@ def answer(request, token):
 
 
 def _youth_response(request, response_id):
-    pairs = Mentorship.objects.visible_to(request.membership)
+    pairs = Mentorship.objects.managed_by(request.membership)
     return get_object_or_404(
         SurveyResponse.objects.filter(mentorship__in=pairs, respondent=Respondent.YOUTH).select_related(
             "mentorship__youth"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from binome.youths import views
+from binome.youths import ase_views, views
 
 app_name = "youths"
 
@@ -26,6 +26,11 @@ urlpatterns = [
     path("orientations/<uuid:referral_id>/retirer/", views.referral_withdraw, name="referral_withdraw"),
     path("orientations/a-orienter/", views.routing_queue, name="routing_queue"),
     path("orientations/<uuid:referral_id>/orienter/", views.referral_route, name="referral_route"),
+    path(
+        "orientations/<uuid:referral_id>/service-ase/",
+        ase_views.referral_route_to_service_view,
+        name="referral_route_to_service",
+    ),
     path("orientations/recues/", views.inbox, name="inbox"),
     path("orientations/recues/<uuid:referral_id>/", views.received_detail, name="received_detail"),
     path("orientations/recues/<uuid:referral_id>/accepter/", views.received_accept, name="received_accept"),

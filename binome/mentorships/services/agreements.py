@@ -103,10 +103,12 @@ def current_agreement(mentorship) -> Agreement | None:
 REFERRER_PARTIES = (Party.ASE, Party.ESTABLISHMENT)
 
 
-def parties_to_sign(agreement: Agreement, role: str) -> list[str]:
-    """The parties still to sign whose signature someone with `role` may record."""
+def parties_to_sign(agreement: Agreement, role: str, organisation=None) -> list[str]:
+    """The parties still to sign whose signature someone with `role` in `organisation` may record (the
+    staff of a service coordinating the pair, art. D.221-36, record them all, as an association's do)."""
     missing = agreement.missing_parties()
-    if role == Role.REFERRER:
+    coordinates = organisation is not None and agreement.mentorship.association_id == organisation.pk
+    if role == Role.REFERRER and not coordinates:
         return [party for party in missing if party in REFERRER_PARTIES]
     return missing
 
@@ -135,7 +137,11 @@ def agreement_sign(
         .values_list("role", flat=True)
         .first()
     )
-    if role == Role.REFERRER and party not in REFERRER_PARTIES:
+    if (
+        role == Role.REFERRER
+        and party not in REFERRER_PARTIES
+        and mentorship.association_id != organisation.pk
+    ):
         raise ValidationError(
             {
                 "party": "Le référent ASE enregistre la signature du service et du lieu d'accueil ; les autres "
