@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from binome.accounts.models import Role
 from binome.matching.scoring import CRITERIA_LABELS, DEFAULT_WEIGHTS
-from binome.utils.models import BaseModel
+from binome.utils.models import BaseModel, OrganisationSettings
 
 
 def _weight(key):
@@ -27,7 +27,7 @@ def _weight(key):
     )
 
 
-class MatchingWeights(models.Model):
+class MatchingWeights(OrganisationSettings):
     """How much each criterion counts for one association: a policy choice, visible and editable."""
 
     association = models.OneToOneField(
@@ -48,13 +48,10 @@ class MatchingWeights(models.Model):
     class Meta:
         verbose_name = "pondération des critères"
 
+    organisation_field = "association"
+
     def __str__(self):
         return f"Pondération — {self.association}"
-
-    @classmethod
-    def for_association(cls, association) -> dict:
-        row = cls.objects.filter(association=association).first()
-        return row.as_dict() if row else dict(DEFAULT_WEIGHTS)
 
     def as_dict(self) -> dict:
         return {key: float(getattr(self, key)) for key in DEFAULT_WEIGHTS}

@@ -157,7 +157,9 @@ def load_pool(associations, departement=None) -> Pool:
         mentor_columns=mentor_cols,
         capacities=[m.capacity - m.current_pairs - held_places[m.pk] for m in mentors],
         excluded=excluded,
-        weights_by_group={group_of[a.pk]: MatchingWeights.for_association(a) for a in associations},
+        weights_by_group={
+            group_of[a.pk]: MatchingWeights.for_organisation(a).as_dict() for a in associations
+        },
         associations=associations,
         held=len(held_youths),
     )

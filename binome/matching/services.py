@@ -164,7 +164,9 @@ def proposal_create(*, referral, mentor, by, organisation) -> Proposal:
         raise ValidationError(["Ce binôme enfreint une règle : " + problems[0], *problems[1:]])
     if previous is not None and previous.state == ProposalState.PENDING:
         return previous
-    total, detail = breakdown(referral.youth, mentor, MatchingWeights.for_association(organisation))
+    total, detail = breakdown(
+        referral.youth, mentor, MatchingWeights.for_organisation(organisation).as_dict()
+    )
     proposal = _propose(
         referral=referral, mentor=mentor, association=organisation, score_value=total, detail=detail, by=by
     )

@@ -124,7 +124,7 @@ def youth_candidates(request, referral_id):
     youth = referral.youth
     mentors = list(pools.available_mentors([association]))
     excluded_ids = {m for _, m in pools.excluded_pairs([youth.pk], [m.pk for m in mentors])}
-    weights = MatchingWeights.for_association(association)
+    weights = MatchingWeights.for_organisation(association).as_dict()
     side = pools.youth_side(youth)
     ycols, mcols = candidates.columns(
         [side], [0], [pools.mentor_side(m) for m in mentors], [0] * len(mentors)
@@ -165,7 +165,7 @@ def mentor_candidates(request, mentor_id):
     mentor = get_object_or_404(pools.available_mentors([association]), pk=mentor_id)
     referrals = list(pools.waiting_referrals([association]))
     excluded_ids = {y for y, _ in pools.excluded_pairs([r.youth_id for r in referrals], [mentor.pk])}
-    weights = MatchingWeights.for_association(association)
+    weights = MatchingWeights.for_organisation(association).as_dict()
     side = pools.mentor_side(mentor)
     youth_sides = [pools.youth_side(r.youth) for r in referrals]
     ycols, mcols = candidates.columns(youth_sides, [0] * len(referrals), [side], [0])
@@ -215,7 +215,7 @@ def proposals(request, reject_forms=None):
         .order_by("referral__accepted_at", "-score")
     )
     reject_forms = reject_forms or {}
-    best_possible = max_score(MatchingWeights.for_association(association))
+    best_possible = max_score(MatchingWeights.for_organisation(association).as_dict())
     for proposal in pending:
         proposal.max_score = best_possible
         proposal.waiting_days = _waiting_days(proposal.referral, today)
@@ -339,9 +339,7 @@ def proposal_reject(request, proposal_id):
 @policy("matching.weights")
 def weights(request):
     association = request.organisation
-    instance = MatchingWeights.objects.filter(association=association).first() or MatchingWeights(
-        association=association
-    )
+    instance = MatchingWeights.for_organisation(association)
     form = WeightsForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -16,7 +16,7 @@ from binome.accounts.models import Role
 from binome.conventions.models import Convention
 from binome.utils.choices import SLOT_LABELS, Gender, Modality, Subject
 from binome.utils.dates import age_on, one_year_after
-from binome.utils.models import BaseModel
+from binome.utils.models import BaseModel, OrganisationSettings
 
 
 class Occupation(models.TextChoices):
@@ -96,7 +96,7 @@ def validate_travel_km(value):
         raise ValidationError("100 km au plus.")
 
 
-class MentorSettings(models.Model):
+class MentorSettings(OrganisationSettings):
     """An association's settings for its mentor pipeline."""
 
     association = models.OneToOneField(
@@ -111,12 +111,10 @@ class MentorSettings(models.Model):
     class Meta:
         verbose_name = "réglages des mentors"
 
+    organisation_field = "association"
+
     def __str__(self):
         return f"Réglages — {self.association}"
-
-    @classmethod
-    def for_association(cls, association):
-        return cls.objects.get_or_create(association=association)[0]
 
 
 class MentorQuerySet(models.QuerySet):

@@ -152,7 +152,7 @@ def mentor_move(
 
 def stale_before(association) -> datetime.datetime:
     """Candidates at the same step since before this moment are waiting too long."""
-    days = MentorSettings.for_association(association).stale_after_days
+    days = MentorSettings.for_organisation(association).stale_after_days
     return timezone.now() - datetime.timedelta(days=days)
 
 

@@ -288,7 +288,7 @@ def training_list(request):
             ],
             "modules": TrainingModule.objects.filter(association=association),
             "module_form": TrainingModuleForm(),
-            "settings_form": MentorSettingsForm(instance=MentorSettings.for_association(association)),
+            "settings_form": MentorSettingsForm(instance=MentorSettings.for_organisation(association)),
         },
     )
 
@@ -403,7 +403,7 @@ def training_module_edit(request, module_id=None):
 @policy("mentors.manage")
 @require_POST
 def mentor_settings(request):
-    form = MentorSettingsForm(request.POST, instance=MentorSettings.for_association(request.organisation))
+    form = MentorSettingsForm(request.POST, instance=MentorSettings.for_organisation(request.organisation))
     if form.is_valid():
         form.save()
         messages.success(request, "Réglage enregistré.")

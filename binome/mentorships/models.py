@@ -33,7 +33,7 @@ from simple_history.models import HistoricalRecords
 from binome.accounts.models import Role
 from binome.utils.choices import Modality
 from binome.utils.images import check_png_or_jpeg
-from binome.utils.models import BaseModel
+from binome.utils.models import BaseModel, OrganisationSettings
 
 
 class MentorshipState(models.TextChoices):
@@ -117,7 +117,7 @@ class ObjectivesReached(models.TextChoices):
 # --- Settings -------------------------------------------------------------------------------------
 
 
-class FollowUpSettings(models.Model):
+class FollowUpSettings(OrganisationSettings):
     """An association's follow-up rules. Defaults: MENTOR's Elements of Effective Practice (staff
     contact twice in month 1 then monthly) and the national plan (a meeting every 6 weeks at least)."""
 
@@ -147,14 +147,10 @@ class FollowUpSettings(models.Model):
     class Meta:
         verbose_name = "règles de suivi des binômes"
 
+    organisation_field = "association"
+
     def __str__(self):
         return f"Règles de suivi — {self.association}"
-
-    @classmethod
-    def for_association(cls, association):
-        """The association's rules (an organisation or its id), or the defaults (unsaved)."""
-        association_id = getattr(association, "pk", association)
-        return cls.objects.filter(association_id=association_id).first() or cls(association_id=association_id)
 
     def clean(self):
         errors = {}
@@ -201,7 +197,7 @@ def validate_logo(upload):
     check_png_or_jpeg(upload, max_bytes=1024 * 1024, what="Le logo")
 
 
-class AgreementSettings(models.Model):
+class AgreementSettings(OrganisationSettings):
     """The département's agreement template: its heading, legal wording and logo, default duration."""
 
     departement = models.OneToOneField(
@@ -226,13 +222,10 @@ class AgreementSettings(models.Model):
     class Meta:
         verbose_name = "modèle de convention individuelle"
 
+    organisation_field = "departement"
+
     def __str__(self):
         return f"Modèle de convention — {self.departement}"
-
-    @classmethod
-    def for_departement(cls, departement):
-        departement_id = getattr(departement, "pk", departement)
-        return cls.objects.filter(departement_id=departement_id).first() or cls(departement_id=departement_id)
 
     def clean(self):
         errors = {}

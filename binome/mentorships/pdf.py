@@ -27,7 +27,7 @@ def _logo_data_uri(settings: AgreementSettings) -> str:
 
 
 def _html(agreement_like, people: dict, departement, signatures=None) -> str:
-    settings = AgreementSettings.for_departement(departement)
+    settings = AgreementSettings.for_organisation(departement)
     signed = {s.party: s for s in (signatures or [])}
     parties = [(Party(p).label, signed.get(p)) for p in agreement_like.required_parties()]
     return render_to_string(

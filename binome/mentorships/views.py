@@ -176,7 +176,7 @@ def _detail_context(request, mentorship, **forms):
         and not Mentorship.objects.open().filter(youth=mentorship.youth_id).exists(),
         "today": timezone.localdate(),
         "review_overdue": mentorship.review_overdue(),
-        "rules": FollowUpSettings.for_association(mentorship.association_id),
+        "rules": FollowUpSettings.for_organisation(mentorship.association_id),
         "duration_days": mentorship.duration_days(),
     }
     if pending and parties:
@@ -738,7 +738,7 @@ def renew(request, mentorship_id):
 
 @policy("mentorships.settings")
 def follow_up_settings(request):
-    instance = FollowUpSettings.for_association(request.organisation)
+    instance = FollowUpSettings.for_organisation(request.organisation)
     form = FollowUpSettingsForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -755,7 +755,7 @@ def follow_up_settings(request):
 
 @policy("agreements.template")
 def agreement_template(request):
-    instance = AgreementSettings.for_departement(request.organisation)
+    instance = AgreementSettings.for_organisation(request.organisation)
     form = AgreementSettingsForm(request.POST or None, request.FILES or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         form.save()

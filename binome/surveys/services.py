@@ -172,6 +172,6 @@ def _check_pulse(response: SurveyResponse, values: dict) -> None:
     """A mentor's check-in answer below the association's threshold raises an alert on the pair."""
     if response.kind != SurveyKind.PULSE or response.respondent != Respondent.MENTOR:
         return
-    threshold = FollowUpSettings.for_association(response.mentorship.association_id).pulse_alert_below
+    threshold = FollowUpSettings.for_organisation(response.mentorship.association_id).pulse_alert_below
     if any(value is not None and int(value) < threshold for value in values.values()):
         pulse_alert(response.mentorship, on=timezone.localdate(response.answered_at))

@@ -16,11 +16,20 @@ from binome.accounts.models import Role
 from binome.utils.choices import SLOT_LABELS, Gender, GenderPreference, Modality, Subject
 from binome.utils.dates import age_on, one_year_after, years_before
 from binome.utils.jobs import UploadJob
-from binome.utils.models import BaseModel
+from binome.utils.models import BaseModel, OrganisationSettings
 
 ELIGIBLE_MIN_AGE = 11
 ELIGIBLE_MAX_AGE = 20  # "under 21"
 COLLEGE_ENTRY_LEVEL = "6e"
+
+
+class QpvAnswer(models.TextChoices):
+    """Does the youth live in a quartier prioritaire de la politique de la ville? Asked of the referrer:
+    a QPV is part of a commune, only the address tells (sig.ville.gouv.fr)."""
+
+    YES = "yes", "Oui"
+    NO = "no", "Non"
+    UNKNOWN = "unknown", "Ne sait pas"
 
 
 class LegalStatus(models.TextChoices):
@@ -61,7 +70,7 @@ Tu peux en parler à tout moment à ton référent ou à l'association. Le mento
 Seules les informations utiles au mentorat sont transmises à l'association. Elles sont conservées au plus deux ans après la fin du mentorat. Tu peux demander à les voir ou à les corriger auprès du département."""
 
 
-class PathwaySettings(models.Model):
+class PathwaySettings(OrganisationSettings):
     """A département's settings for the youth pathway."""
 
     departement = models.OneToOneField(
@@ -92,12 +101,10 @@ class PathwaySettings(models.Model):
     class Meta:
         verbose_name = "réglages du parcours"
 
+    organisation_field = "departement"
+
     def __str__(self):
         return f"Réglages — {self.departement}"
-
-    @classmethod
-    def for_departement(cls, departement):
-        return cls.objects.get_or_create(departement=departement)[0]
 
 
 class YouthQuerySet(models.QuerySet):
@@ -231,6 +238,14 @@ class Youth(BaseModel):
         null=True,
         blank=True,
         related_name="+",
+    )
+    lives_in_qpv = models.CharField(
+        "réside dans un quartier prioritaire (QPV)",
+        max_length=7,
+        choices=QpvAnswer.choices,
+        blank=True,
+        help_text="Quartier prioritaire de la politique de la ville : l'adresse du lieu de vie se vérifie sur "
+        "sig.ville.gouv.fr. Sert au pilotage (part des jeunes accompagnés résidant en QPV).",
     )
     territory = models.ForeignKey(
         "territories.Territory",

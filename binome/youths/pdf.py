@@ -42,7 +42,7 @@ def leaflet_blocks(text: str) -> list[tuple[str, str]]:
 def leaflet(departement) -> bytes:
     """The information leaflet the referent hands to the youth and the holders of parental authority
     (art. D.221-35 al.1), in the département's own wording."""
-    settings = PathwaySettings.for_departement(departement)
+    settings = PathwaySettings.for_organisation(departement)
     return render_pdf(
         "youths/pdf/leaflet.html",
         {

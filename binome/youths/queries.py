@@ -166,7 +166,7 @@ def late_consents(departement, settings, on):
 def blocked_files(departement, on: datetime.date | None = None) -> list[Blocked]:
     """Files with no news beyond the département's delays, with the reason, oldest first."""
     on = on or timezone.localdate()
-    settings = PathwaySettings.for_departement(departement)
+    settings = PathwaySettings.for_organisation(departement)
     result = []
     for delay, referral, since in late_referrals(departement, settings, timezone.now()):
         reason = {

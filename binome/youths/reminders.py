@@ -41,7 +41,7 @@ def send_pathway_reminders(now: datetime.datetime | None = None) -> int:
     digests = Digests()
 
     for departement in Organisation.objects.departements().filter(is_active=True):
-        settings = PathwaySettings.for_departement(departement)
+        settings = PathwaySettings.for_organisation(departement)
         for delay, referral, since in late_referrals(departement, settings, now, kinds=REFERRAL_REMINDERS):
             kind, line, detail = REFERRAL_REMINDERS[delay.kind]
             due = since + datetime.timedelta(days=getattr(settings, delay.settings_field))

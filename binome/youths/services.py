@@ -373,7 +373,7 @@ def referral_submit(*, referral: Referral, by, organisation) -> Referral:
     referral.submitted_at = timezone.now()
     referral.save(update_fields=["state", "submitted_at", "updated_at"])
     record_event(referral.youth, EventKind.REFERRAL_SUBMITTED, by=by, organisation=organisation)
-    if PathwaySettings.for_departement(referral.departement).auto_routing:
+    if PathwaySettings.for_organisation(referral.departement).auto_routing:
         from binome.youths.routing import best_association
 
         choice = best_association(referral)

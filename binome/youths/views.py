@@ -594,7 +594,7 @@ def coverage_view(request):
 
 @policy("referrals.route")
 def pathway_settings(request):
-    instance = PathwaySettings.for_departement(request.organisation)
+    instance = PathwaySettings.for_organisation(request.organisation)
     form = PathwaySettingsForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         form.save()

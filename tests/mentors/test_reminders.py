@@ -143,7 +143,7 @@ def test_one_digest_counts_every_expiring_check(world, people, mailoutbox):
 @pytest.fixture
 def waiting(world):
     """A candidate received on 2 March 2026, still at the same step; the association has its settings."""
-    MentorSettings.for_association(world["association"])
+    MentorSettings.objects.create(association=world["association"])
     with freeze_time("2026-03-02 09:00"):
         return MentorFactory(association=world["association"], first_name="Lina", last_name="Morel")
 
@@ -189,7 +189,7 @@ def test_a_candidate_who_moves_on_and_waits_again_is_reminded_again(world, peopl
 
 
 def test_a_ready_mentor_waiting_is_not_a_stale_candidate(world, people, mailoutbox):
-    MentorSettings.for_association(world["association"])
+    MentorSettings.objects.create(association=world["association"])
     with freeze_time("2026-03-02 09:00"):
         MentorFactory(
             association=world["association"], ready=True, honorability_valid_until=datetime.date(2027, 1, 1)

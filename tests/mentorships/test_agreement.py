@@ -260,7 +260,7 @@ def test_another_organisation_cannot_see_or_sign(world, people, client_for):
 
 
 def test_the_pdf_names_the_parties_and_carries_the_departements_wording_and_logo(world, people, client_for):
-    settings = AgreementSettings.for_departement(world["departement"])
+    settings = AgreementSettings.for_organisation(world["departement"])
     settings.legal_text = (
         "Article 1 — Le mentor s'engage à la discrétion.\n\nArticle 2 — Clause du département A."
     )

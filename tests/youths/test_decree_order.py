@@ -284,7 +284,7 @@ def test_a_state_ward_informs_the_tutor_and_the_family_council(world, referrer):
 
 
 def test_the_leaflet_is_the_departements_wording_in_a_pdf(world, referrer, client_for):
-    settings = PathwaySettings.for_departement(world["departement"])
+    settings = PathwaySettings.for_organisation(world["departement"])
     settings.leaflet_text = "## Bonjour\nUn mentor, c'est quelqu'un qui t'écoute.\n\nÀ bientôt."
     settings.save()
     response = client_for(referrer).get(reverse("youths:leaflet_pdf"))

@@ -33,7 +33,7 @@ def consents_summary(youth) -> str:
 
 def _initial_terms(mentorship) -> dict:
     youth, mentor = mentorship.youth, mentorship.mentor
-    duration = AgreementSettings.for_departement(mentorship.departement_id).default_duration_months
+    duration = AgreementSettings.for_organisation(mentorship.departement_id).default_duration_months
     start = _today() + datetime.timedelta(days=14)
     if youth.modality and (youth.modality == mentor.modality or mentor.modality == Modality.HYBRID):
         modality = youth.modality

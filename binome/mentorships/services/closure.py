@@ -38,7 +38,7 @@ def frequency_kept(mentorship, ended_on: datetime.date) -> bool | None:
     """Every gap between the launch, the meetings held and the end within the association's rhythm."""
     if not mentorship.started_at:
         return None
-    limit = FollowUpSettings.for_association(mentorship.association_id).meeting_every_days
+    limit = FollowUpSettings.for_organisation(mentorship.association_id).meeting_every_days
     days = sorted(
         timezone.localdate(at)
         for at in mentorship.meetings.filter(

@@ -59,7 +59,7 @@ def refresh_follow_up(mentorship: Mentorship, *, today=None, notify: bool = True
     """Recompute and store the pair's colour; when it turns red, alert the coordinator (once a day at most)."""
     now = timezone.now()
     today = today or timezone.localdate(now)
-    rules_ = followup.Rules.of(FollowUpSettings.for_association(mentorship.association_id))
+    rules_ = followup.Rules.of(FollowUpSettings.for_organisation(mentorship.association_id))
     turned_red = _store_status(mentorship, _status(mentorship, rules_, today), now)
     if turned_red and notify and first_time("pair_red", mentorship.pk, today):
         alert_staff(

@@ -75,7 +75,7 @@ def mentorship_launch(
     meeting.duration_minutes = meeting.duration_minutes or 60
     meeting.save()
     started = timezone.localdate(held_at)
-    review_months = AgreementSettings.for_departement(mentorship.departement_id).review_every_months
+    review_months = AgreementSettings.for_organisation(mentorship.departement_id).review_every_months
     mentorship.state = MentorshipState.ACTIVE
     mentorship.started_at = started
     mentorship.launch_objectives = objectives.strip()

@@ -46,7 +46,7 @@ def review_record(
         recorded_by=by,
         organisation=organisation,
     )
-    months = AgreementSettings.for_departement(mentorship.departement_id).review_every_months
+    months = AgreementSettings.for_organisation(mentorship.departement_id).review_every_months
     mentorship.review_due_on = add_months_same_day(held_on, months)
     mentorship.save(update_fields=["review_due_on", "updated_at"])
     _log(by, organisation, mentorship, "update")
