@@ -184,3 +184,19 @@ def test_cannot_deactivate_a_member_of_another_organisation(member, client_for, 
     client = client_for(member(Role.MANAGER))
     response = client.post(reverse("accounts:member_deactivate", kwargs={"membership_id": victim.pk}))
     assert response.status_code == 404
+
+
+def test_a_pilot_cannot_invite_into_an_association_that_has_a_manager(world, member, client_for):
+    member(Role.MANAGER)
+    client = client_for(member(Role.PILOT))
+    url = reverse("accounts:partner_invite", args=[world["association"].pk])
+    response = client.post(url, {"email": "quelquun@exemple.example", "role": Role.MANAGER})
+    assert response.status_code == 422
+    assert "déjà un·e responsable" in response.content.decode()
+
+
+def test_a_pilot_cannot_invite_a_departement_account_into_a_partner(world, member, client_for):
+    pilot = member(Role.PILOT)
+    url = reverse("accounts:partner_invite", args=[world["association"].pk])
+    response = client_for(pilot).post(url, {"email": pilot.email, "role": Role.MANAGER})
+    assert response.status_code == 422

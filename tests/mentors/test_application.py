@@ -374,3 +374,22 @@ def test_an_inactive_association_is_404(world, client, nantes):
     assert client.get(apply_url(closed)).status_code == 404
     assert post(client, closed, application(nantes)).status_code == 404
     assert not Mentor.objects.exists()
+
+
+def test_the_application_limit_is_per_visitor_behind_the_proxy(world, client, settings):
+    settings.BINOME_TRUSTED_PROXIES = 1
+    nantes = CommuneFactory(insee_code="44109", name="Nantes", departement_code="44")
+    for n in range(11):
+        post(
+            client,
+            world["association"],
+            application(nantes, email=f"a{n}@exemple.example"),
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
+    response = post(
+        client,
+        world["association"],
+        application(nantes, email="autre@exemple.example"),
+        HTTP_X_FORWARDED_FOR="198.51.100.2",
+    )
+    assert response.status_code == 302

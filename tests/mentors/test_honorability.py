@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from freezegun import freeze_time
 from openpyxl import Workbook, load_workbook
 
@@ -19,6 +20,7 @@ from binome.mentors.honorability import EXPORT_HEADERS
 from binome.mentors.models import CheckResult, HonorabilityCheck, Mentor, MentorStage
 from binome.mentors.signals import honorability_failed
 from binome.utils.tabular import UNREADABLE
+from tests.accounts.factories import ConventionFactory
 from tests.mentors.factories import HonorabilityCheckFactory, MentorFactory
 
 TODAY = "2026-03-02 10:00"
@@ -566,3 +568,60 @@ def test_a_workbook_built_by_hand_is_read_by_headers(world, pilot, client_for):
     assert response.status_code == 302
     mentor.refresh_from_db()
     assert mentor.stage == MentorStage.NOT_RETAINED
+
+
+def test_only_the_requesting_departement_records_a_result(world, member):
+    ConventionFactory(departement=world["departement"], association=world["other_association"])
+    mentor = MentorFactory(association=world["other_association"], vetting=True, trained=True)
+    check = HonorabilityCheckFactory(mentor=mentor, departement=world["other_departement"])
+    with pytest.raises(ValidationError):
+        services.check_result(
+            check=check,
+            result="compliant",
+            result_on=timezone.localdate(),
+            by=member(Role.PILOT),
+            departement=world["departement"],
+        )
+
+
+def test_a_failure_stands_until_a_later_request_comes_back_compliant(world, member):
+    pilot = member(Role.PILOT)
+    mentor = MentorFactory(
+        association=world["association"], stage=MentorStage.IN_PAIR, trained=True, capacity=2, current_pairs=1
+    )
+    asked = timezone.localdate() - datetime.timedelta(days=20)
+    ok = HonorabilityCheckFactory(mentor=mentor, departement=world["departement"], requested_on=asked)
+    services.check_result(check=ok, result="compliant", result_on=timezone.localdate(), by=pilot)
+    bad = HonorabilityCheckFactory(
+        mentor=mentor, departement=world["departement"], requested_on=asked + datetime.timedelta(days=1)
+    )
+    services.check_result(
+        check=bad,
+        result="not_compliant",
+        result_on=timezone.localdate() - datetime.timedelta(days=3),
+        by=pilot,
+    )
+    assert not Mentor.objects.matchable().filter(pk=mentor.pk).exists()
+
+
+def test_a_check_is_valid_one_year_at_most(world, member):
+    mentor = MentorFactory(association=world["association"], vetting=True, trained=True)
+    check = HonorabilityCheckFactory(mentor=mentor, departement=world["departement"])
+    with pytest.raises(ValidationError):
+        services.check_result(
+            check=check,
+            result="compliant",
+            result_on=timezone.localdate(),
+            by=member(Role.PILOT),
+            valid_until=datetime.date(2099, 12, 31),
+        )
+
+
+def test_changing_a_checked_mentors_identity_voids_the_clearance(world, member):
+    manager = member(Role.MANAGER)
+    mentor = MentorFactory(association=world["association"], ready=True)
+    mentor.last_name = "Autre"
+    services.mentor_save(mentor=mentor, by=manager, organisation=world["association"])
+    mentor.refresh_from_db()
+    assert mentor.stage == MentorStage.VETTING and mentor.honorability_valid_until is None
+    assert not Mentor.objects.matchable().filter(pk=mentor.pk).exists()

@@ -1,10 +1,12 @@
 """Training: the association's required modules, sessions, registrations and attendance."""
 
+import datetime
 import html
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from binome.accounts.models import Role
 from binome.mentors import services
@@ -237,3 +239,11 @@ def test_attendance_ignores_a_mentor_who_is_not_registered(world, coordinator, p
     stranger.refresh_from_db()
     assert not stranger.training_complete
     assert not TrainingRegistration.objects.exists()
+
+
+def test_attendance_cannot_be_recorded_before_the_session(world, member):
+    session = TrainingSessionFactory(
+        association=world["association"], starts_at=timezone.now() + datetime.timedelta(days=30)
+    )
+    with pytest.raises(ValidationError):
+        services.training_attendance(session=session, attended_ids=set(), by=member(Role.MANAGER))

@@ -4,7 +4,9 @@ import pytest
 from django.urls import reverse
 
 from binome.accounts.models import Role
+from binome.conventions.models import ConventionStatus
 from binome.mentors.models import Mentor
+from tests.accounts.factories import ConventionFactory
 from tests.mentors.factories import MentorFactory, TrainingSessionFactory
 
 
@@ -99,3 +101,16 @@ def test_the_pilot_sees_only_the_mentors_of_associations_under_convention(world,
 def test_other_roles_see_no_mentor_at_all(world, member, role):
     MentorFactory(association=world["association"])
     assert not Mentor.objects.visible_to(member(role).memberships.get()).exists()
+
+
+def test_a_draft_convention_gives_the_departement_no_reach(world, member, client_for):
+    ConventionFactory(
+        departement=world["departement"],
+        association=world["other_association"],
+        status=ConventionStatus.DRAFT,
+    )
+    mentor = MentorFactory(association=world["other_association"], vetting=True, trained=True)
+    client = client_for(member(Role.PILOT))
+    assert client.get(reverse("mentors:check_record", args=[mentor.pk])).status_code == 404
+    partner = reverse("accounts:partner_detail", args=[world["other_association"].pk])
+    assert client.get(partner).status_code == 404

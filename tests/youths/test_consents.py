@@ -5,12 +5,16 @@ import datetime
 import html
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from binome.accounts.models import Role
 from binome.audit.models import AccessLog
-from binome.youths.models import Consent, ConsentKind, EventKind, ReferralState
+from binome.youths import services
+from binome.youths.models import Consent, ConsentKind, ConsentMethod, EventKind, ReferralState
 from tests.accounts.factories import AseServiceFactory
 from tests.youths.factories import ConsentFactory, ReferralFactory, YouthFactory, today
 
@@ -241,3 +245,39 @@ def test_the_consent_form_is_a_pdf(referrer, client_for, youth):
 def test_the_consent_form_of_another_services_youth_is_404(world, member, client_for, youth):
     outsider = member(Role.REFERRER, organisation=world["other_ase_service"])
     assert client_for(outsider).get(reverse("youths:consent_form_pdf", args=[youth.pk])).status_code == 404
+
+
+def test_a_parents_agreement_must_be_written(world, member):
+    referrer = member(Role.REFERRER)
+    youth = YouthFactory(departement=world["departement"], ase_service=world["ase_service"])
+    with pytest.raises(ValidationError):
+        services.consent_record(
+            youth=youth,
+            by=referrer,
+            organisation=world["ase_service"],
+            kind=ConsentKind.PARENT,
+            given_by="Mme Dupont, mère",
+            date=timezone.localdate(),
+            method=ConsentMethod.ORAL,
+        )
+
+
+def test_the_same_parent_cannot_count_twice(world, member):
+    referrer = member(Role.REFERRER)
+    youth = YouthFactory(departement=world["departement"], ase_service=world["ase_service"])
+    for attempt in range(2):
+        call = lambda: services.consent_record(  # noqa: E731
+            youth=youth,
+            by=referrer,
+            organisation=world["ase_service"],
+            kind=ConsentKind.PARENT,
+            given_by="Mme Dupont,  mère",
+            date=timezone.localdate(),
+            method=ConsentMethod.WRITTEN,
+            document=ContentFile(b"%PDF-1.4", name="a.pdf"),
+        )
+        if attempt == 0:
+            call()
+        else:
+            with pytest.raises(ValidationError):
+                call()

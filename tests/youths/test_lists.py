@@ -164,3 +164,9 @@ def test_each_row_shows_the_next_step(world, member, client_for):
     YouthFactory(ase_service=world["ase_service"], proposal_accepted=True, assessed=True)
     page = client_for(member(Role.REFERRER)).get(reverse("youths:list")).content.decode()
     assert "Consentements à recueillir" in page
+
+
+def test_a_name_search_never_appears_in_the_address(world, member, client_for):
+    client = client_for(member(Role.REFERRER))
+    response = client.post(reverse("youths:list"), {"q": "Dupuis"})
+    assert response.status_code == 302 and "Dupuis" not in response["Location"]

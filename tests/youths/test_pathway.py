@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
 from binome.accounts.models import Role
 from binome.conventions.models import Convention, ConventionStatus
@@ -559,3 +560,37 @@ def test_only_one_open_referral_per_youth(world, referrer):
     with pytest.raises(ValidationError) as error:
         services.referral_create(youth=referral.youth, by=referrer, organisation=world["ase_service"])
     assert error.value.messages == ["Ce jeune a déjà une fiche d'orientation en cours."]
+
+
+def test_an_assessment_against_mentoring_stops_the_open_referral(world, member):
+    referrer = member(Role.REFERRER)
+    referral = ReferralFactory(
+        youth__departement=world["departement"],
+        youth__ase_service=world["ase_service"],
+        youth__ready=True,
+        submitted=True,
+    )
+    services.assessment_record(
+        youth=referral.youth,
+        by=referrer,
+        organisation=world["ase_service"],
+        date=timezone.localdate(),
+        author_name="Mme X",
+        conclusion="not_in_interest",
+    )
+    referral.refresh_from_db()
+    assert referral.state == ReferralState.WITHDRAWN
+
+
+def test_an_association_whose_convention_is_suspended_cannot_accept(world, member):
+    manager = member(Role.MANAGER)
+    referral = ReferralFactory(
+        youth__departement=world["departement"],
+        youth__ase_service=world["ase_service"],
+        youth__ready=True,
+        routed=True,
+        association=world["association"],
+    )
+    world["association"].conventions_as_association.update(status=ConventionStatus.SUSPENDED)
+    with pytest.raises(ValidationError):
+        services.referral_accept(referral=referral, by=manager, organisation=world["association"])

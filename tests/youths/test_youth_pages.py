@@ -8,6 +8,7 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from binome.accounts.models import Role
+from binome.audit.models import AccessLog
 from binome.references.models import ReferenceKind
 from binome.youths import services
 from binome.youths.models import EventKind, LegalStatus, ProposalOutcome, Youth
@@ -224,3 +225,9 @@ def test_a_submitted_referral_can_no_longer_be_edited(world, referrer, client_fo
     assert "L'orientation est déjà transmise : elle ne se modifie plus." in page_of(response)
     referral.refresh_from_db()
     assert referral.message == ""
+
+
+def test_opening_the_edit_page_of_a_youth_is_logged(world, member, client_for):
+    youth = YouthFactory(departement=world["departement"], ase_service=world["ase_service"])
+    client_for(member(Role.REFERRER)).get(reverse("youths:edit", args=[youth.pk]))
+    assert AccessLog.objects.filter(action="view", object_id=str(youth.pk)).exists()
