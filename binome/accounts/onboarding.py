@@ -22,7 +22,6 @@ from binome.territories.services import (
     territories_from_arrondissements,
 )
 from binome.utils.identifiers import normalise_number
-from binome.utils.search import search
 
 
 @dataclass
@@ -161,33 +160,21 @@ def password_link_path(user: User) -> str:
 
 
 def association_search(terms: str, *, limit: int = 20):
-    """Associations on the platform by name (case, accents, spaces and hyphens forgiven: « ecole »
-    finds « École… », `utils.search`), SIRET/SIREN or RNA (public register numbers)."""
+    """Associations on the platform by name, SIRET/SIREN or RNA (public register numbers)."""
     terms = " ".join((terms or "").split())
     if len(terms) < 3:
         return Organisation.objects.none()
-    associations = Organisation.objects.associations().filter(is_active=True)
-    condition = Q(pk__in=search(associations, terms, "name").values("pk"))
     number = normalise_number(terms)
+    condition = Q(name__icontains=terms)
     if number.isdigit() and len(number) >= 9:
         condition |= Q(siret__startswith=number[:9])
     if number.startswith("W") and len(number) == 10:
         condition |= Q(rna=number)
-    return associations.filter(condition).select_related("home_departement").order_by("name")[:limit]
-
-
-def organisation_search(organisations, terms: str):
-    """The platform administrator's list: by name (forgiving, as `association_search`), INSEE code,
-    SIRET/SIREN start or RNA number."""
-    terms = " ".join((terms or "").split())
-    if not terms:
-        return organisations
-    number = terms.replace(" ", "")
-    return organisations.filter(
-        Q(pk__in=search(organisations.model.objects.all(), terms, "name").values("pk"))
-        | Q(insee_code=terms)
-        | Q(siret__startswith=number)
-        | Q(rna=number.upper())
+    return (
+        Organisation.objects.associations()
+        .filter(condition, is_active=True)
+        .select_related("home_departement")
+        .order_by("name")[:limit]
     )
 
 
@@ -268,4 +255,15 @@ def account_deactivate(*, user: User, by: User) -> None:
     if not user.is_active:
         raise ValidationError("Ce compte est déjà désactivé.")
     user_deactivate(user=user)
+    log_access(user=by, organisation=None, action="update", obj=user)
+
+
+@transaction.atomic
+def account_reactivate(*, user: User, by: User) -> None:
+    """The platform administrator opens again an account it closed. Its memberships stay as they are:
+    one an organisation withdrew stays withdrawn (the organisation invites the person again)."""
+    if user.is_active:
+        raise ValidationError("Ce compte est déjà actif.")
+    user.is_active = True
+    user.save(update_fields=["is_active"])
     log_access(user=by, organisation=None, action="update", obj=user)

@@ -95,7 +95,14 @@ def platform_organisations(request):
     )
     if kind in KIND_FILTERS:
         organisations = organisations.filter(kind=KIND_FILTERS[kind])
-    organisations = onboarding.organisation_search(organisations, terms)
+    if terms:
+        number = terms.replace(" ", "")
+        organisations = organisations.filter(
+            Q(name__icontains=terms)
+            | Q(insee_code=terms)
+            | Q(siret__startswith=number)
+            | Q(rna=number.upper())
+        )
     page = Paginator(organisations, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -172,13 +179,34 @@ def platform_departement_create(request):
 @policy("platform.admin")
 @require_POST
 def platform_account_deactivate(request, user_id):
+    return _account_change(
+        request,
+        user_id,
+        onboarding.account_deactivate,
+        "Le compte est désactivé : ses sessions sont fermées.",
+    )
+
+
+@policy("platform.admin")
+@require_POST
+def platform_account_reactivate(request, user_id):
+    return _account_change(
+        request,
+        user_id,
+        onboarding.account_reactivate,
+        "Le compte est réactivé : la personne peut de nouveau se connecter.",
+    )
+
+
+def _account_change(request, user_id, change, done: str):
+    """Deactivate or reactivate an account, then back to the organisation page it was done from."""
     account = get_object_or_404(User, pk=user_id)
     try:
-        onboarding.account_deactivate(user=account, by=request.user)
+        change(user=account, by=request.user)
     except ValidationError as error:
         error_messages(request, error)
     else:
-        messages.success(request, "Le compte est désactivé : ses sessions sont fermées.")
+        messages.success(request, done)
     organisation_id = parse_uuid(request.POST.get("organisation"))
     if organisation_id and Organisation.objects.filter(pk=organisation_id).exists():
         return redirect("accounts:platform_organisation", organisation_id=organisation_id)

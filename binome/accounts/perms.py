@@ -132,14 +132,8 @@ POLICIES: dict[str, Policy] = {
     ),
     "mentorships.manage": Policy(
         "Suivre les binômes de son association : convention, lancement, rencontres, contacts, "
-        "préoccupations, clôture, réouverture, reconduction, lien de l'espace mentor, questionnaires ; le "
-        "référent ASE pour les binômes que son service coordonne à défaut d'association (art. D.221-36)",
-        roles=frozenset({Role.MANAGER, Role.COORDINATOR, Role.REFERRER}),
-    ),
-    "mentorships.coordinate": Policy(
-        "Mentorat confié à son service ASE à défaut d'association (art. D.221-36) : voir les jeunes en "
-        "attente et former le binôme avec un mentor du service contrôlé par le département",
-        roles=frozenset({Role.REFERRER}),
+        "préoccupations, clôture, réouverture, reconduction, lien de l'espace mentor, questionnaires",
+        roles=ASSOCIATION_ROLES,
     ),
     "mentorships.sign": Policy(
         "Enregistrer les signatures de la convention individuelle (le référent ASE : celles du service "
@@ -210,7 +204,7 @@ POLICIES: dict[str, Policy] = {
     ),
     "platform.admin": Policy(
         "Administration de la plateforme : créer un département, voir chaque organisation et ses membres "
-        "actifs, désactiver un compte — administrateurs de la plateforme uniquement",
+        "actifs, désactiver ou réactiver un compte — administrateurs de la plateforme uniquement",
         platform_admin=True,
     ),
 }

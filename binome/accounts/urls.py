@@ -39,4 +39,9 @@ urlpatterns = [
         onboarding_views.platform_account_deactivate,
         name="platform_account_deactivate",
     ),
+    path(
+        "plateforme/comptes/<uuid:user_id>/reactiver/",
+        onboarding_views.platform_account_reactivate,
+        name="platform_account_reactivate",
+    ),
 ]
