@@ -22,6 +22,7 @@ from binome.territories.services import (
     territories_from_arrondissements,
 )
 from binome.utils.identifiers import normalise_number
+from binome.utils.search import search
 
 
 @dataclass
@@ -160,21 +161,33 @@ def password_link_path(user: User) -> str:
 
 
 def association_search(terms: str, *, limit: int = 20):
-    """Associations on the platform by name, SIRET/SIREN or RNA (public register numbers)."""
+    """Associations on the platform by name (case, accents, spaces and hyphens forgiven: « ecole »
+    finds « École… », `utils.search`), SIRET/SIREN or RNA (public register numbers)."""
     terms = " ".join((terms or "").split())
     if len(terms) < 3:
         return Organisation.objects.none()
+    associations = Organisation.objects.associations().filter(is_active=True)
+    condition = Q(pk__in=search(associations, terms, "name").values("pk"))
     number = normalise_number(terms)
-    condition = Q(name__icontains=terms)
     if number.isdigit() and len(number) >= 9:
         condition |= Q(siret__startswith=number[:9])
     if number.startswith("W") and len(number) == 10:
         condition |= Q(rna=number)
-    return (
-        Organisation.objects.associations()
-        .filter(condition, is_active=True)
-        .select_related("home_departement")
-        .order_by("name")[:limit]
+    return associations.filter(condition).select_related("home_departement").order_by("name")[:limit]
+
+
+def organisation_search(organisations, terms: str):
+    """The platform administrator's list: by name (forgiving, as `association_search`), INSEE code,
+    SIRET/SIREN start or RNA number."""
+    terms = " ".join((terms or "").split())
+    if not terms:
+        return organisations
+    number = terms.replace(" ", "")
+    return organisations.filter(
+        Q(pk__in=search(organisations.model.objects.all(), terms, "name").values("pk"))
+        | Q(insee_code=terms)
+        | Q(siret__startswith=number)
+        | Q(rna=number.upper())
     )
 
 

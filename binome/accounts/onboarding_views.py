@@ -95,14 +95,7 @@ def platform_organisations(request):
     )
     if kind in KIND_FILTERS:
         organisations = organisations.filter(kind=KIND_FILTERS[kind])
-    if terms:
-        number = terms.replace(" ", "")
-        organisations = organisations.filter(
-            Q(name__icontains=terms)
-            | Q(insee_code=terms)
-            | Q(siret__startswith=number)
-            | Q(rna=number.upper())
-        )
+    organisations = onboarding.organisation_search(organisations, terms)
     page = Paginator(organisations, 50).get_page(request.GET.get("page"))
     return render(
         request,

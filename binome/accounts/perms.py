@@ -132,8 +132,14 @@ POLICIES: dict[str, Policy] = {
     ),
     "mentorships.manage": Policy(
         "Suivre les binômes de son association : convention, lancement, rencontres, contacts, "
-        "préoccupations, clôture, réouverture, reconduction, lien de l'espace mentor, questionnaires",
-        roles=ASSOCIATION_ROLES,
+        "préoccupations, clôture, réouverture, reconduction, lien de l'espace mentor, questionnaires ; le "
+        "référent ASE pour les binômes que son service coordonne à défaut d'association (art. D.221-36)",
+        roles=frozenset({Role.MANAGER, Role.COORDINATOR, Role.REFERRER}),
+    ),
+    "mentorships.coordinate": Policy(
+        "Mentorat confié à son service ASE à défaut d'association (art. D.221-36) : voir les jeunes en "
+        "attente et former le binôme avec un mentor du service contrôlé par le département",
+        roles=frozenset({Role.REFERRER}),
     ),
     "mentorships.sign": Policy(
         "Enregistrer les signatures de la convention individuelle (le référent ASE : celles du service "
