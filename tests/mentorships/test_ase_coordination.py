@@ -177,7 +177,7 @@ def test_the_referrer_pairs_then_follows_the_pair_from_the_usual_pages(
     "value, message",
     [
         ("", "Choisissez le mentor."),
-        ("pas-un-uuid", "n'est pas disponible"),
+        ("pas-un-uuid", "UUID valide"),
         ("other", "n'est pas disponible"),
     ],
 )
