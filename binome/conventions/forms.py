@@ -6,6 +6,15 @@ from binome.references.models import ReferenceItem, ReferenceKind
 from binome.territories.models import Territory
 from binome.utils.choices import Modality
 from binome.utils.ids import parse_uuid
+from binome.utils.uploads import validate_document
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+CAPACITY_FIELDS = (
+    "capacity_individual_project",
+    "capacity_mentor_support",
+    "capacity_checked_on",
+    "capacity_evidence",
+)
 
 
 class ConventionForm(forms.ModelForm):
@@ -23,6 +32,22 @@ class ConventionForm(forms.ModelForm):
         required=False,
         help_text="Choisissez 4 à 5 indicateurs d'impact à inscrire dans la convention.",
     )
+    # Art. D.221-37: the département's check of the association's capacity, required before « En vigueur ».
+    capacity_individual_project = forms.BooleanField(
+        label="1° L'association propose un projet individuel à chaque enfant ou jeune accompagné",
+        required=False,
+    )
+    capacity_mentor_support = forms.BooleanField(
+        label="2° L'association informe et accompagne ses mentors",
+        required=False,
+    )
+    capacity_checked_on = forms.DateField(label="Vérification faite le", required=False, widget=DATE_WIDGET)
+    capacity_evidence = forms.FileField(
+        label="Pièce justificative",
+        required=False,
+        help_text="PDF, image JPEG ou PNG, document ODT ou DOCX ; 5 Mo au plus. Gardée par le département, "
+        "jamais montrée à l'association.",
+    )
 
     class Meta:
         model = Convention
@@ -33,6 +58,7 @@ class ConventionForm(forms.ModelForm):
             "start_date",
             "end_date",
             "youth_target",
+            "yearly_subsidy",
             "objectives",
             "key_indicators",
             "reporting_frequency",
@@ -46,8 +72,9 @@ class ConventionForm(forms.ModelForm):
             "capacity",
         ]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_date": DATE_WIDGET,
+            "end_date": DATE_WIDGET,
+            "yearly_subsidy": forms.NumberInput(attrs={"min": 0, "step": "0.01", "class": "input--short"}),
             "objectives": forms.Textarea(attrs={"rows": 4}),
             "territories": forms.CheckboxSelectMultiple,
             "routing_objectives": forms.CheckboxSelectMultiple,
@@ -103,3 +130,49 @@ class ConventionForm(forms.ModelForm):
         if len(chosen) > 5:
             raise forms.ValidationError("Choisissez au plus 5 indicateurs clés.")
         return chosen
+
+    def clean_capacity_evidence(self):
+        evidence = self.cleaned_data.get("capacity_evidence")
+        return validate_document(evidence, stem="verification-capacites") if evidence else evidence
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.capacity_check_given():
+            if not cleaned.get("capacity_individual_project"):
+                self.add_error(
+                    "capacity_individual_project", "Cochez ce point une fois vérifié (art. D.221-37)."
+                )
+            if not cleaned.get("capacity_mentor_support"):
+                self.add_error("capacity_mentor_support", "Cochez ce point une fois vérifié (art. D.221-37).")
+            if not cleaned.get("capacity_checked_on") and "capacity_checked_on" not in self.errors:
+                self.add_error("capacity_checked_on", "Indiquez la date de la vérification.")
+            if not cleaned.get("capacity_evidence") and "capacity_evidence" not in self.errors:
+                self.add_error(
+                    "capacity_evidence",
+                    "Joignez la pièce justificative (à déposer de nouveau si la page a été renvoyée).",
+                )
+        return cleaned
+
+    def main_fields(self):
+        return [self[name] for name in self.fields if name not in CAPACITY_FIELDS]
+
+    def capacity_fields(self):
+        return [self[name] for name in CAPACITY_FIELDS]
+
+    def capacity_check_given(self) -> bool:
+        """Whether the pilot filled in any part of the capacity check."""
+        return any(
+            self.data.get(self.add_prefix(name)) for name in CAPACITY_FIELDS if name != "capacity_evidence"
+        ) or bool(self.files.get(self.add_prefix("capacity_evidence")))
+
+    def capacity_check(self) -> dict | None:
+        """The capacity check to record with the convention (keyword arguments of
+        `capacity_check_record`), or None when the pilot gave none."""
+        if not self.capacity_check_given():
+            return None
+        return {
+            "evidence": self.cleaned_data["capacity_evidence"],
+            "checked_on": self.cleaned_data["capacity_checked_on"],
+            "individual_project": self.cleaned_data["capacity_individual_project"],
+            "mentor_support": self.cleaned_data["capacity_mentor_support"],
+        }

@@ -2,9 +2,11 @@
 routing scope, key indicators and reporting terms). Its table keeps the name it had in accounts."""
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -12,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from binome.accounts.models import Organisation, OrganisationKind
 from binome.utils.models import BaseModel
+from binome.utils.numbers import euros
 
 
 class ConventionStatus(models.TextChoices):
@@ -156,6 +159,16 @@ class Convention(BaseModel):
         related_name="+",
     )
     declined_at = models.DateTimeField("refusée par l'association le", null=True, blank=True)
+    # The toolkit's funding: what the département pays the association each year (cost indicators).
+    yearly_subsidy = models.DecimalField(
+        "subvention annuelle (€)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Montant versé chaque année à l'association au titre de la convention, en euros.",
+    )
 
     history = HistoricalRecords(table_name="accounts_historicalconvention")
     objects = ConventionQuerySet.as_manager()
@@ -171,6 +184,10 @@ class Convention(BaseModel):
             ),
             models.CheckConstraint(
                 condition=Q(reporting_day__gte=1, reporting_day__lte=28), name="reporting_day_1_28"
+            ),
+            models.CheckConstraint(
+                condition=Q(yearly_subsidy__isnull=True) | Q(yearly_subsidy__gte=0),
+                name="convention_subsidy_not_negative",
             ),
         ]
 
@@ -217,6 +234,16 @@ class Convention(BaseModel):
     def state_css(self) -> str:
         return self.status if self.accepted_at and not self.declined_at else "warning"
 
+    @property
+    def yearly_subsidy_label(self) -> str:
+        """« 45 000 € », for pages."""
+        return euros(self.yearly_subsidy)
+
+    @property
+    def capacity_check(self) -> "CapacityCheck | None":
+        """The latest record of the département's check of the association's capacity (art. D.221-37)."""
+        return self.capacity_checks.order_by("-checked_on", "-created_at").first()
+
     def is_current(self, at: datetime.date | None = None) -> bool:
         at = at or timezone.localdate()
         return (
@@ -225,3 +252,38 @@ class Convention(BaseModel):
             and self.start_date <= at
             and (self.end_date is None or self.end_date >= at)
         )
+
+
+class CapacityCheck(BaseModel):
+    """Art. D.221-37: before a convention binds, the département checks that the association can give each
+    child an individual project (1°) and inform and support its mentors (2°), and keeps the evidence."""
+
+    convention = models.ForeignKey(
+        Convention, verbose_name="convention", on_delete=models.CASCADE, related_name="capacity_checks"
+    )
+    individual_project = models.BooleanField(
+        "1° un projet individuel pour chaque enfant ou jeune accompagné", default=False
+    )
+    mentor_support = models.BooleanField("2° l'information et l'accompagnement des mentors", default=False)
+    evidence = models.FileField("pièce justificative", upload_to="conventions/capacity/%Y/%m/")
+    checked_on = models.DateField("vérifiée le")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="enregistrée par",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "vérification des capacités de l'association"
+        verbose_name_plural = "vérifications des capacités des associations"
+        ordering = ["-checked_on", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(individual_project=True, mentor_support=True),
+                name="capacity_check_both_points",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.convention} — vérifiée le {self.checked_on:%d/%m/%Y}"

@@ -11,4 +11,9 @@ urlpatterns = [
     path("conventions/<uuid:convention_id>/modifier/", views.convention_edit, name="convention_edit"),
     path("conventions/<uuid:convention_id>/accepter/", views.convention_accept, name="convention_accept"),
     path("conventions/<uuid:convention_id>/refuser/", views.convention_decline, name="convention_decline"),
+    path(
+        "conventions/verifications/<uuid:check_id>/piece/",
+        views.capacity_evidence,
+        name="capacity_evidence",
+    ),
 ]

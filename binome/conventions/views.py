@@ -1,13 +1,17 @@
+import os
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from binome.accounts.perms import policy
+from binome.audit.services import log_access
 from binome.conventions import services
 from binome.conventions.forms import ConventionForm
-from binome.conventions.models import Convention
+from binome.conventions.models import CapacityCheck, Convention
 from binome.utils.choices import Modality
 from binome.utils.forms import apply_validation_error, error_messages
 from binome.utils.ids import parse_uuid
@@ -29,7 +33,39 @@ def convention_detail(request, convention_id):
     convention = get_object_or_404(_conventions(request), pk=convention_id)
     modalities = [Modality(m).label for m in convention.modalities if m in Modality.values]
     return render(
-        request, "conventions/convention_detail.html", {"convention": convention, "modalities": modalities}
+        request,
+        "conventions/convention_detail.html",
+        {
+            "convention": convention,
+            "modalities": modalities,
+            # The capacity check is the département's own file: the association sees only that it exists.
+            "capacity_check": convention.capacity_check,
+            "is_departement": request.organisation.is_departement,
+        },
+    )
+
+
+@policy("conventions.view")
+def capacity_evidence(request, check_id):
+    """The evidence of a capacity check, for the département's people only."""
+    if not request.organisation.is_departement:
+        raise Http404
+    check = get_object_or_404(
+        CapacityCheck.objects.filter(convention__in=_conventions(request)).select_related("convention"),
+        pk=check_id,
+    )
+    log_access(
+        user=request.user,
+        organisation=request.organisation,
+        action="download",
+        obj=check,
+        departement=check.convention.departement,
+    )
+    extension = os.path.splitext(check.evidence.name)[1].lower()
+    return FileResponse(
+        check.evidence.open("rb"),
+        as_attachment=True,
+        filename=f"verification-capacites-{check.pk}{extension}",
     )
 
 
@@ -40,6 +76,7 @@ def convention_edit(request, convention_id=None):
     proposed = parse_uuid(request.GET.get("association")) if convention is None else None
     form = ConventionForm(
         request.POST or None,
+        request.FILES or None,
         instance=convention,
         departement=request.organisation,
         initial={"association": proposed} if proposed else None,
@@ -47,7 +84,9 @@ def convention_edit(request, convention_id=None):
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                saved = services.convention_save(convention=form.save(commit=False), by=request.user)
+                saved = services.convention_save(
+                    convention=form.save(commit=False), by=request.user, capacity_check=form.capacity_check()
+                )
                 form.save_m2m()
         except ValidationError as error:
             apply_validation_error(form, error)

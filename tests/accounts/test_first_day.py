@@ -18,6 +18,7 @@ from binome.territories.models import Commune, Territory
 from binome.territories.services import read_reference
 from binome.utils.identifiers import luhn_valid, siret_valid
 from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.conventions.capacity import capacity_check, capacity_fields
 
 VALID_SIRET = "73282932000074"
 VALID_SIRET_SAME_SIREN = "73282932000041"  # another establishment of the same association
@@ -220,6 +221,7 @@ def test_the_pilot_creates_an_association_implanted_in_her_departement_and_invit
             start_date="2026-01-01",
         ),
         by=pilot,
+        capacity_check=capacity_check(),
     )
     assert convention.accepted_at is not None
 
@@ -308,6 +310,7 @@ def test_an_association_from_elsewhere_is_proposed_a_convention_that_its_manager
             "reporting_day": 5,
             "age_min": 11,
             "age_max": 20,
+            **capacity_fields(),
         },
     )
     assert response.status_code == 302

@@ -7,6 +7,7 @@ from django.urls import reverse
 from binome.accounts.models import Organisation, OrganisationKind, Role
 from binome.conventions.models import Convention, KeyIndicator
 from tests.accounts.factories import ConventionFactory
+from tests.conventions.capacity import capacity_fields
 
 
 def test_current_conventions(world):
@@ -66,6 +67,7 @@ def test_pilot_creates_a_convention_with_key_indicators(member, client_for, worl
             "age_min": "11",
             "age_max": "20",
             "modalities": ["in_person", "hybrid"],
+            **capacity_fields(),
         },
     )
     assert response.status_code == 302

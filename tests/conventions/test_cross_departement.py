@@ -18,6 +18,7 @@ from binome.conventions.models import Convention
 from binome.mentors import services
 from binome.mentors.models import CheckResult, HonorabilityCheck, MentorStage
 from tests.accounts.factories import ConventionFactory
+from tests.conventions.capacity import capacity_fields
 from tests.mentors.factories import HonorabilityCheckFactory, MentorFactory
 
 TODAY = datetime.date.today()
@@ -52,6 +53,7 @@ def convention_form(association, **extra):
         "reporting_day": "5",
         "age_min": "11",
         "age_max": "20",
+        **capacity_fields(),
         **extra,
     }
 
