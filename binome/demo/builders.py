@@ -10,6 +10,7 @@ import datetime
 import itertools
 import random
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from binome.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from binome.audit.models import AccessLog
+from binome.conventions import services as convention_services
 from binome.conventions.models import Convention, ConventionStatus, KeyIndicator, ReportingFrequency
 from binome.demo.mentors import build_mentors
 from binome.demo.world import DemoWorld
@@ -197,6 +199,24 @@ def build_people(world: DemoWorld) -> None:
         if lead:
             convention.reporting_lead = lead
             convention.save(update_fields=["reporting_lead", "updated_at"])
+
+
+def build_capacity_checks(world: DemoWorld) -> None:
+    """Each demo convention has the pilot's capacity check (art. D.221-37) and a yearly subsidy (about
+    1 500 € per youth of its target), recorded once through the services."""
+    pilot = world.users.get("pilote@cd44.example")
+    for convention in Convention.objects.filter(departement=world.departement, capacity_checks__isnull=True):
+        convention_services.capacity_check_record(
+            convention=convention,
+            by=pilot,
+            evidence=ContentFile(DEMO_SCAN, name="verification.pdf"),
+            checked_on=convention.start_date - datetime.timedelta(days=20),
+            individual_project=True,
+            mentor_support=True,
+        )
+        if convention.yearly_subsidy is None:
+            convention.yearly_subsidy = Decimal((convention.youth_target or 20) * 1500)
+            convention_services.convention_save(convention=convention, by=pilot)
 
 
 # --- Routing scopes ------------------------------------------------------------------------------
@@ -955,6 +975,7 @@ def build_demo() -> DemoWorld:
     world = build_departement()
     build_partners(world)
     build_people(world)
+    build_capacity_checks(world)
     build_routing_scopes(world)
     build_youths(world)
     build_mentors(world)
