@@ -177,6 +177,15 @@ def key_figures(period: ReportingPeriod):
                 format_figure(previous.get(key), indicator.unit) if indicator.comparable else None,
             )
         )
+    for own in engine_figures.get("custom", []):  # the département's own indicators
+        figures.append(
+            KeyFigure(
+                own.label,
+                own.definition,
+                format_figure(own.value, "count"),
+                format_figure(own.previous, "count"),
+            )
+        )
     return (
         figures,
         engine_figures["per_association"],

@@ -32,11 +32,12 @@ from binome.mentorships.models import (
 from binome.references.models import ReferenceItem, ReferenceKind
 from binome.steering.periods import Period
 from binome.steering.pseudonyms import Pseudonymiser
-from binome.steering.registry import INDICATORS, STAGES
+from binome.steering.registry import STAGES
 from binome.steering.report import build_report
 from binome.steering.scope import Scope
 from binome.steering.sql import followed_in
 from binome.steering.tables import (
+    CUSTOM_STAGE,
     Cell,
     Table,
     all_tables,
@@ -165,7 +166,7 @@ def write_steering_workbook(fileobj, *, departement, period: Period, generated_a
     report = build_report(scope, period)
     workbook = Workbook(write_only=True)
     context = f"{departement} — {period.label} (comparaison : {period.last_year().label})"
-    _explanations(workbook.create_sheet(SHEETS[0]), departement, period, generated_at)
+    _explanations(workbook.create_sheet(SHEETS[0]), departement, period, generated_at, report)
     _synthesis(workbook.create_sheet(SHEETS[1]), report, context)
     _dashboard(workbook.create_sheet(SHEETS[2]), report, context)
     _data(workbook.create_sheet(SHEETS[3]), scope, period)
@@ -181,7 +182,7 @@ def steering_file(*, departement, period: Period):
     return handle
 
 
-def _explanations(sheet, departement, period, generated_at):
+def _explanations(sheet, departement, period, generated_at, report):
     _widths(sheet, [28, 48, 90, 34, 40, 40, 34, 50])
     local = timezone.localtime(generated_at)
     lines = [
@@ -249,7 +250,7 @@ def _explanations(sheet, departement, period, generated_at):
         ],
     )
     stage_labels = {s.key: s.label for s in STAGES}
-    for indicator in INDICATORS:
+    for indicator in report.indicators():
         _row(
             sheet,
             [
@@ -261,6 +262,21 @@ def _explanations(sheet, departement, period, generated_at):
                 indicator.denominator or "—",
                 indicator.period_label,
                 indicator.reference,
+            ],
+            wrap_from=1,
+        )
+    for figure in report.custom:
+        _row(
+            sheet,
+            [
+                CUSTOM_STAGE,
+                figure.label,
+                figure.definition,
+                "Dossiers Binôme",
+                figure.label,
+                "—",
+                "Flux : ce qui s'est passé pendant la période",
+                "Boîte à outils « Suivi et pilotage », p. 8 (adaptation par le département)",
             ],
             wrap_from=1,
         )

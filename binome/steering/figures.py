@@ -71,6 +71,7 @@ from binome.youths.models import (
     ELIGIBLE_MIN_AGE,
     Consent,
     ProposalOutcome,
+    QpvAnswer,
     Referral,
     SituationAssessment,
 )
@@ -505,6 +506,43 @@ def colour_figures(scope: Scope) -> dict:
     return {"green_share": ratio(rows.get(Colour.GREEN, 0), total), "_colours": rows}
 
 
+def priority_figures(scope: Scope, periods: list[Period]) -> list[dict]:
+    """Priority publics (Collectif Mentorat): the youths accompanied during each period who live in a
+    QPV (the referrer's answer on the youth's file) and in a commune the département marks as rural
+    (`SteeringSettings.rural_communes`), each over the youths whose answer or commune is known. One
+    query, plus one to know whether any rural commune is marked (none: « — », never 0 %)."""
+    from binome.steering.models import SteeringSettings
+
+    marked = SteeringSettings.rural_communes.through.objects.all()
+    if scope.departement is not None:
+        marked = marked.filter(steeringsettings__departement=scope.departement)
+    rural = Q(youth__commune_id__in=marked.values("commune_id"))
+    aggregates = {}
+    for i, period in enumerate(periods):
+        followed = followed_in(period)
+        aggregates |= {
+            f"qpv_{i}": Count("youth", distinct=True, filter=followed & Q(youth__lives_in_qpv=QpvAnswer.YES)),
+            f"qpv_known_{i}": Count(
+                "youth",
+                distinct=True,
+                filter=followed & Q(youth__lives_in_qpv__in=[QpvAnswer.YES, QpvAnswer.NO]),
+            ),
+            f"rural_{i}": Count("youth", distinct=True, filter=followed & rural),
+            f"commune_known_{i}": Count(
+                "youth", distinct=True, filter=followed & Q(youth__commune__isnull=False)
+            ),
+        }
+    row = scope.pairs().filter(touching(periods)).aggregate(**aggregates)
+    any_rural = marked.exists()
+    return [
+        {
+            "youths_qpv_share": ratio(row[f"qpv_{i}"], row[f"qpv_known_{i}"]),
+            "youths_rural_share": ratio(row[f"rural_{i}"], row[f"commune_known_{i}"]) if any_rural else None,
+        }
+        for i in range(len(periods))
+    ]
+
+
 def lifecycle_figures(scope: Scope, periods: list[Period]) -> list[dict]:
     """Meetings, collective activities and exit surveys, for each period."""
     values = [{} for _ in periods]
@@ -588,6 +626,7 @@ def figures(
         referral_figures,
         mentor_figures,
         lifecycle_figures,
+        priority_figures,
     ):
         for target, figures_ in zip(values, group(scope, periods), strict=True):
             target.update(figures_)

@@ -5,8 +5,10 @@ from binome.reporting import engine
 from binome.reporting.figures import quarterly_note
 from binome.steering.breakdowns import breakdowns
 from binome.steering.figures import figures
+from binome.steering.models import CustomIndicator, SteeringSettings
 from binome.steering.periods import Period
 from binome.steering.registry import INDICATORS, REGISTRY
+from binome.steering.report import custom_figures
 from binome.steering.scope import Scope
 from binome.steering.summaries import by_association
 
@@ -42,11 +44,17 @@ def cotech_figures(period) -> dict:
     scope = Scope(departement=period.departement)
     month = Period.month(period.month.year, period.month.month)
     values, previous = figures(scope, [month, month.last_year()])
+    # What the département adapted (toolkit p. 8): its hidden indicators are left out of the registry
+    # the pack reads, its own indicators come with their values.
+    hidden = SteeringSettings.for_departement(period.departement).hidden
+    own = list(CustomIndicator.objects.filter(departement=period.departement).select_related("item"))
+    both = breakdowns(scope, [month, month.last_year()]) if own else breakdowns(scope, [month])
     return {
         "values": values,
         "previous": previous,
         "per_association": by_association(scope, month),
-        "profiles": [b for b in breakdowns(scope, [month]) if b.dimension.key in PROFILE_DIMENSIONS],
+        "profiles": [b for b in both if b.dimension.key in PROFILE_DIMENSIONS],
         "quarterly_note": quarterly_note(scope, month),
-        "registry": REGISTRY,
+        "registry": {key: indicator for key, indicator in REGISTRY.items() if key not in hidden},
+        "custom": custom_figures(own, both, compared=True),
     }

@@ -308,6 +308,34 @@ INDICATORS = (
         note=IMPORTED,
         reference=P_OUTPUTS,
     ),
+    Indicator(
+        "youths_qpv_share",
+        "realisations",
+        "Part des jeunes résidant en QPV",
+        "Parmi les jeunes accompagnés pendant la période dont le référent ASE a dit s'ils résident ou non dans "
+        "un quartier prioritaire de la politique de la ville, part de ceux qui y résident.",
+        "ratio",
+        numerator="Jeunes accompagnés résidant en QPV (réponse « Oui » sur la fiche du jeune)",
+        denominator="Jeunes accompagnés dont la fiche répond « Oui » ou « Non »",
+        reference=COLLECTIF,
+        note="La réponse est celle de la fiche aujourd'hui ; les binômes importés par les associations n'en "
+        "ont pas. Aucun paquet des registres npm et PyPI ne fournit la liste des QPV : le référent répond "
+        "à partir de l'adresse (sig.ville.gouv.fr).",
+    ),
+    Indicator(
+        "youths_rural_share",
+        "realisations",
+        "Part des jeunes en commune rurale",
+        "Parmi les jeunes accompagnés pendant la période dont la commune de résidence est connue, part de "
+        "ceux qui résident dans une commune que le département a marquée comme rurale.",
+        "ratio",
+        numerator="Jeunes accompagnés résidant dans une commune marquée rurale",
+        denominator="Jeunes accompagnés dont la commune de résidence est connue",
+        reference=COLLECTIF,
+        note="Communes rurales : celles que le département coche dans ses réglages du pilotage, d'après la "
+        "grille communale de densité de l'INSEE (communes peu denses ou très peu denses) ; « — » tant "
+        "qu'aucune n'est cochée.",
+    ),
     _count(
         "pairs_followed",
         "realisations",

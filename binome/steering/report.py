@@ -10,6 +10,7 @@ from binome.reporting.corrections import corrections, corrections_text
 from binome.reporting.funding import Declared, declared_lines
 from binome.steering.breakdowns import Breakdown, breakdowns
 from binome.steering.figures import caseload, colour_figures, coverage_rows, figures
+from binome.steering.models import CUSTOM_KINDS, CustomIndicator, SteeringSettings
 from binome.steering.periods import Period
 from binome.steering.registry import INDICATORS, REGISTRY, STAGES, Indicator, Stage
 from binome.steering.scope import Scope
@@ -39,6 +40,30 @@ class Figure:
 
 
 @dataclass
+class CustomFigure:
+    """A département's own indicator and its values (None without the breakdowns)."""
+
+    label: str
+    definition: str
+    value: int | None
+    previous: int | None
+
+
+def custom_figures(indicators, breakdowns_: list[Breakdown], compared: bool) -> list[CustomFigure]:
+    """Each own indicator read from the breakdown of its reference list: the youths accompanied whose
+    value at the period's end was the item (0 when none)."""
+    by_key = {b.key: b for b in breakdowns_}
+    result = []
+    for indicator in indicators:
+        breakdown = by_key.get(CUSTOM_KINDS.get(indicator.item.kind, ""))
+        row = next((r for r in breakdown.rows if r[0] == indicator.item.label), None) if breakdown else None
+        value = (row[1] if row else 0) if breakdown else None
+        previous = (row[2] if row else 0) if breakdown and compared else None
+        result.append(CustomFigure(indicator.label, indicator.definition, value, previous))
+    return result
+
+
+@dataclass
 class Report:
     scope: Scope
     period: Period
@@ -52,6 +77,8 @@ class Report:
     caseload: list[dict] = field(default_factory=list)
     declared: Declared | None = None  # funding by funder and sub-project, costs by category
     corrections: list[dict] = field(default_factory=list)  # declared figures corrected since submitted
+    hidden: set[str] = field(default_factory=set)  # indicators the département does not use
+    custom: list[CustomFigure] = field(default_factory=list)  # indicators the département added
 
     @property
     def corrections_text(self) -> str:
@@ -68,7 +95,15 @@ class Report:
         return Figure(indicator, self.values.get(key), previous)
 
     def stages(self) -> list[tuple[Stage, list[Figure]]]:
-        return [(stage, [self.figure(i.key) for i in INDICATORS if i.stage == stage.key]) for stage in STAGES]
+        """Each link of the value chain and its figures, less those the département hides."""
+        return [
+            (stage, [self.figure(i.key) for i in self.indicators() if i.stage == stage.key])
+            for stage in STAGES
+        ]
+
+    def indicators(self) -> list[Indicator]:
+        """The registry's indicators the département uses (all of them unless it hid some)."""
+        return [i for i in INDICATORS if i.key not in self.hidden]
 
     def breakdown(self, key: str) -> Breakdown | None:
         return next((b for b in self.breakdowns if b.key == key), None)
@@ -80,6 +115,8 @@ def build_report(
     """The dashboard's content: every indicator for the period and, with `compare`, the same period
     last year; with `details`, the breakdowns, the 12-month trend and the per-association summary."""
     periods = [period, period.last_year()] if compare else [period]
+    adapted = scope.departement is not None
+    settings = SteeringSettings.for_departement(scope.departement) if adapted else None
     colours = colour_figures(scope)
     coverage, load = coverage_rows(scope, period), caseload(scope)
     values = figures(scope, periods, colours, coverage, load)
@@ -92,11 +129,15 @@ def build_report(
         coverage=coverage,
         caseload=load,
         corrections=corrections(scope, period),
+        hidden=settings.hidden if settings else set(),
     )
     if details:
         report.breakdowns = breakdowns(scope, periods, colours)
         report.trend = trend(scope, period, trend_months)
         report.declared = declared_lines(scope, period)
+        if adapted:
+            own = CustomIndicator.objects.filter(departement=scope.departement).select_related("item")
+            report.custom = custom_figures(list(own), report.breakdowns, compare)
         if scope.kind != "association":
             report.associations = by_association(scope, period)
     return report

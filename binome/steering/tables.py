@@ -8,7 +8,7 @@ from binome.accounts.models import Organisation
 from binome.mentorships.models import Colour
 from binome.steering.figures import COVERAGE_STEPS, YOUNG_ADULT_STEPS, coverage_by, pair_figures
 from binome.steering.periods import Period
-from binome.steering.registry import CASELOAD_MAX, DIMENSIONS, INDICATORS, REGISTRY, STAGES
+from binome.steering.registry import CASELOAD_MAX, DIMENSIONS, REGISTRY, STAGES
 from binome.steering.report import Report
 from binome.steering.scope import Scope
 from binome.steering.sql import ratio
@@ -118,7 +118,38 @@ def indicator_tables(report: Report) -> list[Table]:
             row += [figure.indicator.full_definition, figure.indicator.source_label]
             rows.append(row)
         tables.append(Table(f"stage_{stage.key}", stage.label, headers, rows, stage.definition))
-    return tables
+    custom = custom_table(report)
+    return [*tables, custom] if custom else tables
+
+
+def custom_table(report: Report) -> Table | None:
+    """The département's own indicators (toolkit p. 8), laid out as a link of the value chain."""
+    if not report.custom:
+        return None
+    previous = report.previous_period
+    headers = ["Indicateur", report.period.label.capitalize()]
+    if previous:
+        headers += [f"{previous.label.capitalize()} (même période n-1)", "Évolution"]
+    headers += ["Définition", "Source"]
+    rows = []
+    for figure in report.custom:
+        row = [figure.label, Cell(figure.value)]
+        if previous:
+            change = (
+                (figure.value - figure.previous) / figure.previous
+                if figure.value is not None and figure.previous
+                else None
+            )
+            row += [Cell(figure.previous), Cell(change, "change")]
+        row += [figure.definition, "Dossiers Binôme"]
+        rows.append(row)
+    return Table(
+        "stage_custom",
+        "Indicateurs du département",
+        headers,
+        rows,
+        "Les indicateurs que le département a ajoutés à partir de ses listes de référence.",
+    )
 
 
 def _missing(indicator) -> str:
@@ -378,7 +409,7 @@ def all_tables(report: Report) -> list[Table]:
 
 def table_keys() -> set[str]:
     """The keys a table download may ask for."""
-    keys = {f"stage_{s.key}" for s in STAGES} | {f"breakdown_{d.key}" for d in DIMENSIONS}
+    keys = {f"stage_{s.key}" for s in STAGES} | {f"breakdown_{d.key}" for d in DIMENSIONS} | {"stage_custom"}
     return keys | {
         "trend",
         "associations",
@@ -399,7 +430,7 @@ def summary_rows(report: Report) -> list[list]:
     """The Synthèse tab: every indicator with its stage."""
     rows = []
     stage_labels = {s.key: s.label for s in STAGES}
-    for indicator in INDICATORS:
+    for indicator in report.indicators():
         figure = report.figure(indicator.key)
         if indicator.period == "today" and report.ended:
             rows.append(
@@ -417,7 +448,13 @@ def summary_rows(report: Report) -> list[list]:
                 indicator.full_definition,
             ]
         )
+    for figure in report.custom:
+        previous = Cell(figure.previous) if report.previous_period else "sans objet"
+        rows.append([CUSTOM_STAGE, figure.label, Cell(figure.value), previous, figure.definition])
     return rows
+
+
+CUSTOM_STAGE = "Indicateurs du département"
 
 
 @dataclass
@@ -435,7 +472,7 @@ def key_figures(report: Report) -> list[KeyFigure]:
     if report.scope.kind == "association":
         keys[-1] = "pairs_closed"
     result = []
-    for key in keys:
+    for key in [k for k in keys if k not in report.hidden]:
         figure = report.figure(key)
         unit = figure.indicator.unit
         previous = ""

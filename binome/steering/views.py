@@ -1,14 +1,22 @@
 """The steering dashboards and their downloads. Figures only: no name reaches these pages or files."""
 
+from django.contrib import messages
+from django.db import transaction
 from django.http import FileResponse, Http404
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
 from binome.accounts.perms import can, policy
 from binome.audit.services import log_access
 from binome.reporting.figures import quarterly_note
 from binome.steering.exports import steering_file, table_file
-from binome.steering.forms import DashboardFilterForm, PeriodFilterForm
+from binome.steering.forms import (
+    CustomIndicatorForm,
+    DashboardFilterForm,
+    PeriodFilterForm,
+    SteeringSettingsForm,
+)
+from binome.steering.models import CustomIndicator, SteeringSettings
 from binome.steering.periods import current_period, default_period
 from binome.steering.registry import REGISTRY
 from binome.steering.report import build_report
@@ -70,6 +78,7 @@ def dashboard(request):
             "chart_tables": [t for t in tables if not t.key.startswith("stage_")],
             "query": query,
             "can_export": can(request, "steering.export"),
+            "can_adapt": can(request, "steering.settings"),
             "quarterly_note": quarterly,
             "running_month": period == current_period(),
             "last_month": default_period(),
@@ -180,3 +189,61 @@ def national_xlsx(request):
     handle = table_file(with_definitions(national_table(period)), context=f"France entière — {period.label}")
     filename = f"binome-vue-nationale-{period.key}.xlsx"
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+@policy("steering.settings")
+@require_http_methods(["GET", "POST"])
+def settings(request):
+    """What the département adapts without code (toolkit p. 8): the indicators it hides, its own
+    indicators from its reference lists, its rural communes. Three forms, told apart by `action`."""
+    departement = request.organisation
+    instance = SteeringSettings.for_departement(departement)
+    action = request.POST.get("action") if request.method == "POST" else None
+    form = SteeringSettingsForm(
+        request.POST if action == "settings" else None, instance=instance, departement=departement
+    )
+    add_form = CustomIndicatorForm(request.POST if action == "add" else None, departement=departement)
+    if action == "settings" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save(commit=False)
+            saved.updated_by = request.user
+            saved.save()
+            form.save_m2m()
+        messages.success(request, "Les réglages du pilotage sont enregistrés.")
+        return redirect("steering:settings")
+    if action == "add" and add_form.is_valid():
+        indicator = add_form.save(commit=False)
+        indicator.departement = departement
+        indicator.position = CustomIndicator.objects.filter(departement=departement).count()
+        indicator.save()
+        messages.success(request, f"L'indicateur « {indicator.label} » est ajouté.")
+        return redirect("steering:settings")
+    if action == "delete":
+        indicator = get_object_or_404(
+            CustomIndicator, pk=_uuid(request.POST.get("id")), departement=departement
+        )
+        indicator.delete()
+        messages.success(request, f"L'indicateur « {indicator.label} » est retiré.")
+        return redirect("steering:settings")
+    if action not in (None, "settings", "add"):
+        raise Http404("Action inconnue.")
+    return render(
+        request,
+        "steering/settings.html",
+        {
+            "form": form,
+            "add_form": add_form,
+            "custom": CustomIndicator.objects.filter(departement=departement).select_related("item"),
+        },
+        status=422 if form.errors or add_form.errors else 200,
+    )
+
+
+def _uuid(value):
+    """A posted id, or None when it is not a UUID (a 404, never a 500)."""
+    import uuid
+
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None

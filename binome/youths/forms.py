@@ -78,6 +78,7 @@ class YouthForm(forms.ModelForm):
             "legal_status",
             "authority_holders",
             "commune",
+            "lives_in_qpv",
             "territory",
             "placement_structure",
             "objectives",

@@ -13,10 +13,12 @@ from openpyxl import load_workbook
 
 from binome.accounts.models import Role
 from binome.mentorships.models import Coordination
+from binome.references.models import ReferenceKind
 from binome.reporting import services as reporting_services
 from binome.reporting.cotech import cotech_context, cotech_html
 from binome.reporting.models import ReportingPeriod
 from binome.steering.exports import write_steering_workbook
+from binome.steering.models import CustomIndicator, SteeringSettings
 from binome.steering.report import build_report
 from binome.steering.scope import Scope
 from binome.steering.tables import all_tables
@@ -24,7 +26,7 @@ from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.mentors.factories import MentorFactory
 from tests.reporting.factories import AssociationReportFactory, ReportingPeriodFactory
 from tests.steering.test_definitions import ACTIVITY_FIELDS, NOVEMBER, OCTOBER, moment, one, pair  # noqa: F401
-from tests.youths.factories import YouthFactory
+from tests.youths.factories import CommuneFactory, YouthFactory, reference
 
 FUNDING_TABLES = ("funding_funders", "funding_sub_projects", "costs_categories")
 
@@ -195,3 +197,131 @@ def test_a_corrected_period_says_which_association_corrected_and_when(world, mem
     assert any(text in (cell or "") for cell in synthesis)
     # November has no correction: no marker.
     assert build_report(scope, NOVEMBER, compare=False).corrections == []
+
+
+# --- What a département adapts (P.8): hidden indicators, its own indicators ------------------------------
+
+
+def followed_youth(world, mentor, **youth_fields):
+    """A youth in a pair launched in September, still open: accompanied in October."""
+    youth = YouthFactory(ase_service=world["ase_service"], **youth_fields)
+    pair(world, mentor, youth=youth, validated=(2026, 9, 1), started=(2026, 9, 10))
+    return youth
+
+
+@pytest.fixture
+def adapted(world, mentor):
+    """Two youths in 3e and one in 4e accompanied in October; the département counts those in 3e and
+    hides the workshops and the coverage rate."""
+    departement = world["departement"]
+    third = reference(departement, ReferenceKind.SCHOOL_LEVEL, "3e")
+    for level in (third, third, reference(departement, ReferenceKind.SCHOOL_LEVEL, "4e")):
+        followed_youth(world, mentor, school_level=level)
+    SteeringSettings.objects.create(departement=departement, hidden_indicators=["workshops", "coverage_rate"])
+    CustomIndicator.objects.create(departement=departement, label="Jeunes accompagnés en 3e", item=third)
+
+
+def test_a_departement_hides_indicators_and_adds_its_own(world, adapted):
+    report = build_report(Scope(departement=world["departement"]), OCTOBER)
+    shown = {figure.indicator.key for _stage, figures_ in report.stages() for figure in figures_}
+    assert "workshops" not in shown and "coverage_rate" not in shown and "pairs_followed" in shown
+    [own] = report.custom
+    assert (own.label, own.value, own.previous) == ("Jeunes accompagnés en 3e", 2, 0)  # none in October 2025
+    table = {t.key: t for t in all_tables(report)}["stage_custom"]
+    assert table.rows[0][0] == "Jeunes accompagnés en 3e" and table.rows[0][1].value == 2
+    # The tableau de pilotage: neither in the Synthèse nor in the Explications; the own indicator in both.
+    handle = io.BytesIO()
+    with freeze_time("2026-12-05 09:00"):
+        write_steering_workbook(handle, departement=world["departement"], period=OCTOBER)
+    book = load_workbook(handle, read_only=True)
+    synthesis = {
+        row[1]: row[2] for row in book["Synthèse des résultats"].iter_rows(values_only=True) if len(row) > 2
+    }
+    assert "Ateliers collectifs" not in synthesis and "Couverture de l'obligation légale" not in synthesis
+    assert synthesis["Jeunes accompagnés en 3e"] == 2
+    explained = [row[1] for row in book["Explications"].iter_rows(values_only=True) if len(row) > 1]
+    assert "Jeunes accompagnés en 3e" in explained and "Ateliers collectifs" not in explained
+    # Another département's dashboard is untouched.
+    other = build_report(Scope(departement=world["other_departement"]), OCTOBER, compare=False)
+    assert "coverage_rate" in {f.indicator.key for _s, figures_ in other.stages() for f in figures_}
+    assert other.custom == []
+
+
+def test_the_cotech_pack_follows_the_departement_settings(world, adapted):
+    period = ReportingPeriodFactory(departement=world["departement"], month=day(2026, 10, 1))
+    figures_ = {f.label: f.value for f in cotech_context(period, today=day(2026, 11, 5))["figures"]}
+    assert "Couverture de l'obligation légale" not in figures_ and "Binômes suivis" in figures_
+    assert figures_["Jeunes accompagnés en 3e"] == "2"
+
+
+def test_only_the_pilot_adapts_the_steering(world, member, client_for):
+    assert client_for(member(Role.PILOT)).get("/pilotage/reglages/").status_code == 200
+    for role in (Role.VIEWER, Role.MANAGER, Role.REFERRER):
+        assert client_for(member(role)).get("/pilotage/reglages/").status_code == 403, role
+
+
+def test_the_settings_page_saves_and_keeps_what_was_typed(world, member, client_for):
+    departement = world["departement"]
+    client = client_for(member(Role.PILOT))
+    nantes = CommuneFactory(insee_code="44109", name="Nantes", departement_code="44")
+    village = CommuneFactory(insee_code="44001", name="Abbaretz", departement_code="44")
+    elsewhere = CommuneFactory(insee_code="85191", name="La Roche-sur-Yon", departement_code="85")
+    response = client.post(
+        "/pilotage/reglages/",
+        {"action": "settings", "hidden_indicators": ["workshops"], "rural_communes": [village.pk]},
+    )
+    assert response.status_code == 302
+    saved = SteeringSettings.objects.get(departement=departement)
+    assert saved.hidden_indicators == ["workshops"] and list(saved.rural_communes.all()) == [village]
+    # Another département's commune, an unknown indicator: French errors, nothing saved, 422.
+    response = client.post(
+        "/pilotage/reglages/",
+        {"action": "settings", "hidden_indicators": ["nope"], "rural_communes": [elsewhere.pk, nantes.pk]},
+    )
+    assert response.status_code == 422
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    assert list(SteeringSettings.objects.get(departement=departement).rural_communes.all()) == [village]
+    # An own indicator: empty name refused, the chosen value kept; then added; a duplicate refused.
+    third = reference(departement, ReferenceKind.SCHOOL_LEVEL, "3e")
+    response = client.post("/pilotage/reglages/", {"action": "add", "label": "  ", "item": third.pk})
+    assert response.status_code == 422
+    assert f'value="{third.pk}" selected' in response.content.decode()
+    assert (
+        client.post("/pilotage/reglages/", {"action": "add", "label": "En 3e", "item": third.pk}).status_code
+        == 302
+    )
+    response = client.post("/pilotage/reglages/", {"action": "add", "label": "en 3E", "item": third.pk})
+    assert "porte déjà ce nom" in response.content.decode()
+    # Hostile input: another département's item, a bad id, an unknown action: 4xx, never a 500.
+    foreign = reference(world["other_departement"], ReferenceKind.SCHOOL_LEVEL, "3e")
+    assert (
+        client.post("/pilotage/reglages/", {"action": "add", "label": "X", "item": foreign.pk}).status_code
+        == 422
+    )
+    assert client.post("/pilotage/reglages/", {"action": "delete", "id": "1 OR 1=1"}).status_code == 404
+    assert client.post("/pilotage/reglages/", {"action": "??"}).status_code == 404
+    own = CustomIndicator.objects.get(departement=departement)
+    assert client.post("/pilotage/reglages/", {"action": "delete", "id": str(own.pk)}).status_code == 302
+    assert not CustomIndicator.objects.exists()
+
+
+# --- Priority publics: QPV and rural communes --------------------------------------------------------------
+
+
+def test_shares_of_youths_in_a_qpv_and_in_a_rural_commune(world, mentor):
+    departement = world["departement"]
+    town = CommuneFactory(insee_code="44109", name="Nantes", departement_code="44")
+    village = CommuneFactory(insee_code="44001", name="Abbaretz", departement_code="44")
+    followed_youth(world, mentor, lives_in_qpv="yes", commune=town)
+    followed_youth(world, mentor, lives_in_qpv="yes", commune=village)
+    followed_youth(world, mentor, lives_in_qpv="no", commune=village)
+    followed_youth(world, mentor, lives_in_qpv="unknown", commune=town)
+    followed_youth(world, mentor, lives_in_qpv="")  # not answered, commune unknown
+    YouthFactory(ase_service=world["ase_service"], lives_in_qpv="yes", commune=village)  # not accompanied
+    scope = Scope(departement=departement)
+    values = one(scope)
+    assert values["youths_qpv_share"] == pytest.approx(2 / 3)  # 2 « Oui » over 3 « Oui » or « Non »
+    assert values["youths_rural_share"] is None  # no commune marked rural yet: « — », not 0 %
+    settings_ = SteeringSettings.objects.create(departement=departement)
+    settings_.rural_communes.set([village])
+    assert one(scope)["youths_rural_share"] == pytest.approx(2 / 4)  # 2 in Abbaretz over 4 communes known
