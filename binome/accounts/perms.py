@@ -196,8 +196,13 @@ POLICIES: dict[str, Policy] = {
         roles=frozenset({Role.PILOT, Role.VIEWER, Role.MANAGER, Role.COORDINATOR}),
     ),
     "steering.export": Policy(
-        "Télécharger le tableau de pilotage du département (xlsx, 5 onglets, données pseudonymisées)",
+        "Télécharger le tableau de pilotage du département (xlsx, 6 onglets, données pseudonymisées)",
         roles=DEPARTEMENT_ROLES,
+    ),
+    "steering.settings": Policy(
+        "Adapter le pilotage du département sans code : masquer les indicateurs qu'il n'utilise pas, ajouter "
+        "les siens à partir de ses listes de référence, indiquer ses communes rurales",
+        roles=frozenset({Role.PILOT}),
     ),
     "api.tokens": Policy(
         "Créer et révoquer les jetons d'API de son association (logiciel de l'association : CRM, Airtable…)",

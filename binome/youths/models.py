@@ -23,6 +23,15 @@ ELIGIBLE_MAX_AGE = 20  # "under 21"
 COLLEGE_ENTRY_LEVEL = "6e"
 
 
+class QpvAnswer(models.TextChoices):
+    """Does the youth live in a quartier prioritaire de la politique de la ville? Asked of the referrer:
+    a QPV is part of a commune, only the address tells (sig.ville.gouv.fr)."""
+
+    YES = "yes", "Oui"
+    NO = "no", "Non"
+    UNKNOWN = "unknown", "Ne sait pas"
+
+
 class LegalStatus(models.TextChoices):
     PARENTS = "parents", "Autorité parentale exercée par les parents"
     DELEGATED = "delegated", "Autorité parentale déléguée"
@@ -229,6 +238,14 @@ class Youth(BaseModel):
         null=True,
         blank=True,
         related_name="+",
+    )
+    lives_in_qpv = models.CharField(
+        "réside dans un quartier prioritaire (QPV)",
+        max_length=7,
+        choices=QpvAnswer.choices,
+        blank=True,
+        help_text="Quartier prioritaire de la politique de la ville : l'adresse du lieu de vie se vérifie sur "
+        "sig.ville.gouv.fr. Sert au pilotage (part des jeunes accompagnés résidant en QPV).",
     )
     territory = models.ForeignKey(
         "territories.Territory",
