@@ -41,7 +41,7 @@ from binome.demo.builders import (
     _Pathway,
     _school_level,
 )
-from binome.demo.mentors import FIRST_NAMES
+from binome.demo.mentors import FIRST_NAMES, _staff
 from binome.demo.mentors import SURNAMES as MENTOR_SURNAMES
 from binome.mentors.models import CheckResult, HonorabilityCheck, Mentor, MentorEvent, MentorStage, Occupation
 from binome.mentors.services import mentor_move
@@ -625,8 +625,6 @@ class _Youths:
 
 class _PairRun:
     def __init__(self, world: DemoWorld, now: datetime.datetime):
-        from binome.demo.mentors import _staff
-
         self.world = world
         self.now = now
         self.today = timezone.localdate(now)

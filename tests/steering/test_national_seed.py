@@ -5,8 +5,8 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, F, Q
 
+from bench.national import PREFIX, build_national
 from binome.accounts.models import Organisation
-from binome.demo.national import PREFIX, build_national
 from binome.mentorships.models import Meeting, Mentorship
 from binome.steering.indicators import Scope, figures, national_rollup
 from binome.steering.periods import Period

@@ -24,8 +24,8 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bench.national import PREFIX
 from binome.accounts.models import Membership, Organisation, Role, User
-from binome.demo.national import PREFIX
 from binome.mentorships.models import Mentorship
 from binome.steering.exports import write_steering_workbook
 from binome.steering.periods import Period, default_period

@@ -1,5 +1,6 @@
 """A synthetic France for benchmarks (issue 7): 100 départements, 600 associations, 300,000 youths,
 250,000 pairs and 3,000,000 meetings over 10 years — `manage.py seed_demo --scale national`.
+Kept in bench/, beside the benchmarks that read it: no application imports it.
 
 Why not the services, as the demo département does: the services check each row, write its history
 (django-simple-history), its timeline events, its access-log entries and its notifications, one
@@ -34,6 +35,7 @@ from binome.conventions.models import ConventionStatus
 from binome.demo.builders import BOYS, GIRLS, SURNAMES
 from binome.references.defaults import DEFAULTS
 from binome.references.models import ReferenceKind
+from binome.territories.services import departement_official_name
 from binome.utils.choices import Modality
 from binome.utils.dates import years_before
 
@@ -241,6 +243,14 @@ class World:
     mentors: dict = field(default_factory=dict)  # association id -> [mentor ids]
 
 
+def _name(code: str) -> str:
+    """« France synthétique — Département de l'Ain », with the article INSEE gives the département."""
+    try:
+        return f"{PREFIX} — {departement_official_name(code)}"
+    except ValueError:
+        return f"{PREFIX} — Département {code}"
+
+
 def _organisations(writer, rng, size, first_day, log) -> World:
     Organisation = apps.get_model("accounts.Organisation")
     ReferenceItem = apps.get_model("references.ReferenceItem")
@@ -255,9 +265,7 @@ def _organisations(writer, rng, size, first_day, log) -> World:
         departement = writer.uuid()
         # Département sizes vary about tenfold, as their populations do.
         world.departements.append((departement, rng.lognormvariate(0, 0.7)))
-        org_rows.append(
-            (departement, OrganisationKind.DEPARTEMENT, f"{PREFIX} — Département {code}", None, code, None)
-        )
+        org_rows.append((departement, OrganisationKind.DEPARTEMENT, _name(code), None, code, None))
         world.services[departement] = []
         for n in range(1, SERVICES_PER_DEPARTEMENT + 1):
             service = writer.uuid()
