@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from binome.accounts.models import Role
+from binome.accounts.perms import ASSOCIATION_ROLES
 from binome.matching.scoring import CRITERIA_LABELS, DEFAULT_WEIGHTS
 from binome.utils.models import BaseModel, OrganisationSettings
 
@@ -108,7 +108,7 @@ class ProposalBatch(BaseModel):
 
 class ProposalQuerySet(models.QuerySet):
     def visible_to(self, membership):
-        if membership is None or membership.role not in (Role.MANAGER, Role.COORDINATOR):
+        if membership is None or membership.role not in ASSOCIATION_ROLES:
             return self.none()
         return self.filter(association=membership.organisation)
 

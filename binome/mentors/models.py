@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from binome.accounts.models import Role
+from binome.accounts.perms import ASSOCIATION_ROLES
 from binome.conventions.models import Convention
 from binome.utils.choices import SLOT_LABELS, Gender, Modality, Subject
 from binome.utils.dates import age_on, one_year_after
@@ -124,7 +125,7 @@ class MentorQuerySet(models.QuerySet):
         if membership is None:
             return self.none()
         org = membership.organisation
-        if membership.role in (Role.MANAGER, Role.COORDINATOR):
+        if membership.role in ASSOCIATION_ROLES:
             return self.filter(association=org)
         if membership.role == Role.REFERRER:  # the mentors of a service coordinating pairs (D.221-36)
             return self.filter(association=org)

@@ -31,6 +31,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from binome.accounts.models import Role
+from binome.accounts.perms import ASSOCIATION_ROLES, DEPARTEMENT_ROLES, POLICIES
 from binome.utils.choices import Modality
 from binome.utils.images import check_png_or_jpeg
 from binome.utils.models import BaseModel, OrganisationSettings
@@ -260,18 +261,18 @@ class MentorshipQuerySet(models.QuerySet):
         if membership is None:
             return self.none()
         org = membership.organisation
-        if membership.role in (Role.MANAGER, Role.COORDINATOR):
+        if membership.role in ASSOCIATION_ROLES:
             return self.filter(association=org)
         if membership.role == Role.REFERRER:
             return self.filter(youth__ase_service=org)
-        if membership.role in (Role.PILOT, Role.VIEWER):
+        if membership.role in DEPARTEMENT_ROLES:
             return self.filter(departement=org)
         return self.none()
 
     def managed_by(self, membership):
         """The pairs someone follows as their coordinator: an association's staff, its pairs; an ASE
         referrer, the pairs their service coordinates failing an association (art. D.221-36)."""
-        if membership is None or membership.role not in (Role.MANAGER, Role.COORDINATOR, Role.REFERRER):
+        if membership is None or membership.role not in POLICIES["mentorships.manage"].roles:
             return self.none()
         return self.filter(association=membership.organisation)
 

@@ -11,6 +11,7 @@ import datetime
 from django.utils import timezone
 
 from binome.accounts.models import Role
+from binome.accounts.perms import ASSOCIATION_ROLES
 from binome.mentorships.models import Meeting, MeetingStatus, Mentorship, MentorshipState
 from binome.mentorships.services import mentor_link_issue, mentor_space_url
 from binome.notifications.emails import send_email
@@ -19,7 +20,7 @@ from binome.surveys.models import Respondent
 from binome.surveys.services import pulse_due_on, pulse_open
 
 REVIEW_NOTICE_DAYS = 30
-STAFF = (Role.MANAGER, Role.COORDINATOR)
+STAFF = ASSOCIATION_ROLES
 
 
 def _mentor_mail(meeting, template, day):

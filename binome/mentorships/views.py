@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from binome.accounts.models import Organisation, Role
-from binome.accounts.perms import can, policy
+from binome.accounts.models import Organisation
+from binome.accounts.perms import ASSOCIATION_ROLES, can, policy
 from binome.audit.services import log_access
 from binome.mentorships import pdf, services
 from binome.mentorships.forms import (
@@ -137,7 +137,7 @@ def portfolio(request):
             "terms": terms,
             "today": today,
             "colour_counts": [(c, counts.get(c.value, 0)) for c in (Colour.RED, Colour.ORANGE, Colour.GREEN)],
-            "is_staff": request.membership.role in (Role.MANAGER, Role.COORDINATOR),
+            "is_staff": request.membership.role in ASSOCIATION_ROLES,
             "perms_settings": can(request, "mentorships.settings"),
         },
     )

@@ -29,7 +29,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from binome.accounts.models import Role
+from binome.accounts.perms import ASSOCIATION_ROLES, DEPARTEMENT_ROLES
 from binome.reporting.months import month_end, month_label, months_between, span_label
 from binome.utils.choices import Gender, Modality
 from binome.utils.french import de
@@ -45,9 +45,9 @@ class ReportingPeriodQuerySet(models.QuerySet):
         if membership is None:
             return self.none()
         org = membership.organisation
-        if membership.role in (Role.PILOT, Role.VIEWER):
+        if membership.role in DEPARTEMENT_ROLES:
             return self.filter(departement=org)
-        if membership.role in (Role.MANAGER, Role.COORDINATOR):
+        if membership.role in ASSOCIATION_ROLES:
             return self.filter(reports__association=org).distinct()
         return self.none()
 
@@ -339,9 +339,9 @@ class AssociationReportQuerySet(models.QuerySet):
         if membership is None:
             return self.none()
         org = membership.organisation
-        if membership.role in (Role.PILOT, Role.VIEWER):
+        if membership.role in DEPARTEMENT_ROLES:
             return self.filter(period__departement=org)
-        if membership.role in (Role.MANAGER, Role.COORDINATOR):
+        if membership.role in ASSOCIATION_ROLES:
             return self.filter(association=org)
         return self.none()
 
@@ -529,9 +529,9 @@ class ReportedPairQuerySet(models.QuerySet):
     def visible_to(self, membership):
         if membership is None:
             return self.none()
-        if membership.role in (Role.MANAGER, Role.COORDINATOR):
+        if membership.role in ASSOCIATION_ROLES:
             return self.filter(association=membership.organisation)
-        if membership.role in (Role.PILOT, Role.VIEWER):
+        if membership.role in DEPARTEMENT_ROLES:
             return self.filter(departement=membership.organisation)
         return self.none()
 
@@ -634,7 +634,7 @@ RUNNING_IMPORT_STATES = (ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportSta
 
 class ImportJobQuerySet(models.QuerySet):
     def visible_to(self, membership):
-        if membership is None or membership.role not in (Role.MANAGER, Role.COORDINATOR):
+        if membership is None or membership.role not in ASSOCIATION_ROLES:
             return self.none()
         return self.filter(association=membership.organisation)
 

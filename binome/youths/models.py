@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from binome.accounts.models import Role
+from binome.accounts.perms import ASSOCIATION_ROLES
 from binome.utils.choices import SLOT_LABELS, Gender, GenderPreference, Modality, Subject
 from binome.utils.dates import age_on, one_year_after, years_before
 from binome.utils.jobs import UploadJob
@@ -118,7 +119,7 @@ class YouthQuerySet(models.QuerySet):
             return self.filter(departement=org)
         if membership.role == Role.REFERRER:
             return self.filter(ase_service=org)
-        if membership.role in (Role.MANAGER, Role.COORDINATOR):
+        if membership.role in ASSOCIATION_ROLES:
             return self.filter(
                 referrals__association=org,
                 referrals__state__in=Referral.STATES_SEEN_BY_ASSOCIATION,

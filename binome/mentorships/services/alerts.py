@@ -3,7 +3,8 @@ youth's ASE referent. The messages name no one; the link leads to the pair."""
 
 from django.urls import reverse
 
-from binome.accounts.models import Membership, Role
+from binome.accounts.models import Membership
+from binome.accounts.perms import ASSOCIATION_ROLES
 from binome.notifications.emails import send_email
 
 
@@ -16,9 +17,7 @@ def _staff_emails(mentorship) -> list[str]:
         own = list(memberships.filter(user=mentorship.coordinator_id).values_list("user__email", flat=True))
         if own:
             return own
-    return list(
-        memberships.filter(role__in=(Role.MANAGER, Role.COORDINATOR)).values_list("user__email", flat=True)
-    )
+    return list(memberships.filter(role__in=ASSOCIATION_ROLES).values_list("user__email", flat=True))
 
 
 def alert_staff(mentorship, line: str) -> None:
