@@ -432,8 +432,10 @@ def referral_route(*, referral: Referral, association, by, organisation, automat
 
 def _accept(referral: Referral, *, by, organisation, detail: str) -> None:
     """The association takes the youth on (first acceptance, or waiting again after a pair closed):
-    only under a convention in force with the referral's département, and the legal gate still holds."""
-    if (
+    only under a convention in force with the referral's département, and the legal gate still holds.
+    The ASE service coordinating the youth's mentoring failing an association (art. D.221-36) needs none."""
+    coordinating_service = organisation.is_ase_service and organisation.pk == referral.youth.ase_service_id
+    if not coordinating_service and (
         not Convention.objects.current()
         .filter(departement=referral.departement, association=organisation)
         .exists()

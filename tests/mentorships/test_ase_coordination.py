@@ -86,6 +86,25 @@ def test_the_whole_flow_through_the_services(world, people, service_world, mailo
     assert Mentor.objects.get(pk=service_world["mentor"].pk).current_pairs == 0
 
 
+def test_after_closure_the_service_looks_for_a_new_mentor(world, people, service_world):
+    from binome.youths.services import referral_rematch
+
+    service, referrer = service_world["service"], people["referrer"]
+    referral = _route(service_world, people)
+    pair = services.mentorship_create(
+        referral=referral, mentor=service_world["mentor"], by=referrer, organisation=service
+    )
+    services.mentorship_close(
+        mentorship=pair,
+        by=referrer,
+        organisation=service,
+        reason=ClosureReason.YOUTH_DISENGAGED,
+        mentor_may_rematch=True,
+    )
+    referral = referral_rematch(referral=referral, by=referrer, organisation=service)
+    assert (referral.state, referral.association) == (ReferralState.ACCEPTED, service)
+
+
 def test_only_a_submitted_or_declined_referral_is_given_to_the_service(world, people):
     draft = ReferralFactory(youth=YouthFactory(ready=True, ase_service=world["ase_service"]))
     with pytest.raises(ValidationError, match="action impossible"):
