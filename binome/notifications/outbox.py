@@ -26,7 +26,7 @@ import uuid
 from urllib.parse import urlparse
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
@@ -103,13 +103,18 @@ def backoff(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(minutes=2 ** max(0, attempts - 1))
 
 
-def deliver(pk: int, token: uuid.UUID) -> bool:
-    """Send one claimed row. True when it went out."""
+def deliver(pk: int, token: uuid.UUID, smtp=None) -> bool | None:
+    """Send one claimed row (through `smtp`, a mail connection, when given). True when it went out,
+    False when it failed (retried later), None when it is no longer this sender's."""
     row = OutboxEmail.objects.filter(pk=pk, claim=token, status=OutboxStatus.SENDING).first()
     if row is None:  # swept back and taken by another sender meanwhile
-        return False
+        return None
     message = EmailMultiAlternatives(
-        subject=row.subject, body=row.text, to=row.to, headers={"Message-ID": _message_id(row)}
+        subject=row.subject,
+        body=row.text,
+        to=row.to,
+        headers={"Message-ID": _message_id(row)},
+        connection=smtp,
     )
     if row.html:
         message.attach_alternative(row.html, "text/html")
@@ -142,14 +147,38 @@ def deliver(pk: int, token: uuid.UUID) -> bool:
 
 
 def send_due(limit: int = BATCH) -> int:
-    """Claim and send due rows until none is left. Returns how many went out."""
+    """Claim and send due rows until none is left, one mail connection per batch. After a failure the
+    rest of the batch is put back untried and the sender stops: when the mail server is down, a
+    sender must not hold rows for `EMAIL_TIMEOUT` each. Returns how many went out."""
     sent = 0
     while True:
         token, ids = claim(limit)
         if not ids:
             return sent
-        for pk in ids:
-            sent += deliver(pk, token)
+        smtp = get_connection()
+        try:
+            smtp.open()
+        except Exception:  # each message then tries on its own, and its failure is recorded
+            logger.warning("mail server unreachable", exc_info=True)
+        try:
+            for n, pk in enumerate(ids):
+                outcome = deliver(pk, token, smtp)
+                if outcome is False:
+                    _put_back(ids[n + 1 :], token)
+                    return sent
+                sent += bool(outcome)
+        finally:
+            smtp.close()
+
+
+def _put_back(ids: list[int], token: uuid.UUID) -> None:
+    """Claimed but not tried: due again a minute later, the attempt not counted."""
+    OutboxEmail.objects.filter(id__in=ids, claim=token, status=OutboxStatus.SENDING).update(
+        status=OutboxStatus.PENDING,
+        claim=None,
+        attempts=F("attempts") - 1,
+        next_attempt_at=timezone.now() + backoff(1),
+    )
 
 
 def sweep(now=None) -> dict[str, int]:

@@ -61,7 +61,7 @@ def test_a_row_claimed_by_a_sender_that_died_is_sent_once_by_the_sweep():
         assert outbox.send_due() == 1
         assert outbox.sweep()["released"] == 0 and outbox.send_due() == 0
     # The dead sender's claim is void: were it only slow, it could not send the row again.
-    assert outbox.deliver(ids[0], dead_token) is False
+    assert outbox.deliver(ids[0], dead_token) is None
     assert [m.to for m in mail.outbox] == [["c@example.org"]]
     assert OutboxEmail.objects.get().attempts == 2
 
@@ -91,6 +91,26 @@ def test_a_failure_is_retried_later_with_a_growing_delay_then_left_for_the_opera
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert outbox.retry_failed() == 1
     assert outbox.send_due() == 1 and len(mail.outbox) == 1
+
+
+def test_after_a_failure_the_rest_of_the_batch_is_put_back_untried(settings):
+    settings.EMAIL_BACKEND = "tests.notifications.test_outbox.RefusingBackend"
+    for n in range(3):
+        _add(f"batch-{n}@example.org")
+    start = timezone.now()
+    with freeze_time(start):
+        assert outbox.send_due() == 0
+    rows = list(
+        OutboxEmail.objects.order_by("id").values_list("status", "attempts", "claim", "next_attempt_at")
+    )
+    assert rows == [
+        (OutboxStatus.PENDING, 1, None, start + datetime.timedelta(minutes=1)),
+        (OutboxStatus.PENDING, 0, None, start + datetime.timedelta(minutes=1)),
+        (OutboxStatus.PENDING, 0, None, start + datetime.timedelta(minutes=1)),
+    ]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with freeze_time(start + datetime.timedelta(minutes=1)):
+        assert outbox.send_due() == 3
 
 
 def test_old_sent_and_failed_rows_are_deleted():
