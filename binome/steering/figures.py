@@ -22,9 +22,11 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
 )
 from django.utils import timezone
 
+from binome.conventions.models import Convention
 from binome.mentors.models import MentorStage
 from binome.mentorships.models import (
     OPEN_STATES,
@@ -575,6 +577,7 @@ def derived_figures(values: dict, period: Period) -> dict:
     followed, active = values.get("pairs_followed"), values.get("pairs_active_end")
     held = values.get("meetings_held")
     cost_staff = values.get("cost_staff")
+    subsidy = values.get("_yearly_subsidy")
     return {
         "meetings_per_pair_month": (
             round(held / followed / len(period.months()), 2) if held is not None and followed else None
@@ -583,10 +586,25 @@ def derived_figures(values: dict, period: Period) -> dict:
         "cost_per_pair_year": (
             round(float(costs) * 12 / months / followed, 2)
             if costs is not None and months and followed
+            else round(float(subsidy) / followed, 2)
+            if costs is None and subsidy is not None and followed
             else None
         ),
         "cost_staff_share": (float(cost_staff) / float(costs) if cost_staff is not None and costs else None),
     }
+
+
+def yearly_subsidy(scope: Scope, period: Period):
+    """The yearly subsidies of the conventions in force during the period over the scope (None when
+    none gives one, or for a territory): what a pair costs when no cost was declared."""
+    if scope.territory is not None:
+        return None
+    conventions = Convention.objects.in_force_during(period.start, period.end)
+    if scope.departement is not None:
+        conventions = conventions.filter(departement=scope.departement)
+    if scope.association is not None:
+        conventions = conventions.filter(association=scope.association)
+    return conventions.aggregate(total=Sum("yearly_subsidy"))["total"]
 
 
 def caseload(scope: Scope) -> list[dict]:
@@ -639,6 +657,8 @@ def figures(
         reported = reported_figures(scope, period)
         if reported:
             target.update({key: reported.get(key) for key in REPORTED_KEYS})
+        if target.get("costs_total") is None:
+            target["_yearly_subsidy"] = yearly_subsidy(scope, period)
         add_imported_pairs(target, imported_pairs(scope, period))
         target.update(derived_figures(target, period))
     return values

@@ -227,11 +227,12 @@ INDICATORS = (
         "ressources",
         "Coût annuel par binôme",
         "Coûts déclarés ramenés à douze mois (divisés par les mois de coûts déclarés, multipliés par 12), "
-        "divisés par les binômes suivis pendant la période.",
+        "divisés par les binômes suivis pendant la période ; à défaut de coûts déclarés, la subvention "
+        "annuelle des conventions en vigueur pendant la période, divisée par les mêmes binômes.",
         "euros",
         "reporting",
         "flow",
-        "Coûts déclarés × 12 ÷ mois de coûts déclarés",
+        "Coûts déclarés × 12 ÷ mois de coûts déclarés (à défaut : subventions annuelles des conventions)",
         "Binômes suivis pendant la période",
         P_RESOURCES,
         "Repère : 350 à 1 500 € par binôme et par an, dont environ 70 % de personnel.",

@@ -12,6 +12,7 @@ from freezegun import freeze_time
 from openpyxl import load_workbook
 
 from binome.accounts.models import Role
+from binome.conventions.models import Convention
 from binome.mentorships.models import Coordination
 from binome.references.models import ReferenceKind
 from binome.reporting import services as reporting_services
@@ -325,3 +326,23 @@ def test_shares_of_youths_in_a_qpv_and_in_a_rural_commune(world, mentor):
     settings_ = SteeringSettings.objects.create(departement=departement)
     settings_.rural_communes.set([village])
     assert one(scope)["youths_rural_share"] == pytest.approx(2 / 4)  # 2 in Abbaretz over 4 communes known
+
+
+# --- Cost per pair from the conventions' yearly subsidy when no cost is declared -------------------------
+
+
+def test_cost_per_pair_falls_back_on_the_conventions_yearly_subsidy(world, mentor):
+    for n in range(10):
+        pair(world, mentor, validated=(2026, 9, 1 + n), started=(2026, 9, 10 + n))
+    convention = Convention.objects.in_force_during(day(2026, 10, 1), day(2026, 10, 31)).get(
+        departement=world["departement"], association=world["association"]
+    )
+    convention.yearly_subsidy = Decimal("12000")
+    convention.save()
+    scope = Scope(departement=world["departement"])
+    assert one(scope)["cost_per_pair_year"] == 1200.0  # 12 000 € a year ÷ 10 pairs followed
+    # Declared costs win: 4 700 € for October, × 12 ÷ 1 month ÷ 10 pairs = 5 640 €.
+    declare(
+        world, world["association"], day(2026, 10, 1), cost_staff=Decimal("4200"), cost_other=Decimal("500")
+    )
+    assert one(scope)["cost_per_pair_year"] == 5640.0
