@@ -13,7 +13,6 @@ from binome.accounts.forms import AssociationForm, DepartementSetupForm
 from binome.accounts.models import Membership, Organisation, User
 from binome.accounts.perms import policy
 from binome.audit.services import log_access
-from binome.conventions.models import Convention
 from binome.utils.forms import apply_validation_error, error_messages
 from binome.utils.ids import parse_uuid
 from binome.utils.search import remembered_search
@@ -30,7 +29,7 @@ def association_find(request):
     results = list(onboarding.association_search(terms))
     conventions = {
         c.association_id: c
-        for c in Convention.objects.filter(departement=departement, association__in=results).order_by(
+        for c in departement.conventions_as_departement.filter(association__in=results).order_by(
             "-start_date"
         )
     }
@@ -133,8 +132,8 @@ def platform_organisation(request, organisation_id):
             "organisation": organisation,
             "memberships": memberships,
             "invitations": organisation.invitations.pending(),
-            "conventions": Convention.objects.filter(
-                Q(departement=organisation) | Q(association=organisation)
+            "conventions": (
+                organisation.conventions_as_departement.all() | organisation.conventions_as_association.all()
             ).select_related("departement", "association"),
         },
     )

@@ -11,7 +11,6 @@ from binome.accounts.middleware import SESSION_MEMBERSHIP
 from binome.accounts.models import Invitation, Membership, Organisation
 from binome.accounts.perms import can, policy
 from binome.audit.services import log_access
-from binome.conventions.models import Convention
 from binome.utils.forms import apply_validation_error, error_messages
 from binome.utils.french import a
 from binome.utils.ids import parse_uuid
@@ -201,9 +200,10 @@ def partner_list(request):
         {
             "associations": [p for p in partners if p.is_association],
             "ase_services": [p for p in partners if p.is_ase_service],
-            "awaiting": Convention.objects.filter(departement=request.organisation)
-            .awaiting_acceptance()
-            .select_related("association"),
+            # Conventions through the reverse relation: accounts sits below the conventions app.
+            "awaiting": request.organisation.conventions_as_departement.awaiting_acceptance().select_related(
+                "association"
+            ),
         },
     )
 
@@ -212,7 +212,7 @@ def _partner_context(request, partner, invite_form=None):
     context = {
         "partner": partner,
         "memberships": partner.memberships.filter(is_active=True).select_related("user"),
-        "conventions": Convention.objects.filter(departement=request.organisation, association=partner),
+        "conventions": request.organisation.conventions_as_departement.filter(association=partner),
     }
     if can(request, "partners.manage"):
         context["invitations"] = partner.invitations.pending()

@@ -57,6 +57,12 @@ class ConventionQuerySet(models.QuerySet):
             status=ConventionStatus.ACTIVE, start_date__lte=end, accepted_at__isnull=False
         ).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
 
+    def key_indicators_between(self, *, departement_id, association_id) -> list[str]:
+        """The key indicators of the convention in force between a département and an association (what
+        a pair's surveys ask about); none without a convention in force."""
+        convention = self.current().filter(departement=departement_id, association=association_id).first()
+        return list(convention.key_indicators) if convention else []
+
     def awaiting_acceptance(self):
         return self.filter(accepted_at__isnull=True, declined_at__isnull=True)
 

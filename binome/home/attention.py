@@ -1,12 +1,8 @@
-"""What needs the attention of the person logged in, by role.
-
-Each app contributes items through a provider registered here, so the home page grows with the product
-without knowing every app. A provider returns a list of `Item`s (empty when nothing is due).
-"""
+"""What needs the attention of the person logged in: the home page's own items (conventions,
+partners, invitations). The registry itself is `binome.utils.attention`, where every app registers
+its providers without importing the home app."""
 
 import datetime
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -14,38 +10,7 @@ from django.utils import timezone
 
 from binome.accounts.models import Invitation, Organisation, Role
 from binome.conventions.models import Convention, ConventionStatus
-
-
-@dataclass
-class Item:
-    title: str
-    detail: str
-    url: str
-    level: str = "info"  # info | warning | danger
-    count: int | None = None
-
-
-PROVIDERS: list[tuple[frozenset, Callable]] = []
-
-
-def provider(*roles):
-    def register(function):
-        PROVIDERS.append((frozenset(roles), function))
-        return function
-
-    return register
-
-
-def items_for(request) -> list[Item]:
-    membership = request.membership
-    if membership is None:
-        return []
-    items = []
-    for roles, function in PROVIDERS:
-        if membership.role in roles:
-            items.extend(function(request))
-    order = {"danger": 0, "warning": 1, "info": 2}
-    return sorted(items, key=lambda item: order[item.level])
+from binome.utils.attention import Item, provider
 
 
 @provider(Role.PILOT, Role.VIEWER, Role.MANAGER)

@@ -7,7 +7,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from binome.accounts.perms import policy
-from binome.home.attention import items_for
+from binome.home import attention  # noqa: F401  (registers the home page's own providers)
+from binome.utils.attention import items_for
 
 
 @policy("account")

@@ -1,8 +1,8 @@
 from django.urls import reverse
 
 from binome.accounts.models import Role
-from binome.home.attention import Item, provider
 from binome.matching.models import Proposal
+from binome.utils.attention import Item, provider
 
 
 @provider(Role.MANAGER, Role.COORDINATOR)

@@ -1,10 +1,10 @@
 from django.urls import reverse
 
 from binome.accounts.models import Role
-from binome.home.attention import Item, provider
 from binome.mentors.honorability import checks_to_do
 from binome.mentors.models import ACTIVE_STAGES, CheckResult, HonorabilityCheck, Mentor, MentorStage
 from binome.mentors.services import stale_before
+from binome.utils.attention import Item, provider
 
 
 @provider(Role.MANAGER, Role.COORDINATOR)

@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from binome.accounts.models import Role
-from binome.home.attention import Item, provider
 from binome.mentorships.models import Colour, Mentorship, MentorshipState, Party
 from binome.surveys.models import Respondent, SurveyResponse
+from binome.utils.attention import Item, provider
 
 
 def _mine(request):

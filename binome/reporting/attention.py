@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from binome.accounts.models import Role
-from binome.home.attention import Item, provider
 from binome.reporting.models import AssociationReport, ReportingPeriod
+from binome.utils.attention import Item, provider
 from binome.utils.french import de
 
 DUE_SOON_DAYS = 7

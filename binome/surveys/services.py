@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from binome.conventions.models import Convention
 from binome.mentorships.models import FollowUpSettings, MentorshipState, hash_token
 from binome.mentorships.services import pulse_alert
 from binome.notifications.emails import send_email
@@ -29,9 +30,9 @@ def pulse_due_on(started_on: datetime.date, today: datetime.date) -> datetime.da
 
 
 def _key_indicators(mentorship) -> list[str]:
-    from binome.mentorships.services import convention_key_indicators
-
-    return convention_key_indicators(mentorship)
+    return Convention.objects.key_indicators_between(
+        departement_id=mentorship.departement_id, association_id=mentorship.association_id
+    )
 
 
 def link_create(response: SurveyResponse, *, days: int = LINK_DAYS) -> str:

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from binome.accounts.models import Role
-from binome.home.attention import Item, provider
+from binome.utils.attention import Item, provider
 from binome.youths.models import Referral, ReferralState, Youth
 from binome.youths.queries import blocked_files
 

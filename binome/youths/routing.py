@@ -12,19 +12,21 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from binome.conventions.models import Convention
-from binome.mentorships.models import OPEN_STATES, Mentorship
 from binome.utils.choices import Modality
 from binome.youths.models import Referral, ReferralState
 
 # What uses a place at an association: a youth it was sent or accepted and is matching, and a youth in a
 # pair still open (to sign, signed or launched). A matched youth whose pair closed frees the place.
 WAITING_STATES = (ReferralState.ROUTED, ReferralState.ACCEPTED)
+# The states of an open pair (mentorships.models.OPEN_STATES, which youths sits below and does not
+# import; tests/test_architecture.py pins that they agree).
+PAIR_OPEN_STATES = ("agreement", "active")
 
 
 def load_of(departement):
     """The association's youths at the same time in `departement`, for an annotation on conventions:
     referrals routed or accepted, and matched referrals whose pair is still open. One subquery."""
-    in_open_pair = Exists(Mentorship.objects.filter(referral=OuterRef("pk"), state__in=OPEN_STATES))
+    in_open_pair = Exists(Referral.objects.filter(pk=OuterRef("pk"), mentorships__state__in=PAIR_OPEN_STATES))
     used = (
         Referral.objects.filter(association=OuterRef("association"), departement=departement)
         .filter(Q(state__in=WAITING_STATES) | (Q(state=ReferralState.MATCHED) & in_open_pair))
