@@ -12,7 +12,7 @@ from binome.accounts.perms import policy
 from binome.utils.forms import apply_validation_error
 
 
-def _edit(request, association, back_url):
+def _edit(request, association, back_url, back_label, done_url):
     form = LabelForm.for_association(association, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -21,11 +21,16 @@ def _edit(request, association, back_url):
             apply_validation_error(form, error)
         else:
             messages.success(request, "Le Label Mentorat de l'association est enregistré.")
-            return redirect(back_url)
+            return redirect(done_url)
     return render(
         request,
-        "accounts/label_form.html",
-        {"form": form, "association": association, "back_url": back_url},
+        "form_page.html",
+        {
+            "form": form,
+            "title": f"Label Mentorat — {association}",
+            "back_url": back_url,
+            "back_label": back_label,
+        },
         status=422 if form.errors else 200,
     )
 
@@ -35,7 +40,7 @@ def own_label_edit(request):
     """The association's manager records its own label."""
     if request.membership.role != Role.MANAGER or not request.organisation.is_association:
         raise Http404
-    return _edit(request, request.organisation, reverse("accounts:members"))
+    return _edit(request, request.organisation, "accounts:members", "Équipe", reverse("accounts:members"))
 
 
 @policy("label.record")
@@ -45,6 +50,5 @@ def partner_label_edit(request, organisation_id):
         raise Http404
     known = Organisation.objects.known_to(request.organisation).associations()
     association = get_object_or_404(known, pk=organisation_id)
-    return _edit(
-        request, association, reverse("accounts:partner_detail", kwargs={"organisation_id": association.pk})
-    )
+    done_url = reverse("accounts:partner_detail", kwargs={"organisation_id": association.pk})
+    return _edit(request, association, "accounts:partner_list", "Partenaires", done_url)

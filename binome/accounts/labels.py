@@ -22,7 +22,12 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class LabelForm(forms.Form):
-    stage = forms.ChoiceField(label="Étape", choices=LabelStage.choices)
+    stage = forms.ChoiceField(
+        label="Étape",
+        choices=LabelStage.choices,
+        help_text="Le Label Mentorat du Collectif Mentorat reconnaît la qualité d'un programme de mentorat : "
+        "une auto-évaluation, puis trois niveaux successifs.",
+    )
     level = forms.TypedChoiceField(
         label="Niveau",
         choices=[("", "—"), *LabelLevel.choices],
