@@ -165,7 +165,8 @@ def test_a_closed_pair_is_reopened_with_a_trace(world, people, client_for):
     )
     shown = page(client.get(reverse("mentorships:detail", args=[mentorship.pk])))
     assert "Rouvert le" in shown and "Clôture saisie par erreur" in shown and "Reprise" in shown
-    assert client_for(people["referrer"]).post(url, {"reason": "x"}).status_code == 403
+    # The referrer follows only the pairs their own service coordinates (art. D.221-36): not this one.
+    assert client_for(people["referrer"]).post(url, {"reason": "x"}).status_code == 404
 
 
 def test_a_confirmed_honorability_failure_closes_the_pair_and_alerts_the_coordinator(

@@ -45,7 +45,8 @@ def test_someone_outside_the_association_cannot_be_chosen(world, people, client_
 def test_only_the_associations_staff_may_change_it(world, people, client_for):
     mentorship = active_pair(world, people["coordinator"])
     url = reverse("mentorships:coordinator_change", args=[mentorship.pk])
-    assert client_for(people["referrer"]).get(url).status_code == 403
+    # The referrer follows only the pairs their own service coordinates (art. D.221-36): not this one.
+    assert client_for(people["referrer"]).get(url).status_code == 404
     assert client_for(people["pilot"]).get(url).status_code == 403
     assert client_for(people["other_coordinator"]).get(url).status_code == 404
 

@@ -98,7 +98,8 @@ def test_the_coordinator_enters_the_youths_answers(world, people, client_for):
         ).count()
         == 1
     )
-    assert client_for(people["referrer"]).get(url).status_code == 403
+    # A referrer enters answers only for a pair their own service coordinates (art. D.221-36).
+    assert client_for(people["referrer"]).get(url).status_code == 404
     assert client_for(people["other_coordinator"]).get(url).status_code in (403, 404)
 
 
