@@ -34,6 +34,7 @@ from binome.accounts.models import Role
 from binome.accounts.perms import ASSOCIATION_ROLES, DEPARTEMENT_ROLES, POLICIES
 from binome.utils.choices import Modality
 from binome.utils.images import check_png_or_jpeg
+from binome.utils.lifecycle import Lifecycle
 from binome.utils.models import BaseModel, OrganisationSettings
 
 
@@ -41,6 +42,28 @@ class MentorshipState(models.TextChoices):
     AGREEMENT = "agreement", "Convention à signer"
     ACTIVE = "active", "En cours"
     CLOSED = "closed", "Clôturé"
+
+
+# The pair's life: for each state, the actions allowed there and the state each leads to. The services
+# check their action through it; docs/architecture.md draws it (« Cycles de vie »).
+MENTORSHIP_LIFECYCLE = Lifecycle(
+    states=MentorshipState,
+    initial=MentorshipState.AGREEMENT,
+    table={
+        MentorshipState.AGREEMENT: {"launch": MentorshipState.ACTIVE, "close": MentorshipState.CLOSED},
+        MentorshipState.ACTIVE: {"close": MentorshipState.CLOSED},
+        MentorshipState.CLOSED: {
+            "reopen": MentorshipState.ACTIVE,
+            "reopen_before_launch": MentorshipState.AGREEMENT,
+        },
+    },
+    actions={
+        "launch": "rencontre de lancement, convention signée",
+        "close": "clôture",
+        "reopen": "réouverture d'un binôme lancé",
+        "reopen_before_launch": "réouverture avant le lancement",
+    },
+)
 
 
 OPEN_STATES = (MentorshipState.AGREEMENT, MentorshipState.ACTIVE)

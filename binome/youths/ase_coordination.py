@@ -16,7 +16,7 @@ from django.utils import timezone
 from binome.accounts.models import Role
 from binome.audit.services import log_access
 from binome.youths.models import EventKind, Referral, ReferralState
-from binome.youths.services import _check_gate, _check_state, _notify_members, record_event
+from binome.youths.services import _check_gate, _check_step, _notify_members, record_event
 
 
 def coordinating_service(referral: Referral):
@@ -28,7 +28,7 @@ def coordinating_service(referral: Referral):
 def referral_route_to_service(*, referral: Referral, by, organisation) -> Referral:
     """The pilot gives the mentoring to the youth's ASE service, failing an association."""
     referral = Referral.objects.select_for_update().select_related("youth__ase_service").get(pk=referral.pk)
-    _check_state(referral, ReferralState.SUBMITTED, ReferralState.DECLINED)
+    _check_step(referral, "route_to_service")
     service = coordinating_service(referral)
     if service is None or not service.is_active:
         raise ValidationError("Ce jeune n'a pas de service ASE actif : indiquez son service sur sa fiche.")

@@ -17,6 +17,7 @@ from binome.accounts.perms import ASSOCIATION_ROLES
 from binome.utils.choices import SLOT_LABELS, Gender, GenderPreference, Modality, Subject
 from binome.utils.dates import age_on, one_year_after, years_before
 from binome.utils.jobs import UploadJob
+from binome.utils.lifecycle import Lifecycle
 from binome.utils.models import BaseModel, OrganisationSettings
 
 ELIGIBLE_MIN_AGE = 11
@@ -553,6 +554,45 @@ class ReferralState(models.TextChoices):
     DECLINED = "declined", "Refusée par l'association"
     MATCHED = "matched", "En binôme"
     WITHDRAWN = "withdrawn", "Retirée"
+
+
+# The referral's life: for each state, the actions allowed there and the state each leads to. The
+# services check their action through it; docs/architecture.md draws it (« Cycles de vie »).
+REFERRAL_LIFECYCLE = Lifecycle(
+    states=ReferralState,
+    initial=ReferralState.DRAFT,
+    table={
+        ReferralState.DRAFT: {"submit": ReferralState.SUBMITTED, "withdraw": ReferralState.WITHDRAWN},
+        ReferralState.SUBMITTED: {
+            "route": ReferralState.ROUTED,
+            "route_to_service": ReferralState.ACCEPTED,
+            "withdraw": ReferralState.WITHDRAWN,
+        },
+        ReferralState.ROUTED: {
+            "accept": ReferralState.ACCEPTED,
+            "decline": ReferralState.DECLINED,
+            "withdraw": ReferralState.WITHDRAWN,
+        },
+        ReferralState.DECLINED: {
+            "route": ReferralState.ROUTED,
+            "route_to_service": ReferralState.ACCEPTED,
+            "withdraw": ReferralState.WITHDRAWN,
+        },
+        ReferralState.ACCEPTED: {"match": ReferralState.MATCHED, "withdraw": ReferralState.WITHDRAWN},
+        ReferralState.MATCHED: {"rematch": ReferralState.ACCEPTED, "withdraw": ReferralState.WITHDRAWN},
+        ReferralState.WITHDRAWN: {},
+    },
+    actions={
+        "submit": "transmise au département",
+        "route": "orientée vers une association",
+        "route_to_service": "confiée au service ASE (art. D.221-36)",
+        "accept": "acceptée",
+        "decline": "refusée",
+        "match": "binôme validé",
+        "rematch": "nouveau mentor après la fin du binôme",
+        "withdraw": "retirée",
+    },
+)
 
 
 class ReferralQuerySet(models.QuerySet):

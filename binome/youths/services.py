@@ -16,6 +16,7 @@ from binome.references.models import ReferenceItem, ReferenceKind
 from binome.territories.models import Territory
 from binome.youths import rules
 from binome.youths.models import (
+    REFERRAL_LIFECYCLE,
     AssessmentConclusion,
     ConcertedParty,
     Consent,
@@ -323,17 +324,19 @@ def _stop_open_referral(youth, *, by, organisation, reason_code):
 # --- Referral -----------------------------------------------------------------------------------
 
 
-def _check_state(referral, *allowed):
-    if referral.state not in allowed:
-        raise ValidationError(
-            f"Cette orientation est « {referral.get_state_display()} » : action impossible."
-        )
+def _check_step(referral, action: str) -> str:
+    """The state `action` leads the referral to, when its state allows it (REFERRAL_LIFECYCLE)."""
+    return REFERRAL_LIFECYCLE.check(
+        referral.state,
+        action,
+        f"Cette orientation est « {referral.get_state_display()} » : action impossible.",
+    )
 
 
-def _routed_to(referral, association) -> Referral:
+def _routed_to(referral, association, action: str) -> Referral:
     """Lock a referral the association is answering; it must be routed to that association."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    _check_state(referral, ReferralState.ROUTED)
+    _check_step(referral, action)
     if referral.association_id != association.pk:
         raise ValidationError("Cette orientation ne concerne pas votre association.")
     return referral
@@ -365,7 +368,7 @@ def referral_submit(*, referral: Referral, by, organisation) -> Referral:
     """Send the referral to the département. The legal gate: proposal accepted, valid assessment
     concluding in the youth's interest, every consent the legal status requires."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    _check_state(referral, ReferralState.DRAFT)
+    _check_step(referral, "submit")
     blockers = rules.submission_blockers(referral.youth)
     if blockers:
         raise ValidationError(blockers)
@@ -392,7 +395,7 @@ def referral_submit(*, referral: Referral, by, organisation) -> Referral:
 @transaction.atomic
 def referral_route(*, referral: Referral, association, by, organisation, automatic=False) -> Referral:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    _check_state(referral, ReferralState.SUBMITTED, ReferralState.DECLINED)
+    _check_step(referral, "route")
     if (
         not Convention.objects.current()
         .filter(departement=referral.departement, association=association)
@@ -457,7 +460,7 @@ def _accept(referral: Referral, *, by, organisation, detail: str) -> None:
 
 @transaction.atomic
 def referral_accept(*, referral: Referral, by, organisation) -> Referral:
-    referral = _routed_to(referral, organisation)
+    referral = _routed_to(referral, organisation, "accept")
     _accept(referral, by=by, organisation=organisation, detail=str(organisation))
     log_access(
         user=by, organisation=organisation, action="update", obj=referral, departement=referral.departement
@@ -474,7 +477,7 @@ def referral_accept(*, referral: Referral, by, organisation) -> Referral:
 @transaction.atomic
 def referral_decline(*, referral: Referral, by, organisation, reason: ReferenceItem, comment="") -> Referral:
     """The association declines; the referral goes back to the département's routing queue."""
-    referral = _routed_to(referral, organisation)
+    referral = _routed_to(referral, organisation, "decline")
     if reason is None or reason.kind != ReferenceKind.DECLINE_REASON:
         raise ValidationError({"reason": "Le motif du refus est obligatoire."})
     if reason.code == "other" and not comment.strip():
@@ -502,7 +505,7 @@ def referral_decline(*, referral: Referral, by, organisation, reason: ReferenceI
 @transaction.atomic
 def referral_withdraw(*, referral: Referral, by, organisation, reason_code="other", reason=None) -> Referral:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if referral.state == ReferralState.WITHDRAWN:
+    if not REFERRAL_LIFECYCLE.allows(referral.state, "withdraw"):
         raise ValidationError("Cette orientation est déjà retirée.")
     reason = (
         reason
@@ -532,7 +535,7 @@ def referral_withdraw(*, referral: Referral, by, organisation, reason_code="othe
 def referral_mark_matched(*, referral: Referral, by, organisation) -> Referral:
     """Called by the matching when a pair is validated for this youth."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    _check_state(referral, ReferralState.ACCEPTED)
+    _check_step(referral, "match")
     referral.state = ReferralState.MATCHED
     referral.matched_at = timezone.now()
     referral.save(update_fields=["state", "matched_at", "updated_at"])
@@ -557,7 +560,7 @@ def referral_rematch(*, referral: Referral, by, organisation) -> Referral:
             "L'orientation de ce jeune a été retirée : le référent ASE crée une nouvelle orientation depuis sa "
             "fiche."
         )
-    _check_state(referral, ReferralState.MATCHED)
+    _check_step(referral, "rematch")
     if referral.association_id != organisation.pk:
         raise ValidationError("Cette orientation ne concerne pas votre association.")
     if open_pair(referral.youth) is not None:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from binome.mentors.models import Mentor, MentorStage
 from binome.mentors.services import mentor_move, mentor_release_place, mentor_take_place
 from binome.mentorships.models import (
+    MENTORSHIP_LIFECYCLE,
     REASON_CATEGORY,
     Agreement,
     Closure,
@@ -28,7 +29,7 @@ from binome.mentorships.models import (
 )
 from binome.mentorships.services.agreements import _initial_terms
 from binome.mentorships.services.colour import refresh_follow_up
-from binome.mentorships.services.common import _check_open, _log, _today
+from binome.mentorships.services.common import _log, _today
 from binome.mentorships.services.meetings import refresh_meetings
 from binome.youths import rules
 from binome.youths.services import referral_rematch
@@ -106,7 +107,7 @@ def mentorship_close(
     mentorship = (
         Mentorship.objects.select_for_update().select_related("mentor", "youth").get(pk=mentorship.pk)
     )
-    _check_open(mentorship)
+    MENTORSHIP_LIFECYCLE.check(mentorship.state, "close", "Ce binôme est clôturé.")
     ended_on = ended_on or _today()
     errors = {}
     if reason not in ClosureReason.values:
@@ -218,8 +219,8 @@ def mentorship_reopen(*, mentorship: Mentorship, by, organisation, reason: str) 
     from binome.surveys.services import exit_surveys_cancel
 
     mentorship = Mentorship.objects.select_for_update().select_related("mentor").get(pk=mentorship.pk)
-    if mentorship.state != MentorshipState.CLOSED:
-        raise ValidationError("Ce binôme n'est pas clôturé.")
+    reopen = "reopen" if mentorship.started_at else "reopen_before_launch"
+    MENTORSHIP_LIFECYCLE.check(mentorship.state, reopen, "Ce binôme n'est pas clôturé.")
     if not reason.strip():
         raise ValidationError({"reason": "Indiquez pourquoi le binôme est rouvert."})
     if mentorship.renewals.exists():
@@ -247,7 +248,7 @@ def mentorship_reopen(*, mentorship: Mentorship, by, organisation, reason: str) 
         closure.reopened_by = by
         closure.reopen_reason = reason.strip()[:300]
         closure.save(update_fields=["reopened_at", "reopened_by", "reopen_reason", "updated_at"])
-    mentorship.state = MentorshipState.ACTIVE if mentorship.started_at else MentorshipState.AGREEMENT
+    mentorship.state = MENTORSHIP_LIFECYCLE.next_state(mentorship.state, reopen)
     mentorship.ended_at = None
     mentorship.closure_category = mentorship.closure_reason = mentorship.objectives_reached = ""
     mentorship.frequency_kept = mentorship.mentor_may_rematch = None

@@ -9,6 +9,7 @@ from django.utils import timezone
 from binome.mentors.services import readiness_problems
 from binome.mentorships import followup
 from binome.mentorships.models import (
+    MENTORSHIP_LIFECYCLE,
     AgreementSettings,
     FollowUpContact,
     Meeting,
@@ -41,8 +42,11 @@ def mentorship_launch(
     """The tripartite launch meeting took place: the pair starts, with the objectives set with the youth.
     Refused while any party has not signed the agreement (art. D.221-38)."""
     mentorship = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
-    if mentorship.state != MentorshipState.AGREEMENT:
-        raise ValidationError("Ce binôme est déjà lancé." if mentorship.is_open else "Ce binôme est clôturé.")
+    MENTORSHIP_LIFECYCLE.check(
+        mentorship.state,
+        "launch",
+        "Ce binôme est déjà lancé." if mentorship.is_open else "Ce binôme est clôturé.",
+    )
     agreement = mentorship.agreements.filter(number=0).first()
     missing = agreement.missing_parties() if agreement else [Party.ASE]
     if missing:
