@@ -91,6 +91,17 @@ def assert_demo_passwords():
             assert User.objects.get(email=email).check_password(DEMO_PASSWORD), email
 
 
+def assert_believable_demo():
+    """The whole demo: organisations, youths, mentors, reporting, accounts."""
+    assert_believable_organisations()
+    departement = Organisation.objects.departements().get()
+    assert_youths_at_every_stage(departement)
+    assert_backdated_and_routed(departement)
+    assert_mentors_at_every_stage(departement)
+    assert_reporting_in_every_status(departement)
+    assert_demo_passwords()
+
+
 def seed():
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
@@ -242,13 +253,7 @@ def assert_mentors_at_every_stage(departement):
 def test_seed_demo_builds_a_believable_departement_and_is_idempotent(db):
     seed()
     first = counts()
-    assert_believable_organisations()
-    departement = Organisation.objects.departements().get()
-    assert_youths_at_every_stage(departement)
-    assert_backdated_and_routed(departement)
-    assert_mentors_at_every_stage(departement)
-    assert_reporting_in_every_status(departement)
-    assert_demo_passwords()
+    assert_believable_demo()
     seed()
     assert counts() == first
     # The demo's past sent nothing; today's reminders have checks expiring within 60 and 30 days.
