@@ -75,3 +75,11 @@ def _wake() -> None:
         send_outbox()
     except Exception:  # the queue unreachable: the row waits for the minute's sweep
         logger.warning("outbox sender not woken; the sweep will send the e-mail", exc_info=True)
+
+
+def tell_import_failed(job, url: str, minutes: int) -> None:
+    """The person who uploaded a file whose import died twice (utils.jobs.sweep): where to see it."""
+    if job.uploaded_by_id and job.uploaded_by.email:
+        send_email(
+            template="import_failed", to=[job.uploaded_by.email], context={"url": url, "minutes": minutes}
+        )

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from binome.notifications.emails import tell_import_failed
 from binome.references.models import ReferenceItem, ReferenceKind
 from binome.reporting.models import (
     RUNNING_IMPORT_STATES,
@@ -709,6 +710,7 @@ def sweep_jobs(now=None) -> tuple[int, int]:
             ImportStatus.VALIDATING: check_again,
             ImportStatus.IMPORTING: (ImportStatus.IMPORTING, run_import),
         },
+        tell=tell_import_failed,
         now=now,
     )
     for job in ImportJob.objects.filter(status=ImportStatus.VALID, updated_at__lt=now - jobs.KEEP_UPLOADS):

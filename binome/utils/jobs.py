@@ -137,10 +137,11 @@ def _requeue(job, restart) -> bool:
     return True
 
 
-def sweep(model, *, running, failed, finished, url_name, requeue: Requeue | None = None, now=None):
+def sweep(model, *, running, failed, finished, url_name, requeue: Requeue | None = None, tell=None, now=None):
     """Re-queue once (`requeue`: running state → (state to restart from, task)) the running jobs of
     `model` with no beat for `STALE_MINUTES`; fail those already re-queued (file deleted, uploader
-    told); delete the files of jobs finished more than a day ago. Returns (failed, purged)."""
+    told by `tell(job, url of its page, minutes)`); delete the files of jobs finished more than a day
+    ago. Returns (failed, purged)."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(minutes=STALE_MINUTES)
     stale = 0
@@ -158,14 +159,8 @@ def sweep(model, *, running, failed, finished, url_name, requeue: Requeue | None
         stale += 1
         _delete_file(job)
         forget(job)
-        if job.uploaded_by_id and job.uploaded_by.email:
-            from binome.notifications.emails import send_email
-
-            send_email(
-                template="import_failed",
-                to=[job.uploaded_by.email],
-                context={"url": reverse(url_name, kwargs={"job_id": job.pk}), "minutes": STALE_MINUTES},
-            )
+        if tell is not None:
+            tell(job, reverse(url_name, kwargs={"job_id": job.pk}), STALE_MINUTES)
     purged = 0
     for job in model.objects.filter(status__in=finished, finished_at__lt=now - KEEP_UPLOADS).exclude(file=""):
         _delete_file(job)

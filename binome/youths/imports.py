@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from binome.accounts.models import Organisation
+from binome.notifications.emails import tell_import_failed
 from binome.references.models import ReferenceItem, ReferenceKind
 from binome.territories.models import Commune
 from binome.utils import jobs
@@ -444,4 +445,5 @@ def sweep_jobs() -> tuple[int, int]:
         finished=FINISHED_YOUTH_IMPORTS,
         url_name="youths:import_job",
         requeue={YouthImportStatus.QUEUED: restart, YouthImportStatus.IMPORTING: restart},
+        tell=tell_import_failed,
     )
