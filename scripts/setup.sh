@@ -4,8 +4,10 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "Installation des dépendances"
 if ! command -v uv >/dev/null 2>&1; then
-  python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
-  export PATH="$HOME/.local/bin:$PATH"
+  export PATH="$HOME/.local/bin:$PATH"  # where an earlier run installed it (pip takes seconds to say so)
+  if ! command -v uv >/dev/null 2>&1; then
+    python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+  fi
 fi
 uv sync --frozen --quiet ${UV_SYNC_ARGS:-}
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
