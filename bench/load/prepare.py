@@ -30,7 +30,8 @@ def prepare(users: int) -> list[dict]:
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.db.models import Count, Q
 
-    from binome.accounts.models import Convention, Membership, Organisation, OrganisationKind, Role, User
+    from binome.accounts.models import Membership, Organisation, OrganisationKind, Role, User
+    from binome.conventions.models import Convention
     from binome.mentorships.models import Mentorship, MentorshipState
     from binome.youths.models import Referral, ReferralState, Youth
 
