@@ -618,8 +618,8 @@ def test_the_command_dry_runs_then_imports(setup, tmp_path, capsys, frequency):
         assert not ReportedPair.objects.exists()
         call_command("import_report", "--association", str(setup["association"].pk), str(path))
     out = capsys.readouterr().out
-    assert "Vérification seule : 3 binôme(s) à créer" in out
-    assert "Import réussi : 3 binôme(s) créé(s)" in out
+    assert "Vérification seule : 3 binômes à créer, aucun binôme à mettre à jour" in out
+    assert "Import réussi : 3 binômes créés, aucun binôme mis à jour" in out
     assert ReportedPair.objects.count() == 3
 
 

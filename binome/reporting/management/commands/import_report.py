@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from binome.accounts.models import Organisation
 from binome.conventions.models import Convention
 from binome.reporting.imports import import_file
+from binome.utils.french import plural
 
 
 def resolve_association(value: str) -> Organisation:
@@ -80,10 +81,25 @@ class Command(BaseCommand):
             count = len(report.errors)
             raise CommandError(f"{count} erreur{'s' if count > 1 else ''} : rien n'a été importé.")
         prefix = "Vérification seule" if options["dry_run"] else "Import réussi"
-        verbs = ("à créer", "à mettre à jour") if options["dry_run"] else ("créé(s)", "mis à jour")
+        pairs = _counted(counts, "pairs", "binôme", dry_run=options["dry_run"])
+        meetings = _counted(counts, "meetings", "rencontre", dry_run=options["dry_run"], feminine=True)
         self.stdout.write(
-            f"{prefix} : {counts['pairs_created']} binôme(s) {verbs[0]}, {counts['pairs_updated']} {verbs[1]}, "
-            f"{counts['pairs_unchanged']} inchangé(s) ; rencontres : {counts['meetings_created']} {verbs[0]}, "
-            f"{counts['meetings_updated']} {verbs[1]}, {counts['meetings_unchanged']} inchangée(s) "
-            f"— {report.rows} lignes en {elapsed:.1f} s."
+            f"{prefix} : {pairs} ; {meetings} — {plural(report.rows, 'ligne')} en {elapsed:.1f} s."
         )
+
+
+def _counted(counts: dict, key: str, noun: str, *, dry_run: bool, feminine: bool = False) -> str:
+    """« 3 binômes créés, aucun binôme mis à jour, 1 binôme inchangé » (« à créer »… for a dry run)."""
+    e = "e" if feminine else ""
+    if dry_run:
+        created, updated = ("à créer", "à créer"), ("à mettre à jour", "à mettre à jour")
+    else:
+        created, updated = (
+            (f"créé{e}", f"créé{e}s"),
+            (f"mis{e} à jour", "mises à jour" if feminine else "mis à jour"),
+        )
+    unchanged = (f"inchangé{e}", f"inchangé{e}s")
+    return ", ".join(
+        plural(counts[f"{key}_{what}"], f"{noun} {one}", f"{noun}s {many}", feminine=feminine)
+        for what, (one, many) in (("created", created), ("updated", updated), ("unchanged", unchanged))
+    )
