@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from binome.notifications import outbox
 from binome.notifications.models import OutboxEmail, OutboxStatus
+from binome.utils.french import plural
 
 
 def _age(moment) -> str:
@@ -23,7 +24,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, retry_failed=False, **options):
         if retry_failed:
-            self.stdout.write(f"{outbox.retry_failed()} e-mail(s) abandonné(s) remis en file.")
+            retried = plural(outbox.retry_failed(), "e-mail abandonné remis", "e-mails abandonnés remis")
+            self.stdout.write(f"{retried[:1].upper()}{retried[1:]} en file.")
             outbox.send_due()
         counts = outbox.counts()
         for status, label in OutboxStatus.choices:
@@ -34,5 +36,5 @@ class Command(BaseCommand):
         for row in shown:
             self.stdout.write(
                 f"  n° {row.pk} {row.get_status_display().lower()}, créé il y a {_age(row.created_at)}, "
-                f"{row.attempts} essai(s){f', {row.last_error}' if row.last_error else ''}"
+                f"{plural(row.attempts, 'essai')}{f', {row.last_error}' if row.last_error else ''}"
             )
