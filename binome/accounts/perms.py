@@ -91,8 +91,9 @@ POLICIES: dict[str, Policy] = {
         roles=ASSOCIATION_ROLES,
     ),
     "mentors.manage": Policy(
-        "Gérer les mentors de son association : candidatures, étapes, formations",
-        roles=ASSOCIATION_ROLES,
+        "Gérer les mentors de son association : candidatures, étapes, formations ; le référent ASE pour "
+        "les mentors de son propre service, qui coordonne des binômes à défaut d'association (art. D.221-36)",
+        roles=frozenset({Role.MANAGER, Role.COORDINATOR, Role.REFERRER}),
     ),
     "matching.manage": Policy(
         "Table des matchings de son association : listes classées, propositions, valider ou écarter un binôme",

@@ -120,14 +120,13 @@ class MentorSettings(OrganisationSettings):
 
 class MentorQuerySet(models.QuerySet):
     def visible_to(self, membership):
-        """An association sees its own mentors; a département pilot sees the mentors of the
-        associations under convention with it (for honorability checks only)."""
+        """An association sees its own mentors, an ASE service's referrers the service's own (art.
+        D.221-36); a département pilot sees the mentors of the associations under convention with it and
+        of its services (for honorability checks only)."""
         if membership is None:
             return self.none()
         org = membership.organisation
-        if membership.role in ASSOCIATION_ROLES:
-            return self.filter(association=org)
-        if membership.role == Role.REFERRER:  # the mentors of a service coordinating pairs (D.221-36)
+        if membership.role in (*ASSOCIATION_ROLES, Role.REFERRER):
             return self.filter(association=org)
         if membership.role == Role.PILOT:
             return self.checked_by(org)
@@ -161,7 +160,8 @@ class Mentor(BaseModel):
         verbose_name="association",
         on_delete=models.PROTECT,
         related_name="mentors",
-        limit_choices_to={"kind": "association"},
+        # An association, or an ASE service recording its own mentors (art. D.221-36).
+        limit_choices_to={"kind__in": ["association", "ase_service"]},
     )
     first_name = models.CharField("prénom", max_length=100)
     last_name = models.CharField("nom", max_length=100)

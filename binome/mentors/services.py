@@ -97,7 +97,8 @@ def mentor_save(*, mentor: Mentor, by, organisation) -> Mentor:
             return mentor
     mentor.save()
     if creating:
-        _event(mentor, stage=mentor.stage, detail="Fiche créée par l'association", by=by)
+        by_whom = "le service ASE" if mentor.association.is_ase_service else "l'association"
+        _event(mentor, stage=mentor.stage, detail=f"Fiche créée par {by_whom}", by=by)
     log_access(user=by, organisation=organisation, action="create" if creating else "update", obj=mentor)
     return mentor
 
@@ -299,7 +300,9 @@ def check_result(
         return check
     _event(mentor, detail="Contrôle d'honorabilité non conforme", by=by)
     if mentor.stage == MentorStage.IN_PAIR:
-        recipients = _emails(check.departement, (Role.PILOT,)) + _emails(mentor.association, (Role.MANAGER,))
+        recipients = _emails(check.departement, (Role.PILOT,)) + _emails(
+            mentor.association, (Role.MANAGER, Role.REFERRER)
+        )
         send_email(
             template="honorability_alert", to=recipients, context={"url": reverse("mentors:check_list")}
         )

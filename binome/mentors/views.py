@@ -147,6 +147,8 @@ def mentor_list(request):
             "apply_url": request.build_absolute_uri(f"/candidater/{association.pk}/")
             if association.is_association
             else "",
+            # An ASE service's referrers record the service's own mentors (art. D.221-36).
+            "is_service": association.is_ase_service,
         },
     )
 

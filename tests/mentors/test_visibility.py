@@ -1,4 +1,5 @@
-"""Who sees which mentor: the association its own, the département's pilot only for honorability checks."""
+"""Who sees which mentor: the association its own (an ASE service its own too, art. D.221-36), the
+département's pilot only for honorability checks."""
 
 import pytest
 from django.urls import reverse
@@ -58,14 +59,28 @@ def test_the_association_lists_its_mentor(world, member, client_for, mentor):
     assert list(response.context["page"]) == [mentor]
 
 
-@pytest.mark.parametrize("role", [Role.REFERRER, Role.VIEWER])
-def test_a_referrer_and_a_viewer_are_forbidden(world, member, client_for, mentor, role):
-    client = client_for(member(role))
+def test_a_viewer_is_forbidden(world, member, client_for, mentor):
+    client = client_for(member(Role.VIEWER))
     for url in [reverse("mentors:list"), *mentor_urls(mentor), reverse("mentors:training_list")]:
         assert client.get(url).status_code == 403
     assert (
         client.post(reverse("mentors:move", args=[mentor.pk]), {"stage": "interview_done"}).status_code == 403
     )
+
+
+def test_a_referrer_reaches_the_pages_but_not_an_associations_mentor(world, member, client_for, mentor):
+    """A referrer records her ASE service's own mentors (art. D.221-36, tests/mentors/test_service_mentors.py):
+    the pages open, an association's mentor answers 404 and stays where it was."""
+    client = client_for(member(Role.REFERRER))
+    assert client.get(reverse("mentors:list")).status_code == 200
+    assert client.get(reverse("mentors:training_list")).status_code == 200
+    for url in mentor_urls(mentor):
+        assert client.get(url).status_code == 404
+    assert (
+        client.post(reverse("mentors:move", args=[mentor.pk]), {"stage": "interview_done"}).status_code == 404
+    )
+    mentor.refresh_from_db()
+    assert mentor.stage == "candidate"
 
 
 @pytest.mark.parametrize("role", [Role.REFERRER, Role.VIEWER, Role.MANAGER, Role.COORDINATOR])
