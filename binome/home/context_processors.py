@@ -3,7 +3,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 
-from binome.accounts.perms import can
+from binome.accounts.models import Role
+from binome.accounts.perms import ASSOCIATION_ROLES, can
 
 
 @dataclass(frozen=True)
@@ -11,6 +12,15 @@ class Link:
     label: str
     url_name: str
     policy: str
+    # Narrows who sees the entry among those the policy lets in (the page still guards itself): the
+    # same page may be named for each kind of organisation, or left out of a menu kept short.
+    roles: frozenset | None = None
+
+    def shown(self, request) -> bool:
+        if not can(request, self.policy):
+            return False
+        membership = getattr(request, "membership", None)
+        return self.roles is None or (membership is not None and membership.role in self.roles)
 
 
 @dataclass(frozen=True)
@@ -38,8 +48,11 @@ NAVIGATION = (
     Group(
         "Mentors et binômes",
         (
-            Link("Mentors", "mentors:list", "mentors.manage"),
-            Link("Formations", "mentors:training_list", "mentors.manage"),
+            Link("Mentors", "mentors:list", "mentors.manage", roles=ASSOCIATION_ROLES),
+            # Every referrer: a service records and vets its mentors before the département gives it a
+            # youth (art. D.221-36); its training sessions are reached from that page.
+            Link("Mentors du service", "mentors:list", "mentors.manage", roles=frozenset({Role.REFERRER})),
+            Link("Formations", "mentors:training_list", "mentors.manage", roles=ASSOCIATION_ROLES),
             Link("Honorabilité", "mentors:check_list", "honorability.manage"),
             Link("Mise en binôme", "matching:table", "matching.manage"),
             Link("Propositions", "matching:proposals", "matching.manage"),
@@ -97,12 +110,10 @@ def navigation(request) -> list[NavLink | NavGroup]:
     items = []
     for item in NAVIGATION:
         if isinstance(item, Link):
-            if can(request, item.policy):
+            if item.shown(request):
                 items.append(NavLink(item.label, reverse(item.url_name)))
             continue
-        links = [
-            NavLink(link.label, reverse(link.url_name)) for link in item.links if can(request, link.policy)
-        ]
+        links = [NavLink(link.label, reverse(link.url_name)) for link in item.links if link.shown(request)]
         if len(links) == 1:
             items.append(links[0])
         elif links:

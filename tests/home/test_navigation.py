@@ -105,8 +105,9 @@ EXPECTED = {
         ("Pilotage", ["Tableau de bord", "Suivi mensuel"]),
         "Équipe",
     ],
-    # Few entries: no group at all.
-    Role.REFERRER: ["Accueil", "Jeunes", "Binômes", "Équipe"],
+    # Every referrer records the mentors of her service (art. D.221-36), whose training sessions are
+    # reached from that page: « Formations » stays out of a short menu.
+    Role.REFERRER: ["Accueil", "Jeunes", ("Mentors et binômes", ["Mentors du service", "Binômes"]), "Équipe"],
 }
 
 
