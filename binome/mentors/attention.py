@@ -7,7 +7,7 @@ from binome.mentors.services import stale_before
 from binome.utils.attention import Item, provider
 
 
-@provider(Role.MANAGER, Role.COORDINATOR)
+@provider(Role.MANAGER, Role.COORDINATOR, Role.REFERRER)
 def stale_candidates(request):
     count = Mentor.objects.filter(
         association=request.organisation,
@@ -27,7 +27,7 @@ def stale_candidates(request):
     ]
 
 
-@provider(Role.MANAGER, Role.COORDINATOR)
+@provider(Role.MANAGER, Role.COORDINATOR, Role.REFERRER)
 def new_candidates(request):
     count = Mentor.objects.filter(association=request.organisation, stage=MentorStage.CANDIDATE).count()
     if not count:

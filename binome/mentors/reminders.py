@@ -11,6 +11,8 @@ from binome.mentors.models import ACTIVE_STAGES, Mentor, MentorSettings, MentorS
 from binome.notifications.reminders import Digests, first_time
 
 EXPIRY_NOTICES = (60, 30)
+# Who follows the mentors: an association's staff, or an ASE service's referrers for its own (D.221-36).
+STAFF = (Role.MANAGER, Role.COORDINATOR, Role.REFERRER)
 
 
 def send_mentor_reminders(now: datetime.datetime | None = None) -> int:
@@ -28,13 +30,16 @@ def send_mentor_reminders(now: datetime.datetime | None = None) -> int:
             if not first_time(f"honorability_{days}", mentor.pk, mentor.honorability_valid_until):
                 continue
             line = f"un contrôle d'honorabilité expire dans moins de {days} jours"
-            digests.add(mentor.association_id, (Role.MANAGER, Role.COORDINATOR), "mentors:list", line)
-            for departement_id in (
-                Convention.objects.current()
+            digests.add(mentor.association_id, STAFF, "mentors:list", line)
+            departements = (
+                [mentor.association.departement_id]  # an ASE service's own mentor (art. D.221-36)
+                if mentor.association.is_ase_service
+                else Convention.objects.current()
                 .filter(association=mentor.association_id)
                 .values_list("departement", flat=True)
                 .distinct()
-            ):
+            )
+            for departement_id in departements:
                 digests.add(departement_id, (Role.PILOT,), "mentors:check_list", line)
 
     # Associations that never opened their settings use the default delay.
@@ -47,7 +52,7 @@ def send_mentor_reminders(now: datetime.datetime | None = None) -> int:
         ):
             digests.add(
                 mentor.association_id,
-                (Role.MANAGER, Role.COORDINATOR),
+                STAFF,
                 "mentors:list",
                 "une candidature attend à la même étape depuis trop longtemps",
             )

@@ -71,6 +71,20 @@ def test_a_check_expiring_in_60_days_reminds_the_association_and_the_pilot(world
     assert mails_to(mailoutbox, people["referrer"]) == []
 
 
+def test_a_services_own_mentor_reminds_its_referrer_and_its_departements_pilot(world, people, mailoutbox):
+    """An ASE service's own mentor (art. D.221-36): no convention ties the service to its département."""
+    MentorFactory(
+        association=world["ase_service"], ready=True, honorability_valid_until=datetime.date(2026, 5, 1)
+    )
+    with freeze_time("2026-03-02 07:40"):
+        assert send_mentor_reminders() == 2
+    [referrer_mail] = mails_to(mailoutbox, people["referrer"])
+    [pilot_mail] = mails_to(mailoutbox, people["pilot"])
+    assert referrer_mail.to == [people["referrer"].email]
+    assert EXPIRES_60 in shown(referrer_mail) and EXPIRES_60 in shown(pilot_mail)
+    assert mails_to(mailoutbox, people["manager"]) == mails_to(mailoutbox, people["other_pilot"]) == []
+
+
 def test_the_60_day_reminder_is_sent_once(world, people, mailoutbox):
     expiring_on(world, datetime.date(2026, 5, 1))
     with freeze_time("2026-03-02 07:40"):

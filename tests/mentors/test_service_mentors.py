@@ -148,3 +148,12 @@ def test_the_pilot_of_another_departement_does_not_check_the_services_mentor(
 ):
     client = client_for(member(Role.PILOT, organisation=world["other_departement"]))
     assert client.get(reverse("mentors:check_record", args=[service_mentor.pk])).status_code == 404
+
+
+def test_the_referrers_home_page_counts_her_services_new_candidates(
+    world, referrer, client_for, service_mentor
+):
+    MentorFactory(association=world["association"])  # an association's candidate is not hers
+    page = client_for(referrer).get("/").content.decode()
+    assert "Nouvelles candidatures" in page
+    assert reverse("mentors:list") + "?stage=candidate" in page
