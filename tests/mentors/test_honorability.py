@@ -176,6 +176,17 @@ def test_a_non_compliant_result_in_a_pair_alerts_the_pilot_and_the_manager(world
     assert reverse("mentors:check_list") in mail.body
 
 
+def test_a_non_compliant_result_on_a_services_mentor_in_a_pair_alerts_its_referrer(world, member, mailoutbox):
+    """An ASE service's own mentor (art. D.221-36): its referrers play the association's part."""
+    pilot, referrer, manager = member(Role.PILOT), member(Role.REFERRER), member(Role.MANAGER)
+    with freeze_time(TODAY):
+        mentor = MentorFactory(association=world["ase_service"], in_pair=True)
+        record(pending_check(world, mentor), CheckResult.NOT_COMPLIANT, pilot)
+    [mail] = mailoutbox
+    assert sorted(mail.to) == sorted([pilot.email, referrer.email])
+    assert manager.email not in mail.to
+
+
 def test_the_mentor_in_a_pair_stays_in_the_pair_until_the_departement_confirms(world, alert):
     mentor = Mentor.objects.get(pk=alert.mentor_id)
     assert mentor.stage == MentorStage.IN_PAIR

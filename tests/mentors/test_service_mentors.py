@@ -103,6 +103,7 @@ def test_a_referrer_records_a_mentor_the_pilot_vets_and_the_service_pairs(
     response = client.get(reverse("mentorships:service_pairing"))
     assert response.status_code == 200
     assert list(response.context["mentors"]) == [mentor]
+    assert reverse("mentors:detail", args=[mentor.pk]) in response.content.decode()
 
 
 def test_the_referrer_lists_only_her_services_mentors(world, referrer, client_for, service_mentor):
