@@ -13,32 +13,8 @@ from binome.mentors.models import HonorabilityCheck, Mentor, MentorStage
 from binome.youths.ase_coordination import referral_route_to_service
 from tests.accounts.factories import AseServiceFactory
 from tests.mentors.factories import MentorFactory, TrainingSessionFactory
+from tests.mentors.test_application import application
 from tests.youths.factories import CommuneFactory, ReferralFactory, YouthFactory
-
-
-def mentor_data(commune, **overrides):
-    data = {
-        "first_name": "Nadia",
-        "last_name": "Bertin",
-        "email": "nadia.bertin@exemple.example",
-        "phone": "06 12 34 56 78",
-        "birth_date": "1985-06-12",
-        "birth_place": "Angers",
-        "gender": "f",
-        "commune": commune.pk,
-        "occupation": "employed",
-        "occupation_detail": "Éducatrice",
-        "motivation": "Je connais l'aide sociale à l'enfance et je veux accompagner un jeune.",
-        "availability": ["mer_apm"],
-        "modality": "in_person",
-        "travel_km": "10",
-        "objectives": ["school_support"],
-        "interests": "Théâtre",
-        "languages": "Français",
-        "capacity": "1",
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.fixture
@@ -58,7 +34,9 @@ def test_a_referrer_records_a_mentor_the_pilot_vets_and_the_service_pairs(
     client = client_for(referrer)
 
     # The referrer records the mentor for her service, through the associations' form.
-    response = client.post(reverse("mentors:create"), mentor_data(commune))
+    # The public application's fields (its anti-spam ones are ignored here), with a birthplace for the B2.
+    data = application(commune, first_name="Nadia", last_name="Bertin", birth_place="Angers")
+    response = client.post(reverse("mentors:create"), data)
     assert response.status_code == 302
     mentor = Mentor.objects.get(last_name="Bertin")
     assert (mentor.association, mentor.stage) == (service, MentorStage.CANDIDATE)
