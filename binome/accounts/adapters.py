@@ -5,8 +5,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
 from django.urls import reverse
 
-from binome.accounts.middleware import SESSION_LOGIN_AT
 from binome.accounts.proconnect import session as proconnect_session
+from binome.accounts.session_keys import SESSION_LOGIN_AT
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -8,9 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from binome.accounts.proconnect import session as proconnect_session
-
-SESSION_LOGIN_AT = "binome_login_at"
-SESSION_MEMBERSHIP = "binome_membership"
+from binome.accounts.session_keys import SESSION_LOGIN_AT, SESSION_MEMBERSHIP
 
 
 class SessionLifetimeMiddleware:

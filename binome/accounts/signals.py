@@ -3,7 +3,7 @@ import time
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from binome.accounts.middleware import SESSION_LOGIN_AT
+from binome.accounts.session_keys import SESSION_LOGIN_AT
 
 
 @receiver(user_logged_in)

@@ -7,9 +7,9 @@ from django.views.decorators.http import require_POST
 
 from binome.accounts import services
 from binome.accounts.forms import AcceptInvitationForm, AseServiceForm, InvitationForm
-from binome.accounts.middleware import SESSION_MEMBERSHIP
 from binome.accounts.models import Invitation, Membership, Organisation
 from binome.accounts.perms import can, policy
+from binome.accounts.session_keys import SESSION_MEMBERSHIP
 from binome.audit.services import log_access
 from binome.utils.forms import apply_validation_error, error_messages
 from binome.utils.french import a

@@ -39,10 +39,10 @@ from binome.territories.models import Commune
 from binome.utils.forms import apply_validation_error, error_messages
 from binome.utils.french import plural
 from binome.utils.search import remembered_search, search
-from binome.utils.tabular import ImportReport
-from binome.youths.imports import ImportForm
+from binome.utils.tabular import ImportReport, TableUploadForm
 
 APPLICATIONS_PER_HOUR = 10
+HONORABILITY_UPLOAD_HELP = "Le fichier exporté ci-dessus (.xlsx, .ods ou CSV), complété."
 
 
 def client_ip(request) -> str:
@@ -446,8 +446,7 @@ def check_list(request, import_form=None, report=None):
         object_type="mentors.mentor",
         departement=departement,
     )
-    import_form = import_form or ImportForm()
-    import_form.fields["file"].help_text = "Le fichier exporté ci-dessus (.xlsx, .ods ou CSV), complété."
+    import_form = import_form or TableUploadForm(help_text=HONORABILITY_UPLOAD_HELP)
     return render(
         request,
         "mentors/check_list.html",
@@ -498,7 +497,7 @@ def check_export(request, fmt):
 @policy("honorability.manage")
 @require_POST
 def check_import(request):
-    form = ImportForm(request.POST, request.FILES)
+    form = TableUploadForm(request.POST, request.FILES, help_text=HONORABILITY_UPLOAD_HELP)
     report = ImportReport()
     if form.is_valid():
         report = honorability.import_results(

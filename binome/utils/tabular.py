@@ -25,6 +25,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
+from django import forms
 from django.core.exceptions import ValidationError
 
 from binome.utils.forms import plausible_year
@@ -124,6 +125,23 @@ def check_upload(upload) -> str:
     if upload.size > MAX_BYTES:
         _refuse(f"Le fichier dépasse {MAX_BYTES // (1024 * 1024)} Mo.")
     return sniff(upload)
+
+
+class TableUploadForm(forms.Form):
+    """The upload field every import shares (youths, honorability results): the file is checked by its
+    size and its bytes (`check_upload`) before anything reads it; each page says what file it wants."""
+
+    file = forms.FileField(label="Fichier (.xlsx, .ods ou CSV)", help_text="10 Mo et 20 000 lignes au plus.")
+
+    def __init__(self, *args, help_text=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if help_text:
+            self.fields["file"].help_text = help_text
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        upload.table_kind = check_upload(upload)
+        return upload
 
 
 def _kind(data: bytes) -> str:

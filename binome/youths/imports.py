@@ -12,7 +12,6 @@ polled by the page (`job_create`, `job_run`; `utils.jobs` for the heartbeat and 
 
 import re
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -27,7 +26,7 @@ from binome.utils.tabular import (
     ImportReport,
     Rollback,
     RowError,
-    check_upload,
+    TableUploadForm,
     norm,
     parse_date,
     read_numbered_table,
@@ -146,16 +145,10 @@ def school_year(value) -> int | None:
     return start
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="Fichier (.xlsx, .ods ou CSV)",
-        help_text="Export de votre logiciel ASE, 10 Mo et 20 000 lignes au plus.",
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        upload.table_kind = check_upload(upload)
-        return upload
+class ImportForm(TableUploadForm):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", "Export de votre logiciel ASE, 10 Mo et 20 000 lignes au plus.")
+        super().__init__(*args, **kwargs)
 
 
 def _map_headers(headers) -> tuple[dict[str, int], list[str]]:

@@ -8,8 +8,8 @@ from django.core import mail
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from binome.accounts.middleware import SESSION_LOGIN_AT
 from binome.accounts.models import Role
+from binome.accounts.session_keys import SESSION_LOGIN_AT
 from tests.accounts.factories import MembershipFactory, UserFactory
 
 PASSWORD = "Un-mot-de-passe-solide-1"

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
 from binome.accounts import services
-from binome.accounts.middleware import SESSION_MEMBERSHIP
 from binome.accounts.models import Invitation, User
 from binome.accounts.proconnect import session as pc_session
+from binome.accounts.session_keys import SESSION_MEMBERSHIP
 
 logger = logging.getLogger(__name__)
 
