@@ -5,10 +5,11 @@ import datetime
 
 from django.utils import timezone
 
+from binome.accounts.digests import Digests
 from binome.accounts.models import Role
 from binome.conventions.models import Convention
 from binome.mentors.models import ACTIVE_STAGES, Mentor, MentorSettings, MentorStage
-from binome.notifications.reminders import Digests, first_time
+from binome.notifications.reminders import first_time
 
 EXPIRY_NOTICES = (60, 30)
 # Who follows the mentors: an association's staff, or an ASE service's referrers for its own (D.221-36).

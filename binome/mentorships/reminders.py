@@ -10,12 +10,13 @@ import datetime
 
 from django.utils import timezone
 
+from binome.accounts.digests import Digests
 from binome.accounts.models import Role
 from binome.accounts.perms import ASSOCIATION_ROLES
 from binome.mentorships.models import Meeting, MeetingStatus, Mentorship, MentorshipState
 from binome.mentorships.services import mentor_link_issue, mentor_space_url
 from binome.notifications.emails import send_email
-from binome.notifications.reminders import Digests, first_time
+from binome.notifications.reminders import first_time
 from binome.surveys.models import Respondent
 from binome.surveys.services import pulse_due_on, pulse_open
 

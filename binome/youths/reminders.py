@@ -5,8 +5,9 @@ import datetime
 
 from django.utils import timezone
 
+from binome.accounts.digests import Digests
 from binome.accounts.models import Organisation, Role
-from binome.notifications.reminders import Digests, first_time
+from binome.notifications.reminders import first_time
 from binome.utils.dates import one_year_after, years_before
 from binome.youths.models import (
     EventKind,

@@ -226,10 +226,10 @@ def test_the_operator_sees_the_states_and_retries_the_failed(settings, capsys):
 
 def test_a_reminder_job_killed_half_way_marks_nothing_sent_and_the_next_run_sends(world, member, monkeypatch):
     """The reminders marked sent (ReminderLog) and their queued e-mails commit together."""
+    from binome.accounts.digests import Digests
     from binome.accounts.models import Role
     from binome.mentors.tasks import daily_mentor_reminders
     from binome.notifications.models import ReminderLog
-    from binome.notifications.reminders import Digests
     from tests.mentors.factories import MentorFactory
 
     manager = member(Role.MANAGER)
