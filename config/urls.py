@@ -19,7 +19,7 @@ urlpatterns = [
     path("questionnaires/", include("binome.surveys.urls")),
     path("suivi-mensuel/", include("binome.reporting.urls")),
     path("pilotage/", include("binome.steering.urls")),
-    path("journal/", include("binome.audit.urls")),
+    path("journal/", include("binome.accounts.access_log_urls")),
     path("territoires/", include("binome.territories.urls")),
     path("", include("binome.api.urls")),
     path("admin-plateforme/", admin.site.urls),

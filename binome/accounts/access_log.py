@@ -1,3 +1,7 @@
+"""The access-log page (« Journal d'accès »): who read which youth's or mentor's data, for the people the
+access rules let see it. The log itself (model, `log_access`) is audit's, below accounts; the page uses
+the access rules, so it lives here. URL namespace `audit:` kept (access_log_urls.py)."""
+
 import datetime
 
 from django import forms
