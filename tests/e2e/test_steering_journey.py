@@ -58,6 +58,7 @@ def test_pilot_reads_the_dashboard_and_downloads_the_tableau(page, e2e_world):
         "Tableau de bord",
         "Données",
         "Paramètres figés",
+        "Financement",
     ]
 
 

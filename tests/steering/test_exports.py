@@ -203,5 +203,5 @@ def test_libreoffice_opens_the_file_without_repair(data, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     csvs = sorted(tmp_path.glob("pilotage*.csv"))
-    assert len(csvs) == 5, (result.stdout, result.stderr)
+    assert len(csvs) == len(SHEETS) == 6, (result.stdout, result.stderr)
     assert any("Jeunes accompagnés" in p.read_text(encoding="utf-8") for p in csvs)
