@@ -33,6 +33,9 @@ SHOTS = [
     ("coordinator-pairs", "mentorat@tremplin.example", "/binomes/"),
     ("pilot-dashboard", "pilote@cd44.example", "/pilotage/"),
     ("admin-national", "admin@binome.example", "/pilotage/national/"),
+    ("pilot-steering-settings", "pilote@cd44.example", "/pilotage/reglages/"),
+    ("referrer-service-mentors", "referent.nantes@cd44.example", "/mentors/"),
+    ("manager-label", "responsable@tremplin.example", "/equipe/label/"),
 ]
 
 
@@ -48,7 +51,10 @@ def main():
                 "--disable-component-update",
             ],
         )
+        only = set(sys.argv[3:])  # optional: the names of the shots to take again
         for name, email, path in SHOTS:
+            if only and name not in only:
+                continue
             context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
             page = context.new_page()
             if email:
