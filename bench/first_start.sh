@@ -56,6 +56,8 @@ start() {
     if ! kill -0 "$RUN_PID" 2>/dev/null; then echo "./run s'est arrêté :" >&2; tail -30 "$log" >&2; exit 1; fi
     sleep 0.2
   done
+  # Stop it once the worker has started too (a TERM while ./run starts it would leave it running).
+  for _ in $(seq 150); do grep -q "Binôme est démarré" "$log" && break; sleep 0.2; done
   kill -TERM "$RUN_PID" 2>/dev/null || true
   wait "$RUN_PID" 2>/dev/null || true
   RUN_PID=""
