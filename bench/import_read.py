@@ -44,7 +44,7 @@ def old_reader():
 def build_file(rows: int, seed: int = 7) -> bytes:
     from openpyxl import Workbook
 
-    rng = random.Random(seed)  # noqa: S311 — synthetic bench data
+    rng = random.Random(seed)
     today = datetime.date(2026, 11, 1)
     book = Workbook(write_only=True)
     data = book.create_sheet("Données")

@@ -1,4 +1,3 @@
-# ruff: noqa: S311  (random picks of the simulated work, not secrets)
 """The roles' daily work, for locust (bench/load/run.sh starts it).
 
 Each simulated user is one account of bench/load/prepare.py and logs in as a person does: password,

@@ -261,7 +261,8 @@ def test_a_closed_pairs_youth_waits_again_for_a_new_mentor(world, people, client
     referral.refresh_from_db()
     assert response.url == reverse("matching:youth_candidates", kwargs={"referral_id": referral.pk})
     assert referral.state == ReferralState.ACCEPTED and referral.association == world["association"]
-    assert timezone.localtime(referral.accepted_at).date() == timezone.localdate()  # the new wait counts from now
+    # The new wait counts from now (today in Paris).
+    assert timezone.localtime(referral.accepted_at).date() == timezone.localdate()
     # The same consents and assessment: nothing to collect again; a new pair can be validated.
     youth = mentorship.youth
     assert youth.consents.filter(withdrawn_at__isnull=True).count() >= 2

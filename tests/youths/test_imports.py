@@ -94,9 +94,7 @@ def test_the_success_message_gives_the_counts(referrer, client_for):
     response = client_for(referrer).post(
         reverse("youths:import"), {"file": csv_file(HEADER, LEA, YANIS)}, follow=True
     )
-    assert "Import réussi : 2 fiches créées, aucune mise à jour." in html.unescape(
-        response.content.decode()
-    )
+    assert "Import réussi : 2 fiches créées, aucune mise à jour." in html.unescape(response.content.decode())
 
 
 def test_a_windows_encoded_csv_keeps_its_accents(referrer, client_for):
@@ -153,9 +151,7 @@ def test_importing_the_same_file_again_updates_without_duplicating(referrer, cli
     post(client, csv_file(HEADER, LEA, YANIS))
     response = client.post(reverse("youths:import"), {"file": csv_file(HEADER, LEA, YANIS)}, follow=True)
     assert Youth.objects.count() == 2
-    assert "Import réussi : aucune fiche créée, 2 mises à jour." in html.unescape(
-        response.content.decode()
-    )
+    assert "Import réussi : aucune fiche créée, 2 mises à jour." in html.unescape(response.content.decode())
 
 
 def test_importing_a_changed_file_updates_the_changed_field(referrer, client_for):
@@ -390,7 +386,8 @@ def _job_with_file(referrer, status, **fields):
 def test_a_job_whose_worker_died_is_failed_its_file_deleted_and_the_uploader_told(referrer, mailoutbox):
     now = timezone.now()
     long_ago = now - datetime.timedelta(minutes=jobs.STALE_MINUTES + 1)
-    dead = _job_with_file(referrer, YouthImportStatus.IMPORTING, created_at=long_ago, attempts=1)  # rerun died
+    # Its rerun died too.
+    dead = _job_with_file(referrer, YouthImportStatus.IMPORTING, created_at=long_ago, attempts=1)
     jobs.beat(dead, 90)
     alive = _job_with_file(referrer, YouthImportStatus.IMPORTING, created_at=long_ago)
     with freeze_time(now + datetime.timedelta(minutes=jobs.STALE_MINUTES + 1)):
