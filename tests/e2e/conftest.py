@@ -58,6 +58,16 @@ def totp_code(secret: str, offset: int = 0) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + offset))
 
 
+def fresh_totp_code(secret: str) -> str:
+    """The code a person would type now. A code is valid for its 30-second window only (no
+    tolerance): near the window's end, wait for the next one, or a slow machine submits a code that
+    has just expired (« Code incorrect », seen once in CI)."""
+    left = 30 - time.time() % 30
+    if left < 6:
+        time.sleep(left + 0.2)
+    return totp_code(secret)
+
+
 def login(page, user, password=PASSWORD):
     """Log in with password then the authenticator code, as a person would."""
     page.goto("/comptes/login/")
@@ -66,7 +76,7 @@ def login(page, user, password=PASSWORD):
     page.get_by_role("button", name="Se connecter").click()
     secret = getattr(user, "totp_secret_for_tests", None)
     if secret:
-        page.get_by_label("Code").fill(totp_code(secret))
+        page.get_by_label("Code").fill(fresh_totp_code(secret))
         page.get_by_role("button", name="Valider").click()
 
 

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from binome.accounts.models import Membership, Role
 from tests.accounts.factories import MembershipFactory, UserFactory
-from tests.e2e.conftest import assert_accessible, login, totp_code
+from tests.e2e.conftest import assert_accessible, fresh_totp_code, login
 
 
 def make_member(world, role, key, **kwargs):
@@ -29,7 +29,7 @@ def test_login_with_authenticator_code_then_logout(page, e2e_world):
     page.get_by_label("Code").fill("000000")
     page.get_by_role("button", name="Valider").click()
     expect(page.locator(".errorlist")).to_be_visible()
-    page.get_by_label("Code").fill(totp_code(pilot.totp_secret_for_tests))
+    page.get_by_label("Code").fill(fresh_totp_code(pilot.totp_secret_for_tests))
     page.get_by_role("button", name="Valider").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Nadia")
     assert_accessible(page)
@@ -83,7 +83,7 @@ def test_invited_colleague_creates_account_and_must_set_up_mfa(page, e2e_world, 
     newcomer.goto("/equipe/")
     expect(newcomer).to_have_url(re.compile(r"/comptes/2fa/totp/activate/"))
     secret = newcomer.locator("#authenticator_secret").input_value()
-    newcomer.get_by_label("Code").fill(totp_code(secret))
+    newcomer.get_by_label("Code").fill(fresh_totp_code(secret))
     newcomer.get_by_role("button", name="Activer").click()
     # The recovery codes are shown at once, without asking for the password again.
     expect(newcomer).to_have_url(re.compile(r"/comptes/2fa/recovery-codes/"))
