@@ -5,13 +5,15 @@ of youths living in a rural commune). Figures are never stored here: they are co
 from django.conf import settings
 from django.db import models
 
-from binome.utils.models import BaseModel
+from binome.utils.models import BaseModel, OrganisationSettings
 
 # The reference lists a département's own indicator may count by, and the breakdown that counts them.
 CUSTOM_KINDS = {"school_level": "school_level", "care_measure": "care_measure", "objective": "objective"}
 
 
-class SteeringSettings(BaseModel):
+class SteeringSettings(OrganisationSettings, BaseModel):
+    organisation_field = "departement"
+
     departement = models.OneToOneField(
         "accounts.Organisation",
         verbose_name="département",
@@ -42,15 +44,6 @@ class SteeringSettings(BaseModel):
 
     def __str__(self):
         return f"Réglages du pilotage — {self.departement}"
-
-    @classmethod
-    def for_departement(cls, departement):
-        """The département's row, or the defaults unsaved (nothing hidden, no rural commune): reading
-        never writes."""
-        if departement is None:
-            return cls()
-        pk = getattr(departement, "pk", departement)
-        return cls.objects.filter(departement_id=pk).first() or cls(departement_id=pk)
 
     @property
     def hidden(self) -> set[str]:

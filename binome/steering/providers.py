@@ -46,7 +46,7 @@ def cotech_figures(period) -> dict:
     values, previous = figures(scope, [month, month.last_year()])
     # What the département adapted (toolkit p. 8): its hidden indicators are left out of the registry
     # the pack reads, its own indicators come with their values.
-    hidden = SteeringSettings.for_departement(period.departement).hidden
+    hidden = SteeringSettings.for_organisation(period.departement).hidden
     own = list(CustomIndicator.objects.filter(departement=period.departement).select_related("item"))
     both = breakdowns(scope, [month, month.last_year()]) if own else breakdowns(scope, [month])
     return {

@@ -116,7 +116,7 @@ def build_report(
     last year; with `details`, the breakdowns, the 12-month trend and the per-association summary."""
     periods = [period, period.last_year()] if compare else [period]
     adapted = scope.departement is not None
-    settings = SteeringSettings.for_departement(scope.departement) if adapted else None
+    settings = SteeringSettings.for_organisation(scope.departement) if adapted else None
     colours = colour_figures(scope)
     coverage, load = coverage_rows(scope, period), caseload(scope)
     values = figures(scope, periods, colours, coverage, load)

@@ -197,7 +197,7 @@ def settings(request):
     """What the département adapts without code (toolkit p. 8): the indicators it hides, its own
     indicators from its reference lists, its rural communes. Three forms, told apart by `action`."""
     departement = request.organisation
-    instance = SteeringSettings.for_departement(departement)
+    instance = SteeringSettings.for_organisation(departement)
     action = request.POST.get("action") if request.method == "POST" else None
     form = SteeringSettingsForm(
         request.POST if action == "settings" else None, instance=instance, departement=departement
