@@ -144,3 +144,8 @@ class DepartementSetupForm(forms.Form):
         max_length=254,
         help_text="Elle ou il reçoit l'invitation à créer son compte, puis ajoute les associations.",
     )
+    reinvite = forms.BooleanField(
+        label="Renvoyer l'invitation",
+        required=False,
+        help_text="Si une invitation est déjà en attente pour cette adresse, la remplacer par une nouvelle.",
+    )

@@ -22,7 +22,7 @@ from binome.territories.services import (
     territories_from_arrondissements,
 )
 from binome.utils.identifiers import normalise_number
-from binome.utils.search import search
+from binome.utils.search import fold, search, words
 
 
 @dataclass
@@ -64,20 +64,27 @@ def departement_setup(
     pilot. Run again, it creates only what is missing; a pending invitation is kept unless `reinvite`.
     `by` is the platform administrator, or None from the command line."""
     code = normalise_departement_code(code)
+    name, pilot_email = _checked_setup_input(name=name, pilot_email=pilot_email)
     report = SetupReport()
     departement = Organisation.objects.departements().filter(insee_code=code).first()
     if departement is None:
         departement = Organisation(
             kind=OrganisationKind.DEPARTEMENT,
             insee_code=code,
-            name=(name or "").strip() or departement_official_name(code),
+            name=name or departement_official_name(code),
         )
         departement.full_clean()
-        departement.save()
+        try:
+            with transaction.atomic():
+                departement.save()
+        except IntegrityError:  # the same code from the command and the page at the same moment
+            raise ValidationError(
+                {"code": "Ce département vient d'être créé par ailleurs : relancez pour compléter."}
+            ) from None
         report.created = True
         report.changes.append(f"département créé (code {code})")
         log_access(user=by, organisation=departement, action="create", obj=departement)
-    elif name and name.strip() != departement.name:
+    elif name and name != departement.name:
         report.notes.append(f"le département existe déjà sous le nom « {departement.name} » (inchangé)")
     report.organisation = departement
 
@@ -88,8 +95,10 @@ def departement_setup(
     if total > before:
         report.changes.append(f"{total - before} communes chargées ({total} au total)")
     created = references_ensure_defaults(departement=departement)
+    if report.created:  # a new département gets the national lists as it is saved (references.signals)
+        created = departement.reference_items.count()
     if created:
-        report.changes.append(f"{created} entrées ajoutées aux listes de référence")
+        report.changes.append(f"{created} entrées ajoutées aux listes de référence nationales")
     created = territories_from_arrondissements(departement=departement)
     if created:
         report.changes.append(f"{created} territoires créés (un par arrondissement)")
@@ -97,6 +106,26 @@ def departement_setup(
     if pilot_email:
         _invite_first(report, departement, pilot_email, Role.PILOT, by=by, reinvite=reinvite)
     return report
+
+
+def _checked_setup_input(*, name: str, pilot_email: str) -> tuple[str, str]:
+    """The command line reaches the service without a form: check here what a form would."""
+    from django.core.validators import validate_email
+
+    name = " ".join((name or "").split())
+    pilot_email = (pilot_email or "").strip().lower()
+    if "\x00" in name or len(name) > Organisation._meta.get_field("name").max_length:
+        raise ValidationError({"name": "Nom illisible ou trop long (200 caractères au plus)."})
+    if pilot_email:
+        try:
+            validate_email(pilot_email)
+        except ValidationError:
+            raise ValidationError(
+                {
+                    "pilot_email": "Adresse e-mail de la ou du chargé·e de mission invalide (ex. nom@departement.fr)."
+                }
+            ) from None
+    return name, pilot_email
 
 
 def _invite_first(report, organisation, email, role, *, by, reinvite):
@@ -164,11 +193,11 @@ def association_search(terms: str, *, limit: int = 20):
     """Associations on the platform by name (case, accents, spaces and hyphens forgiven: « ecole »
     finds « École… », `utils.search`), SIRET/SIREN or RNA (public register numbers)."""
     terms = " ".join((terms or "").split())
-    if len(terms) < 3:
-        return Organisation.objects.none()
+    number = normalise_number(terms)
+    if len(terms) < 3 or not (words(terms) or number):
+        return Organisation.objects.none()  # « --- » has no word to look for: not the whole platform
     associations = Organisation.objects.associations().filter(is_active=True)
     condition = Q(pk__in=search(associations, terms, "name").values("pk"))
-    number = normalise_number(terms)
     if number.isdigit() and len(number) >= 9:
         condition |= Q(siret__startswith=number[:9])
     if number.startswith("W") and len(number) == 10:
@@ -191,17 +220,22 @@ def organisation_search(organisations, terms: str):
     )
 
 
-def association_duplicate(*, siret: str = "", rna: str = "") -> Organisation | None:
+def association_duplicate(
+    *, siret: str = "", rna: str = "", name: str = ""
+) -> tuple[str, Organisation] | None:
     """The association already on the platform with the same SIREN (another establishment is the
-    same association) or the same RNA number."""
-    condition = Q()
-    if siret:
-        condition |= Q(siret__startswith=siret[:9])
-    if rna:
-        condition |= Q(rna=rna)
-    if not condition:
-        return None
-    return Organisation.objects.associations().filter(condition).first()
+    same association), the same RNA number, or the same name when the one there has no SIRET to tell
+    them apart (added before SIRETs were asked). Returns (field, association) or None."""
+    associations = Organisation.objects.associations()
+    if siret and (existing := associations.filter(siret__startswith=siret[:9]).first()):
+        return "siret", existing
+    if rna and (existing := associations.filter(rna=rna).first()):
+        return "rna", existing
+    if name and words(name):
+        for existing in search(associations.filter(siret=""), name, "name"):
+            if fold(existing.name) == fold(name):
+                return "name", existing
+    return None
 
 
 @transaction.atomic
@@ -222,16 +256,21 @@ def association_create(
     — same SIREN or RNA — is never created again: the pilot proposes it a convention instead."""
     if not departement.is_departement:
         raise ValidationError("Seul un département ajoute une association.")
-    existing = association_duplicate(siret=siret, rna=rna)
-    if existing is not None:
-        raise ValidationError(
-            {
-                "siret" if siret and existing.siret[:9] == siret[:9] else "rna": (
-                    f"« {existing.name} » est déjà sur la plateforme avec ce numéro : retrouvez-la par la "
-                    "recherche et proposez-lui une convention."
-                )
-            }
-        )
+    duplicate = association_duplicate(siret=siret, rna=rna, name=name)
+    if duplicate is not None:
+        field_name, existing = duplicate
+        same = "ce nom" if field_name == "name" else "ce numéro"
+        if existing.is_active:
+            message = (
+                f"« {existing.name} » est déjà sur la plateforme avec {same} : retrouvez-la par la "
+                "recherche et proposez-lui une convention."
+            )
+        else:  # the search shows active associations only: say where to go instead
+            message = (
+                f"« {existing.name} » est sur la plateforme avec {same}, mais désactivée : demandez à "
+                "l'administrateur de la plateforme de la réactiver plutôt que de la créer à nouveau."
+            )
+        raise ValidationError({field_name: message})
     association = Organisation(
         kind=OrganisationKind.ASSOCIATION,
         home_departement=departement,
@@ -251,9 +290,14 @@ def association_create(
     log_access(user=by, organisation=departement, action="create", obj=association, departement=departement)
     invitation = None
     if manager_email:
-        invitation, _ = invitation_issue(
-            organisation=association, email=manager_email, role=Role.MANAGER, invited_by=by
-        )
+        try:
+            invitation, _ = invitation_issue(
+                organisation=association, email=manager_email, role=Role.MANAGER, invited_by=by
+            )
+        except ValidationError as error:  # the invitation's e-mail is this form's manager_email
+            if hasattr(error, "error_dict") and "email" in error.error_dict:
+                error.error_dict["manager_email"] = error.error_dict.pop("email")
+            raise
     return association, invitation
 
 

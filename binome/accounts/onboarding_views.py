@@ -1,6 +1,7 @@
 """The pilot adds the associations she works with; the platform administrator creates départements,
 sees every organisation and its members, and closes an account — without the Django admin."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -148,18 +149,24 @@ def platform_departement_create(request):
                 code=form.cleaned_data["code"],
                 name=form.cleaned_data["name"],
                 pilot_email=form.cleaned_data["pilot_email"],
+                reinvite=form.cleaned_data["reinvite"],
                 by=request.user,
             )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            for line in report.changes:
-                messages.success(request, line[:1].upper() + line[1:] + ".")
-            for line in report.notes:
-                messages.info(request, line[:1].upper() + line[1:] + ".")
-            if not report.changed:
-                messages.info(request, "Rien à faire : tout était déjà en place.")
-            return redirect("accounts:platform_organisation", organisation_id=report.organisation.pk)
+            # Shown once on this page, not carried by a redirect's message: the one-time link must
+            # not travel in a cookie. Posting again is harmless (nothing to do, no new link).
+            return render(
+                request,
+                "accounts/platform_departement_done.html",
+                {
+                    "report": report,
+                    "link": settings.BINOME_SITE_URL.rstrip("/") + report.link_path
+                    if report.link_path
+                    else "",
+                },
+            )
     return render(
         request,
         "accounts/platform_departement_form.html",

@@ -78,7 +78,7 @@ def communes_load(*, departement_code: str) -> int:
         )
         for row in rows
     ]
-    Commune.objects.bulk_create([o for o in objects if o.pk not in existing])
+    Commune.objects.bulk_create([o for o in objects if o.pk not in existing], ignore_conflicts=True)
     Commune.objects.bulk_update(
         [o for o in objects if o.pk in existing],
         ["name", "arrondissement_code", "postal_codes", "population", "latitude", "longitude"],
@@ -128,7 +128,11 @@ def departement_official_name(departement_code: str) -> str:
 @transaction.atomic
 def territories_from_arrondissements(*, departement) -> int:
     """One territory per arrondissement (« Territoire de Saint-Nazaire ») with its communes, as a
-    starting point the pilot then reshapes. Idempotent: returns how many were created."""
+    starting point the pilot then reshapes. Only for a département that has no territory yet: once
+    the pilot has renamed, merged or removed some, running the set-up again must not bring the old
+    ones back beside hers. Returns how many were created."""
+    if Territory.objects.filter(departement=departement).exists():
+        return 0
     created_count = 0
     for arrondissement in arrondissements_of(departement.insee_code):
         territory, created = Territory.objects.get_or_create(

@@ -136,6 +136,46 @@ def test_setup_departement_names_and_codes():
     assert not Organisation.objects.filter(insee_code="99").exists()
 
 
+@pytest.mark.django_db
+def test_running_the_set_up_again_never_brings_back_a_territory_the_pilot_reshaped():
+    run("setup_departement", "--code", "44")
+    departement = Organisation.objects.get(insee_code="44")
+    Territory.objects.filter(departement=departement, name="Territoire de Nantes").update(name="Métropole")
+    Territory.objects.filter(departement=departement, name="Territoire de Saint-Nazaire").delete()
+    again = run("setup_departement", "--code", "44")
+    assert "rien à faire" in again
+    assert sorted(Territory.objects.filter(departement=departement).values_list("name", flat=True)) == [
+        "Métropole",
+        "Territoire de Châteaubriant-Ancenis",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_first_run_says_the_reference_lists_are_loaded():
+    out = run("setup_departement", "--code", "85")
+    departement = Organisation.objects.get(insee_code="85")
+    count = ReferenceItem.objects.filter(departement=departement).count()
+    assert count > 0
+    assert f"{count} entrées ajoutées aux listes de référence nationales" in out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--pilot", "pas une adresse"], "Adresse e-mail de la ou du chargé·e de mission invalide"),
+        (["--pilot", "pilote\x00@cd44.example"], "Adresse e-mail de la ou du chargé·e de mission invalide"),
+        (["--name", "Département\x00"], "Nom illisible ou trop long"),
+        (["--name", "x" * 201], "Nom illisible ou trop long"),
+    ],
+)
+def test_the_command_refuses_what_a_form_would(args, message):
+    with pytest.raises(CommandError, match=message):
+        run("setup_departement", "--code", "44", *args)
+    assert not Organisation.objects.filter(insee_code="44").exists()
+    assert not Invitation.objects.exists()
+
+
 # --- setup_admin ----------------------------------------------------------------------------------
 
 
@@ -230,22 +270,28 @@ def test_the_pilot_creates_an_association_implanted_in_her_departement_and_invit
     "field,value,message",
     [
         ("siret", "732 829 320 00075", "clé de contrôle"),
-        ("siret", "7328293200007", "14 chiffres"),
-        ("siret", "abcdefghijklmn", "14 chiffres"),
-        ("siret", "７３２８２９３２０００７４", "14 chiffres"),  # full-width digits are not ASCII digits
-        ("rna", "X442001234", "W suivi de 9"),
-        ("rna", "W44200", "W suivi de 9"),
-        ("siret", "", "obligatoire"),
-        ("name", "", "obligatoire"),
-        ("name", "x" * 5000, "200"),
+        ("siret", "7328293200007", "Un SIRET compte 14 chiffres"),
+        ("siret", "abcdefghijklmn", "Un SIRET compte 14 chiffres"),
+        (
+            "siret",
+            "７３２８２９３２０００７４",
+            "Un SIRET compte 14 chiffres",
+        ),  # full-width: not ASCII digits
+        ("rna", "X442001234", "Un numéro RNA s'écrit W suivi de 9"),
+        ("rna", "W44200", "Un numéro RNA s'écrit W suivi de 9"),
+        ("siret", "", "Ce champ est obligatoire"),
+        ("name", "", "Ce champ est obligatoire"),
+        ("name", "x" * 5000, "au plus 200 caractères"),
     ],
 )
 def test_a_wrong_number_is_a_french_error_and_what_was_typed_stays(pilot, client_for, field, value, message):
     client = client_for(pilot)
     response = create(client, **{field: value})
     assert response.status_code == 422
+    # The message is the field's own error (the help text and the labels say some of the same words).
+    errors = " ".join(response.context["form"].errors[field])
+    assert message in errors
     page = response.content.decode()
-    assert message in page
     assert "1 rue de la Paix, 44000 Nantes" in page
     assert not Organisation.objects.filter(name="Mentorat Loire Solidaire").exists()
 
@@ -263,6 +309,38 @@ def test_an_association_is_never_created_twice(pilot, world, member, client_for)
     assert response.status_code == 422
     assert "déjà sur la plateforme" in response.content.decode()
     assert Organisation.objects.filter(siret__startswith=VALID_SIRET[:9]).count() == 1
+
+
+def test_an_association_without_siret_is_not_created_again_under_the_same_name(pilot, world, client_for):
+    # Added before SIRETs were asked: only its name tells it apart.
+    Organisation.objects.create(kind="association", name="Mentorat Loire  Solidaire", siret="")
+    response = create(client_for(pilot), name="mentorat loire-solidaire")
+    assert response.status_code == 422
+    assert "déjà sur la plateforme avec ce nom" in " ".join(response.context["form"].errors["name"])
+    assert Organisation.objects.filter(kind="association", siret=VALID_SIRET).count() == 0
+
+
+def test_a_deactivated_association_is_not_created_again_and_the_page_says_whom_to_ask(
+    pilot, world, client_for
+):
+    Organisation.objects.create(kind="association", name="Ancienne", siret=VALID_SIRET, is_active=False)
+    response = create(client_for(pilot))
+    assert response.status_code == 422
+    errors = " ".join(response.context["form"].errors["siret"])
+    assert "désactivée" in errors and "administrateur de la plateforme" in errors
+    assert Organisation.objects.filter(siret=VALID_SIRET).count() == 1
+
+
+def test_a_manager_address_that_cannot_be_invited_is_said_under_its_own_field(
+    pilot, world, member, client_for
+):
+    colleague = member(Role.VIEWER, organisation=world["departement"])
+    response = create(client_for(pilot), manager_email=colleague.email)
+    assert response.status_code == 422
+    form = response.context["form"]
+    assert "compte de département" in " ".join(form.errors["manager_email"])
+    assert "email" not in form.errors
+    assert not Organisation.objects.filter(name="Mentorat Loire Solidaire").exists()  # all or nothing
 
 
 @pytest.mark.parametrize(
@@ -359,13 +437,28 @@ def test_the_administrator_creates_a_departement_like_the_command(admin_client):
         {"code": "85", "name": "", "pilot_email": "pilote@cd85.example"},
     )
     departement = Organisation.objects.get(insee_code="85")
-    assert response.url == reverse(
-        "accounts:platform_organisation", kwargs={"organisation_id": departement.pk}
-    )
+    assert response.status_code == 200
+    page = response.content.decode()
     assert departement.name == "Département de la Vendée"
+    assert "Département de la Vendée" in page and "Invitation envoyée à pilote@cd85.example" in page
     assert Territory.objects.filter(departement=departement).exists()
     assert mail.outbox[-1].to == ["pilote@cd85.example"]
-    assert "pilote@cd85.example" in admin_client.get(response.url).content.decode()  # pending invitation
+    # The one-time link, for an instance whose e-mail is not set up yet, as the command prints it.
+    link = re.search(r'value="(https?://[^"]+/invitation/[^"]+)"', page).group(1)
+    assert link in mail.outbox[-1].body
+    organisation_url = reverse("accounts:platform_organisation", kwargs={"organisation_id": departement.pk})
+    assert organisation_url in page
+    assert "pilote@cd85.example" in admin_client.get(organisation_url).content.decode()  # pending invitation
+
+    # Again: nothing to do and no link; with « Renvoyer l'invitation », a new link replaces the first.
+    data = {"code": "85", "name": "", "pilot_email": "pilote@cd85.example"}
+    again = admin_client.post(reverse("accounts:platform_departement_create"), data).content.decode()
+    assert "Rien à faire" in again and "/invitation/" not in again
+    renewed = admin_client.post(
+        reverse("accounts:platform_departement_create"), {**data, "reinvite": "on"}
+    ).content.decode()
+    new_link = re.search(r'value="(https?://[^"]+/invitation/[^"]+)"', renewed).group(1)
+    assert new_link != link and Invitation.objects.pending().filter(organisation=departement).count() == 1
 
     response = admin_client.post(
         reverse("accounts:platform_departement_create"),

@@ -45,6 +45,13 @@ def test_the_pilot_finds_a_name_whatever_its_spaces_and_hyphens(terms, associati
 def test_a_search_that_matches_nothing_says_so(associations, member, client_for):
     page = found(client_for(member(Role.PILOT)), "accounts:association_find", "ecole lyon")
     assert "École du Mentorat" not in page and "Tremplin Atlantique" not in page
+    assert "Aucune association ne correspond à « ecole lyon »" in page
+
+
+def test_a_search_without_a_word_finds_nothing_rather_than_everything(associations, member, client_for):
+    page = found(client_for(member(Role.PILOT)), "accounts:association_find", "- - -")
+    assert "École du Mentorat" not in page and "Tremplin Atlantique" not in page
+    assert "Aucune association ne correspond" in page
 
 
 def test_the_administrator_finds_organisations_without_accents(associations, world, client_for):
