@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # scripts/smoke_prod.sh — the README's « En production » commands, run as they are written, on a fresh
-# PostgreSQL database: a copy of the checkout, `uv sync --no-dev`, `npm ci`, `check --deploy`,
+# PostgreSQL database: a copy of the checkout, `uv sync --no-dev`, `npm ci --omit=dev`, `check --deploy`,
 # migrate, collectstatic, gunicorn (2 workers) and one huey worker on Redis, then « Premier jour »
 # (setup_admin, setup_departement); the pilot's invitation is accepted over HTTP up to the
 # authenticator-app set-up page, and the invitation e-mail must leave through the worker and SMTP.
@@ -149,7 +149,8 @@ done
 wait_for_port "$WEB_PORT" "gunicorn"
 
 say "seconde exécution de setup_departement : rien ne doit changer"
-grep -m1 'setup_departement' <<<"$(printf '%s\n' "${COMMANDS[@]}")" | bash >"$WORK/logs/setup_again.log" 2>&1 ||
+grep -m1 'setup_departement' <<<"$(printf '%s\n' "${COMMANDS[@]}")" |
+  timeout "${SMOKE_STEP_TIMEOUT:-900}" bash >"$WORK/logs/setup_again.log" 2>&1 ||
   fail "seconde exécution de setup_departement"
 grep -q "rien à faire" "$WORK/logs/setup_again.log" || fail "la seconde exécution de setup_departement a changé quelque chose"
 
@@ -161,6 +162,13 @@ say "HTTP : pages servies, invitation acceptée, jusqu'à la page de la double a
   fail "le parcours HTTP"
 
 say "gunicorn a bien 2 workers, huey tourne"
-[ "$(pgrep -c -g "${PGID_OF[gunicorn]}" -f 'gunicorn')" -ge 3 ] || fail "gunicorn n'a pas son maître et ses 2 workers"
+# Workers are the gunicorn processes whose parent is a gunicorn process (the master): exactly 2.
+GUNICORN_PIDS=" $(pgrep -g "${PGID_OF[gunicorn]}" -f 'gunicorn' | tr '\n' ' ') "
+WORKERS=0
+for pid in $GUNICORN_PIDS; do
+  parent=$(ps -o ppid= -p "$pid" | tr -d ' ')
+  [[ "$GUNICORN_PIDS" == *" $parent "* ]] && WORKERS=$((WORKERS + 1))
+done
+[ "$WORKERS" -eq 2 ] || fail "gunicorn a $WORKERS workers au lieu de 2"
 pgrep -g "${PGID_OF[huey]}" -f run_huey >/dev/null || fail "le worker huey s'est arrêté"
 say "réussi en $((SECONDS - START)) s"

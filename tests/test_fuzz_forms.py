@@ -30,6 +30,7 @@ from binome.mentorships import services as pair_services
 from binome.mentorships.models import Activity
 from binome.surveys import services as survey_services
 from binome.utils.submit_once import FIELD as ONCE_FIELD
+from tests.accounts.factories import UserFactory
 from tests.mentors.factories import (
     HonorabilityCheckFactory,
     MentorFactory,
@@ -333,6 +334,28 @@ def test_no_form_answers_500_to_hostile_input(role, full_world):
         return rule is None or not any(rule.allows(u, u.memberships.get()) for u in earlier)
 
     post_errors, posted = fuzz(client, forms, keep=first_role_allowed)
+    found = errors + post_errors
+    assert found == [], f"{len(found)} erreur(s) sur {posted} envois :\n" + "\n".join(found)
+
+
+def test_the_platform_administrators_forms_never_answer_500(full_world):
+    # An administrator has no membership: the role crawl above never reaches these pages.
+    admin = UserFactory(with_totp=True, is_staff=True, is_superuser=True)
+    client = Client(raise_request_exception=False)
+    client.force_login(admin)
+    starts = [
+        reverse(r.name)
+        for r in walk()
+        if r.third_party is None
+        and not r.converters
+        and r.policy in POLICIES
+        and POLICIES[r.policy].platform_admin
+    ]
+    assert reverse("accounts:platform_departement_create") in starts
+    forms, errors = crawl(client, starts)
+    actions = {name for name, _ in forms}
+    assert {"accounts:platform_departement_create", "accounts:platform_details_edit"} <= actions, actions
+    post_errors, posted = fuzz(client, forms)
     found = errors + post_errors
     assert found == [], f"{len(found)} erreur(s) sur {posted} envois :\n" + "\n".join(found)
 

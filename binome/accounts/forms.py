@@ -149,3 +149,26 @@ class DepartementSetupForm(forms.Form):
         required=False,
         help_text="Si une invitation est déjà en attente pour cette adresse, la remplacer par une nouvelle.",
     )
+
+
+class OrganisationDetailsForm(RegisterNumbersMixin, forms.ModelForm):
+    """Name, register numbers and contact details of an organisation, to correct them."""
+
+    siret = forms.CharField(label="SIRET", max_length=30, required=False, help_text=SIRET_HELP)
+    rna = forms.CharField(
+        label="Numéro RNA", max_length=30, required=False, help_text="W suivi de 9 caractères."
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "siret", "rna", "address", "email", "phone"]
+        labels = {"name": "Nom", "address": "Adresse", "email": "E-mail de contact"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.is_association:
+            del self.fields["rna"]
+
+    def _post_clean(self):
+        # The service checks uniqueness against the other associations, with a helpful message.
+        pass

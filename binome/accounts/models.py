@@ -9,6 +9,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -224,10 +225,11 @@ class Organisation(BaseModel):
                 name="ase_service_has_departement",
             ),
             # An association is on the platform once, whichever département brought it in.
+            # By SIREN (the first 9 digits): two establishments are the same association.
             models.UniqueConstraint(
-                fields=["siret"],
+                Substr("siret", 1, 9),
                 condition=Q(kind="association") & ~Q(siret=""),
-                name="unique_association_siret",
+                name="unique_association_siren",
             ),
             models.UniqueConstraint(
                 fields=["rna"],

@@ -221,12 +221,14 @@ def organisation_search(organisations, terms: str):
 
 
 def association_duplicate(
-    *, siret: str = "", rna: str = "", name: str = ""
+    *, siret: str = "", rna: str = "", name: str = "", exclude: Organisation | None = None
 ) -> tuple[str, Organisation] | None:
     """The association already on the platform with the same SIREN (another establishment is the
     same association), the same RNA number, or the same name when the one there has no SIRET to tell
     them apart (added before SIRETs were asked). Returns (field, association) or None."""
     associations = Organisation.objects.associations()
+    if exclude is not None:
+        associations = associations.exclude(pk=exclude.pk)
     if siret and (existing := associations.filter(siret__startswith=siret[:9]).first()):
         return "siret", existing
     if rna and (existing := associations.filter(rna=rna).first()):
@@ -299,6 +301,61 @@ def association_create(
                 error.error_dict["manager_email"] = error.error_dict.pop("email")
             raise
     return association, invitation
+
+
+def details_editable_by_departement(departement: Organisation, partner: Organisation) -> bool:
+    """The pilot keeps a partner's coordinates while nobody there can: her own ASE services always,
+    an association she brought in until its manager has an account (then they are its own)."""
+    if partner.is_ase_service:
+        return partner.departement_id == departement.pk
+    return (
+        partner.is_association
+        and partner.home_departement_id == departement.pk
+        and not partner.memberships.filter(role=Role.MANAGER, is_active=True, user__is_active=True).exists()
+    )
+
+
+DETAIL_FIELDS = ("name", "siret", "rna", "address", "email", "phone")
+
+
+@transaction.atomic
+def organisation_details_update(*, organisation: Organisation, by: User, **fields) -> list[str]:
+    """Correct an organisation's name, register numbers and contact details; an association keeps to
+    the rule of `association_create` (never the SIREN, RNA or name of another). Returns what changed."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    fields = {k: v for k, v in fields.items() if k in DETAIL_FIELDS}
+    if not organisation.is_association:
+        fields.pop("rna", None)
+    if organisation.is_association:
+        duplicate = association_duplicate(
+            siret=fields.get("siret", ""),
+            rna=fields.get("rna", ""),
+            name="" if fields.get("siret") else fields.get("name", ""),
+            exclude=organisation,
+        )
+        if duplicate is not None:
+            field_name, existing = duplicate
+            raise ValidationError(
+                {
+                    field_name: f"« {existing.name} » a déjà ce {'nom' if field_name == 'name' else 'numéro'} "
+                    "sur la plateforme : vérifiez la saisie."
+                }
+            )
+    changed = [name for name, value in fields.items() if getattr(organisation, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(organisation, name, fields[name])
+    organisation.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            organisation.save(update_fields=[*changed, "updated_at"])
+    except IntegrityError:
+        raise ValidationError(
+            {"siret": "Ce numéro vient d'être enregistré pour une autre association."}
+        ) from None
+    log_access(user=by, organisation=organisation, action="update", obj=organisation)
+    return changed
 
 
 # --- Platform administrator ------------------------------------------------------------------------

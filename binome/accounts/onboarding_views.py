@@ -5,18 +5,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from binome.accounts import onboarding
-from binome.accounts.forms import AssociationForm, DepartementSetupForm
+from binome.accounts.forms import AssociationForm, DepartementSetupForm, OrganisationDetailsForm
 from binome.accounts.models import Membership, Organisation, User
 from binome.accounts.perms import policy
 from binome.audit.services import log_access
 from binome.utils.forms import apply_validation_error, error_messages
 from binome.utils.ids import parse_uuid
-from binome.utils.search import remembered_search
+from binome.utils.search import remembered_search, search
 
 # --- The pilot: find an association on the platform, or create it ---------------------------------
 
@@ -68,6 +70,55 @@ def association_create(request):
             return redirect("accounts:partner_detail", organisation_id=association.pk)
     return render(
         request, "accounts/association_form.html", {"form": form}, status=422 if form.errors else 200
+    )
+
+
+# --- Coordinates: name, register numbers, contact details ------------------------------------------
+
+
+def _details_edit(request, organisation, back_url):
+    form = OrganisationDetailsForm(
+        request.POST or None, instance=Organisation.objects.get(pk=organisation.pk)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = onboarding.organisation_details_update(
+                organisation=organisation, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Coordonnées enregistrées." if changed else "Rien n'a changé.")
+            return redirect(back_url)
+    return render(
+        request,
+        "accounts/organisation_details_form.html",
+        {"form": form, "organisation": organisation, "back_url": back_url},
+        status=422 if form.errors else 200,
+    )
+
+
+@policy("org.details")
+def own_details_edit(request):
+    return _details_edit(request, request.organisation, reverse("accounts:members"))
+
+
+@policy("partners.manage")
+def partner_details_edit(request, organisation_id):
+    partner = get_object_or_404(
+        Organisation.objects.known_to(request.organisation).exclude(pk=request.organisation.pk),
+        pk=organisation_id,
+    )
+    if not onboarding.details_editable_by_departement(request.organisation, partner):
+        raise Http404
+    return _details_edit(request, partner, reverse("accounts:partner_detail", args=[partner.pk]))
+
+
+@policy("platform.admin")
+def platform_details_edit(request, organisation_id):
+    organisation = get_object_or_404(Organisation, pk=organisation_id)
+    return _details_edit(
+        request, organisation, reverse("accounts:platform_organisation", args=[organisation.pk])
     )
 
 
@@ -206,7 +257,36 @@ def _account_change(request, user_id, change, done: str):
         error_messages(request, error)
     else:
         messages.success(request, done)
+    if request.POST.get("back") == "accounts":
+        return redirect("accounts:platform_accounts")
     organisation_id = parse_uuid(request.POST.get("organisation"))
     if organisation_id and Organisation.objects.filter(pk=organisation_id).exists():
         return redirect("accounts:platform_organisation", organisation_id=organisation_id)
     return redirect("accounts:platform_organisations")
+
+
+@policy("platform.admin")
+def platform_accounts(request):
+    """Every account by its e-mail, with or without a membership: platform administrators and
+    people whose organisations all withdrew them appear on no organisation's page."""
+    terms, response = remembered_search(request, "platform_accounts")
+    if response:
+        return response
+    accounts = User.objects.none()
+    if terms:
+        accounts = (
+            User.objects.filter(
+                Q(email__icontains=terms.strip().lower())
+                | Q(pk__in=search(User.objects.all(), terms, "last_name", "first_name").values("pk"))
+            )
+            .prefetch_related(
+                Prefetch(
+                    "memberships",
+                    queryset=Membership.objects.filter(is_active=True).select_related("organisation"),
+                    to_attr="current_memberships",
+                )
+            )
+            .order_by("email")[:50]
+        )
+        log_access(user=request.user, organisation=None, action="list", object_type="accounts.user")
+    return render(request, "accounts/platform_accounts.html", {"terms": terms, "accounts": accounts})

@@ -63,10 +63,15 @@ POLICIES: dict[str, Policy] = {
         "Accepter ou refuser une convention proposée par un département où l'association n'est pas implantée",
         roles=frozenset({Role.MANAGER}),
     ),
+    "org.details": Policy(
+        "Corriger le nom, le SIRET, le numéro RNA et les coordonnées de sa propre organisation",
+        roles=frozenset({Role.PILOT, Role.MANAGER}),
+    ),
     "partners.view": Policy("Voir les associations et services ASE du département", roles=DEPARTEMENT_ROLES),
     "partners.manage": Policy(
         "Ajouter une association (recherchée sur la plateforme, sinon créée) ou un service ASE, inviter le "
-        "premier responsable d'une association ou d'un service",
+        "premier responsable d'une association ou d'un service, corriger leurs coordonnées (ses services "
+        "ASE ; une association qu'elle a ajoutée, tant que sa ou son responsable n'a pas de compte)",
         roles=frozenset({Role.PILOT}),
     ),
     "label.record": Policy(
@@ -216,7 +221,8 @@ POLICIES: dict[str, Policy] = {
     ),
     "platform.admin": Policy(
         "Administration de la plateforme : créer un département, voir chaque organisation et ses membres "
-        "actifs, désactiver ou réactiver un compte — administrateurs de la plateforme uniquement",
+        "actifs, corriger ses coordonnées, retrouver un compte par son e-mail, désactiver ou réactiver un "
+        "compte — administrateurs de la plateforme uniquement",
         platform_admin=True,
     ),
 }

@@ -20,6 +20,18 @@ urlpatterns = [
     path("partenaires/<uuid:organisation_id>/", views.partner_detail, name="partner_detail"),
     path("partenaires/<uuid:organisation_id>/inviter/", views.partner_invite, name="partner_invite"),
     path(
+        "partenaires/<uuid:organisation_id>/coordonnees/",
+        onboarding_views.partner_details_edit,
+        name="partner_details_edit",
+    ),
+    path("equipe/coordonnees/", onboarding_views.own_details_edit, name="own_details_edit"),
+    path(
+        "plateforme/organisations/<uuid:organisation_id>/coordonnees/",
+        onboarding_views.platform_details_edit,
+        name="platform_details_edit",
+    ),
+    path("plateforme/comptes/", onboarding_views.platform_accounts, name="platform_accounts"),
+    path(
         "partenaires/<uuid:organisation_id>/label/", label_views.partner_label_edit, name="partner_label_edit"
     ),
     path("equipe/label/", label_views.own_label_edit, name="own_label_edit"),

@@ -3,11 +3,13 @@ from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from binome.accounts import services
 from binome.accounts.forms import AcceptInvitationForm, AseServiceForm, InvitationForm
 from binome.accounts.models import Invitation, Membership, Organisation
+from binome.accounts.onboarding import details_editable_by_departement
 from binome.accounts.perms import can, policy
 from binome.accounts.session_keys import SESSION_MEMBERSHIP
 from binome.audit.services import log_access
@@ -39,6 +41,8 @@ def _members_context(request, organisation, invite_form=None):
         .order_by("-is_active", "user__last_name", "user__first_name")
     )
     context = {"organisation": organisation, "memberships": memberships}
+    if can(request, "org.details"):
+        context["details_url"] = reverse("accounts:own_details_edit")
     if can(request, "members.manage"):
         context["invitations"] = organisation.invitations.pending().select_related("invited_by")
         context["invite_form"] = invite_form or InvitationForm(organisation=organisation)
@@ -215,6 +219,7 @@ def _partner_context(request, partner, invite_form=None):
         "conventions": request.organisation.conventions_as_departement.filter(association=partner),
     }
     if can(request, "partners.manage"):
+        context["details_editable"] = details_editable_by_departement(request.organisation, partner)
         context["invitations"] = partner.invitations.pending()
         context["invite_form"] = invite_form or InvitationForm(organisation=partner)
     return context

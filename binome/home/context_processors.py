@@ -78,6 +78,7 @@ NAVIGATION = (
             Link("Équipe", "accounts:members", "org.view"),
             Link("Jetons d'API", "api:tokens", "api.tokens"),
             Link("Organisations", "accounts:platform_organisations", "platform.admin"),
+            Link("Comptes", "accounts:platform_accounts", "platform.admin"),
             Link("Journal d'accès", "audit:access_log", "audit.view"),
             Link("Paramètres", "youths:reference_lists", "references.manage"),
         ),

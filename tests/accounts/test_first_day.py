@@ -520,3 +520,101 @@ def test_platform_pages_are_closed_to_a_pilot(pilot, client_for):
     )
     assert response.status_code == 403
     assert not Organisation.objects.filter(insee_code="01").exists()
+
+
+# --- Coordinates: SIRET, RNA and contact details, corrected without the Django admin ----------------
+
+
+def details(client, url_name, organisation=None, **data):
+    kwargs = {"organisation_id": organisation.pk} if url_name != "own_details_edit" else {}
+    fields = {"name": "", "siret": "", "rna": "", "address": "", "email": "", "phone": ""}
+    if organisation is not None:
+        fields.update({k: getattr(organisation, k) for k in fields})
+    fields.update(data)
+    return client.post(reverse(f"accounts:{url_name}", kwargs=kwargs), fields)
+
+
+def test_the_pilot_corrects_an_association_she_added_until_its_manager_has_an_account(
+    pilot, world, member, client_for
+):
+    client = client_for(pilot)
+    association = Organisation.objects.create(
+        kind="association", name="Ancienne sans SIRET", home_departement=world["departement"]
+    )
+    # Implanted in her département: on her partner pages before any convention.
+    page = client.get(reverse("accounts:partner_detail", kwargs={"organisation_id": association.pk}))
+    assert "Corriger le nom, les numéros ou les coordonnées" in page.content.decode()
+
+    response = details(client, "partner_details_edit", association, siret="732 829 320 00075")
+    assert response.status_code == 422
+    assert "clé de contrôle" in " ".join(response.context["form"].errors["siret"])
+    response = details(
+        client, "partner_details_edit", association, siret="732 829 320 00074", rna="w442001234"
+    )
+    assert response.status_code == 302
+    association.refresh_from_db()
+    assert (association.siret, association.rna) == (VALID_SIRET, "W442001234")
+    assert VALID_SIRET in client.get(response.url).content.decode()
+
+    # Once its manager has an account, the coordinates are the association's own.
+    manager = member(Role.MANAGER, organisation=association)
+    assert details(client, "partner_details_edit", association, phone="01").status_code == 404
+    own = client_for(manager)
+    assert reverse("accounts:own_details_edit") in own.get(reverse("accounts:members")).content.decode()
+    assert details(own, "own_details_edit", association, phone="02 40 00 00 01").status_code == 302
+    association.refresh_from_db()
+    assert association.phone == "02 40 00 00 01"
+
+
+def test_an_association_cannot_take_the_siren_of_another(world, member, client_for):
+    Organisation.objects.create(kind="association", name="Première", siret=VALID_SIRET)
+    manager = member(Role.MANAGER, organisation=world["association"])
+    response = details(
+        client_for(manager), "own_details_edit", world["association"], siret=VALID_SIRET_SAME_SIREN
+    )
+    assert response.status_code == 422
+    assert "« Première » a déjà ce numéro" in " ".join(response.context["form"].errors["siret"])
+    world["association"].refresh_from_db()
+    assert world["association"].siret != VALID_SIRET_SAME_SIREN
+
+
+def test_the_pilot_never_edits_an_association_of_another_departement(world, member, client_for):
+    pilot = member(Role.PILOT)
+    # Association A works with département A through a convention, but is implanted elsewhere.
+    world["association"].home_departement = world["other_departement"]
+    world["association"].save()
+    response = details(client_for(pilot), "partner_details_edit", world["association"], phone="00")
+    assert response.status_code == 404
+    coordinator = member(Role.COORDINATOR, organisation=world["association"])
+    assert details(client_for(coordinator), "own_details_edit", world["association"]).status_code == 403
+
+
+def test_the_administrator_corrects_any_organisation_and_finds_accounts_without_membership(
+    admin_client, world
+):
+    service = world["ase_service"]
+    response = details(
+        admin_client, "platform_details_edit", service, siret="443 061 841 00047", name="Foyer\x00"
+    )
+    assert response.status_code == 422  # NUL refused, nothing saved
+    response = details(admin_client, "platform_details_edit", service, siret="443 061 841 00047")
+    assert response.status_code == 302
+    service.refresh_from_db()
+    assert service.siret == OTHER_SIRET
+
+    lonely = UserFactory(email="retiree@asso.example")  # no membership at all
+    other_admin = UserFactory(email="support@plateforme.example", is_staff=True)
+    admin_client.post(reverse("accounts:platform_accounts"), {"q": "retiree@asso"})
+    page = admin_client.get(reverse("accounts:platform_accounts")).content.decode()
+    assert "retiree@asso.example" in page and "Aucune" in page
+    assert "support@plateforme.example" not in page
+    response = admin_client.post(
+        reverse("accounts:platform_account_deactivate", kwargs={"user_id": lonely.pk}), {"back": "accounts"}
+    )
+    assert response.url == reverse("accounts:platform_accounts")
+    lonely.refresh_from_db()
+    assert not lonely.is_active
+    admin_client.post(reverse("accounts:platform_accounts"), {"q": "support"})
+    page = admin_client.get(reverse("accounts:platform_accounts")).content.decode()
+    assert "support@plateforme.example" in page and "Administrateur de la plateforme" in page
+    assert other_admin.is_active

@@ -89,3 +89,17 @@ def test_admin_refuses_non_staff(member, client_for):
     assert response.status_code == 403
     anonymous = Client().get(reverse("admin:index"), follow=True)
     assert anonymous.redirect_chain[-1][0].startswith(reverse("account_login"))
+
+
+def test_the_django_admin_asks_for_the_authenticator_app_first(db):
+    from tests.accounts.factories import UserFactory
+
+    # Logged in with a password only, as a staff account that has not set up its app yet.
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client = Client()
+    response = client.post(
+        reverse("account_login"), {"login": admin.email, "password": "Un-mot-de-passe-solide-1"}
+    )
+    assert response.status_code == 302
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and response.url == reverse("mfa_activate_totp")

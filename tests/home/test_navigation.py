@@ -121,7 +121,7 @@ def test_the_national_view_is_for_platform_administrators_only(member, client_fo
     assert labels(nav_of(client_for(admin))) == [
         "Accueil",
         "Vue nationale",
-        ("Administration", ["Organisations", "Journal d'accès"]),
+        ("Administration", ["Organisations", "Comptes", "Journal d'accès"]),
     ]
     for role in Role:
         assert "Vue nationale" not in client_for(member(role)).get("/").content.decode()
