@@ -8,7 +8,8 @@
 //
 // Configuration: one JSON argument
 //   {"client_id", "client_secret", "redirect_uris": [...], "post_logout_redirect_uris": [...],
-//    "agents": {"<email>": {"sub", "given_name", "usual_name", "uid", "siret", "idp_id", "amr": [...]}}}
+//    "agents": {"<email>": {"sub", "given_name", "usual_name", "uid", "siret", "idp_id", "amr": [...],
+//                           "acr"?: eIDAS level reported, "eidas1" when left out, none when null}}}
 // Prints `READY <issuer>` on stdout once listening on 127.0.0.1 (a free port).
 //
 // The "identity provider" page asks for the agent's e-mail address (ProConnect's own first screen).
@@ -64,7 +65,14 @@ server.listen(0, "127.0.0.1", () => {
       amr: null,
       acr: null,
     },
-    acrValues: ["eidas1"],
+    // What ProConnect's federation publishes; agents may report any of them (or none, see "acr" above).
+    acrValues: [
+      "eidas1",
+      "eidas2",
+      "eidas3",
+      "https://proconnect.gouv.fr/assurance/self-asserted",
+      "https://proconnect.gouv.fr/assurance/consistency-checked",
+    ],
     routes: { authorization: "/authorize", userinfo: "/userinfo", jwks: "/jwks", end_session: "/session/end" },
     features: {
       devInteractions: { enabled: false },
@@ -147,7 +155,10 @@ server.listen(0, "127.0.0.1", () => {
     await provider.interactionFinished(
       req,
       res,
-      { login: { accountId: agent.sub, amr: agent.amr, acr: "eidas1" }, consent: { grantId: grant.jti } },
+      {
+        login: { accountId: agent.sub, amr: agent.amr, acr: "acr" in agent ? (agent.acr ?? undefined) : "eidas1" },
+        consent: { grantId: grant.jti },
+      },
       { mergeWithLastSubmission: false },
     );
   }

@@ -44,6 +44,37 @@ AGENTS = {
         "idp_id": "idp-interieur",
         "amr": ["pwd", "mfa"],
     },
+    # The eIDAS level (`acr`): eidas1 unless said otherwise.
+    "agent.renforce@loire-atlantique.fr": {
+        "sub": "pc-93d0b7c1-renforce",
+        "given_name": "Alix",
+        "usual_name": "Moreau",
+        "uid": "amoreau",
+        "siret": "22440002800011",
+        "idp_id": "idp-loire-atlantique",
+        "amr": ["pwd"],
+        "acr": "eidas2",
+    },
+    "agent.declaratif@exemple.fr": {
+        "sub": "pc-5a1e88d4-declaratif",
+        "given_name": "Noa",
+        "usual_name": "Lefebvre",
+        "uid": "nlefebvre",
+        "siret": "22440002800011",
+        "idp_id": "idp-proconnect-identite",
+        "amr": ["pwd", "mfa"],
+        "acr": "https://proconnect.gouv.fr/assurance/self-asserted",
+    },
+    "agent.sans-niveau@loire-atlantique.fr": {
+        "sub": "pc-c2f47e09-sans-niveau",
+        "given_name": "Lou",
+        "usual_name": "Girard",
+        "uid": "lgirard",
+        "siret": "22440002800011",
+        "idp_id": "idp-loire-atlantique",
+        "amr": ["pwd", "mfa"],
+        "acr": None,
+    },
 }
 
 

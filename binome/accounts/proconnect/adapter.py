@@ -29,12 +29,17 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         """Link a ProConnect identity seen for the first time to the account of its e-mail address.
 
         Later logins find the account by ProConnect's `sub`. Without an account, a page says to ask for
-        an invitation: no account, no membership is created here."""
-        if sociallogin.account.provider != "proconnect" or sociallogin.is_existing:
+        an invitation: no account, no membership is created here. A platform administrator's account is
+        never opened through ProConnect, linked or not."""
+        if sociallogin.account.provider != "proconnect":
+            return
+        if sociallogin.is_existing:
+            self._refuse_platform_administrator(request, sociallogin.user)
             return
         verified = [address.email for address in sociallogin.email_addresses if address.verified]
         email = verified[0] if verified else ""
         user = invited_account(email)
+        self._refuse_platform_administrator(request, user)
         invitation_id = pc_session.pop_invitation(request)
         if user is None and invitation_id:
             user = self._account_from_invitation(request, sociallogin, invitation_id, email)
@@ -51,6 +56,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             )
             raise ImmediateHttpResponse(response)
         sociallogin.connect(request, user)
+
+    @staticmethod
+    def _refuse_platform_administrator(request, user: User | None) -> None:
+        """Administrators reach every organisation's data: their login stays password + Binôme's own
+        TOTP, which a second factor reported by ProConnect (`amr`) would otherwise skip."""
+        if user is not None and (user.is_staff or user.is_superuser):
+            logger.info("ProConnect login refused for a platform administrator account")
+            raise ImmediateHttpResponse(render(request, "proconnect/staff_refused.html", status=403))
 
     def _account_from_invitation(self, request, sociallogin, invitation_id, email) -> User | None:
         """« S'identifier avec ProConnect » on an invitation page: create the account from the

@@ -1,8 +1,10 @@
+import hashlib
 import logging
 import secrets
 
 import jwt
 import requests
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
@@ -11,6 +13,7 @@ from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOA
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
+from django.core.cache import cache
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +30,29 @@ ALGORITHM = "RS256"  # what Binôme declares to ProConnect; any other algorithm 
 TIMEOUT = 10  # seconds, for every back-channel call to ProConnect
 LOGOUT_STATE_SALT = "binome.proconnect.logout"
 LOGOUT_STATE_MAX_AGE = 15 * 60
+# ProConnect's configuration and keys change rarely: fetched once an hour, not at every login. A key
+# rotation is still followed at once: a token signed with an unknown `kid` refetches the keys once.
+DISCOVERY_CACHE_SECONDS = 60 * 60
+JWKS_CACHE_SECONDS = 60 * 60
+# Clocks of ProConnect and of this server may differ by a few seconds: `exp` and `iat` get this margin.
+LEEWAY_SECONDS = 60
+# eIDAS levels (doc_fs/projet_fca/projet_fca_niveau_eidas.md): Binôme asks for eidas1 (« faible »), the
+# only level ProConnect offers service providers, and accepts it or higher. Anything else, or no `acr`
+# at all, is refused: ProConnect's own account service (« ProConnect Identité ») answers with
+# https://proconnect.gouv.fr/assurance/… levels, some of them self-declared identities.
+ACCEPTED_ACR = frozenset({"eidas1", "eidas2", "eidas3"})
+DISCOVERY_KEYS = ("issuer", "authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri")
+
+
+class ProConnectUnavailable(Exception):
+    """ProConnect could not be reached, or answered something that is not what it publishes.
+
+    Not a RequestException: allauth's callback turns those into its « login failed » page, and the
+    agent should be told instead to come back later (views.unavailable)."""
+
+
+def _cache_key(kind: str, url: str) -> str:
+    return f"proconnect:{kind}:" + hashlib.sha256(url.encode()).hexdigest()
 
 
 def site_url(path: str) -> str:
@@ -62,17 +88,90 @@ class ProConnectOAuth2Adapter(OpenIDConnectOAuth2Adapter):
         return site_url(reverse("proconnect_callback"))
 
     def _get(self, url: str, **kwargs) -> requests.Response:
-        with get_adapter().get_requests_session() as http:
-            response = http.get(url, timeout=TIMEOUT, **kwargs)
-        response.raise_for_status()
+        """A back-channel GET. Unreachable, too slow or failing on its side: ProConnectUnavailable; a
+        4xx is a refusal of this request, not an outage: OAuth2Error."""
+        try:
+            with get_adapter().get_requests_session() as http:
+                response = http.get(url, timeout=TIMEOUT, **kwargs)
+            response.raise_for_status()
+        except requests.HTTPError as error:
+            if error.response is not None and error.response.status_code < 500:
+                raise OAuth2Error("ProConnect : requête refusée") from error
+            raise ProConnectUnavailable(type(error).__name__) from error
+        except requests.RequestException as error:
+            raise ProConnectUnavailable(type(error).__name__) from error
         return response
 
-    def _signing_key(self, kid: str | None):
-        keys = self._get(self.openid_config["jwks_uri"]).json().get("keys", [])
+    def _get_json_object(self, url: str) -> dict:
+        """Discovery or keys: whatever goes wrong, ProConnect cannot be used for now (even a 404: the
+        address is ProConnect's published one, or a configuration error the agent cannot fix)."""
+        try:
+            document = self._get(url).json()
+        except OAuth2Error as error:
+            raise ProConnectUnavailable("refused") from error
+        except (requests.RequestException, ValueError) as error:  # not JSON
+            raise ProConnectUnavailable("invalid JSON") from error
+        if not isinstance(document, dict):
+            raise ProConnectUnavailable("not a JSON object")
+        return document
+
+    @property
+    def openid_config(self) -> dict:
+        """The discovery document, from the cache (allauth's own fetches it at every login, unbounded)."""
+        if not hasattr(self, "_openid_config"):
+            provider = self.get_provider()
+            key = _cache_key("discovery", provider.server_url)
+            config = cache.get(key)
+            if config is None:
+                config = self._get_json_object(provider.server_url)
+                if not all(isinstance(config.get(name), str) and config[name] for name in DISCOVERY_KEYS):
+                    raise ProConnectUnavailable("incomplete discovery document")
+                cache.set(key, config, DISCOVERY_CACHE_SECONDS)
+            config = {**config, **provider.app.settings.get("openid_configuration_overrides", {})}
+            self._openid_config = config
+        return self._openid_config
+
+    def _jwks(self, *, refresh: bool = False) -> tuple[list, bool]:
+        """The published keys, and whether they were just fetched (rather than read from the cache)."""
+        url = self.openid_config["jwks_uri"]
+        key = _cache_key("jwks", url)
+        keys = None if refresh else cache.get(key)
+        if keys is not None:
+            return keys, False
+        keys = self._get_json_object(url).get("keys")
+        if not isinstance(keys, list):
+            raise ProConnectUnavailable("no keys in the JWKS")
+        cache.set(key, keys, JWKS_CACHE_SECONDS)
+        return keys, True
+
+    @staticmethod
+    def _find_key(keys: list, kid: str | None):
         for key in keys:
-            if key.get("kid") == kid and key.get("kty") == "RSA" and key.get("use", "sig") == "sig":
+            if (
+                isinstance(key, dict)
+                and key.get("kid") == kid
+                and key.get("kty") == "RSA"
+                and key.get("use", "sig") == "sig"
+            ):
                 return jwt.PyJWK(key, algorithm=ALGORITHM).key
-        raise OAuth2Error("ProConnect : clé de signature inconnue")
+        return None
+
+    def _signing_key(self, kid: str | None):
+        keys, fresh = self._jwks()
+        found = self._find_key(keys, kid)
+        if found is None and not fresh:
+            # Not among the cached keys: ProConnect may have rotated them since. Fetched anew, once.
+            found = self._find_key(self._jwks(refresh=True)[0], kid)
+        if found is None:
+            raise OAuth2Error("ProConnect : clé de signature inconnue")
+        return found
+
+    def get_access_token_data(self, request, app, client, pkce_code_verifier=None):
+        # allauth would show its « login failed » page for a token endpoint out of reach.
+        try:
+            return super().get_access_token_data(request, app, client, pkce_code_verifier)
+        except requests.RequestException as error:
+            raise ProConnectUnavailable(type(error).__name__) from error
 
     def verify_jwt(self, token: str, app) -> dict:
         try:
@@ -85,6 +184,7 @@ class ProConnectOAuth2Adapter(OpenIDConnectOAuth2Adapter):
                 algorithms=[ALGORITHM],
                 audience=app.client_id,
                 issuer=self.openid_config["issuer"],
+                leeway=LEEWAY_SECONDS,
                 options={"require": ["iss", "aud", "sub"]},
             )
         except jwt.PyJWTError as error:
@@ -102,6 +202,12 @@ class ProConnectOAuth2Adapter(OpenIDConnectOAuth2Adapter):
         expected_nonce = self.nonce_for(request.GET.get("state", ""))
         if not constant_time_compare(str(id_token.get("nonce", "")), expected_nonce):
             raise OAuth2Error("ProConnect : nonce invalide")
+        # Kept from here on: the pages that refuse the login offer to leave ProConnect with it.
+        pc_session.stash_id_token(request, raw_id_token)
+        acr = id_token.get("acr")
+        if not isinstance(acr, str) or acr not in ACCEPTED_ACR:
+            logger.info("ProConnect login refused: authentication level not accepted")
+            raise ImmediateHttpResponse(render(request, "proconnect/level_refused.html", status=403))
 
         response = self._get(self.profile_url, headers={"Authorization": f"Bearer {token.token}"})
         if response.headers.get("Content-Type", "").split(";")[0].strip() != "application/jwt":
@@ -110,9 +216,15 @@ class ProConnectOAuth2Adapter(OpenIDConnectOAuth2Adapter):
         if userinfo["sub"] != id_token["sub"]:
             raise OAuth2Error("ProConnect : userinfo d'une autre personne")
 
-        pc_session.stash_id_token(request, raw_id_token)
         data = {"userinfo": userinfo, "id_token": id_token}
         return self.get_provider().sociallogin_from_response(request, data)
+
+
+def unavailable(request, error: Exception):
+    # A short cause for the operator; neither the agent nor the request (state, code) is named.
+    reason = str(error) if isinstance(error, ProConnectUnavailable) else type(error).__name__
+    logger.warning("ProConnect unavailable: %s", reason)
+    return render(request, "proconnect/unavailable.html", status=503)
 
 
 def _adapter_view(view_class, request):
@@ -120,6 +232,8 @@ def _adapter_view(view_class, request):
         return view_class.adapter_view(ProConnectOAuth2Adapter(request))(request)
     except SocialApp.DoesNotExist:
         raise Http404("ProConnect n'est pas configuré.") from None
+    except (ProConnectUnavailable, requests.RequestException) as error:
+        return unavailable(request, error)
 
 
 def leave_for_proconnect(request, url: str, title: str):
@@ -172,7 +286,7 @@ def end_session_url(request, id_token: str) -> str | None:
     try:
         config = ProConnectOAuth2Adapter(request).openid_config
         endpoint = config["end_session_endpoint"]
-    except (SocialApp.DoesNotExist, KeyError, requests.RequestException, ValueError):
+    except (SocialApp.DoesNotExist, KeyError, ProConnectUnavailable, requests.RequestException, ValueError):
         logger.warning("ProConnect: end_session_endpoint unavailable, local logout only")
         return None
     state = signing.dumps(secrets.token_urlsafe(24), salt=LOGOUT_STATE_SALT)
