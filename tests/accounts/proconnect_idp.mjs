@@ -72,6 +72,7 @@ server.listen(0, "127.0.0.1", () => {
       "eidas3",
       "https://proconnect.gouv.fr/assurance/self-asserted",
       "https://proconnect.gouv.fr/assurance/consistency-checked",
+      "https://proconnect.gouv.fr/assurance/consistency-checked-2fa",
     ],
     routes: { authorization: "/authorize", userinfo: "/userinfo", jwks: "/jwks", end_session: "/session/end" },
     features: {

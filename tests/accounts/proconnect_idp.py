@@ -65,6 +65,16 @@ AGENTS = {
         "amr": ["pwd", "mfa"],
         "acr": "https://proconnect.gouv.fr/assurance/self-asserted",
     },
+    "agent.verifie@exemple.fr": {
+        "sub": "pc-7d3b21c5-verifie",
+        "given_name": "Inès",
+        "usual_name": "Moreau",
+        "uid": "imoreau",
+        "siret": "22440002800011",
+        "idp_id": "idp-proconnect-identite",
+        "amr": ["pwd"],
+        "acr": "https://proconnect.gouv.fr/assurance/consistency-checked",
+    },
     "agent.sans-niveau@loire-atlantique.fr": {
         "sub": "pc-c2f47e09-sans-niveau",
         "given_name": "Lou",

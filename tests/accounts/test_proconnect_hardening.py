@@ -43,6 +43,7 @@ UNAVAILABLE = (
 REINFORCED = "agent.renforce@loire-atlantique.fr"  # acr eidas2
 SELF_ASSERTED = "agent.declaratif@exemple.fr"  # acr https://proconnect.gouv.fr/assurance/self-asserted
 NO_LEVEL = "agent.sans-niveau@loire-atlantique.fr"  # no acr at all
+CHECKED = "agent.verifie@exemple.fr"  # acr https://proconnect.gouv.fr/assurance/consistency-checked
 
 
 def closed_port() -> int:
@@ -180,10 +181,11 @@ def test_a_level_below_eidas1_or_none_is_refused(proconnect, world, agent):
     assert urlsplit(leave.context["url"]).path == "/api/v2/session/end"
 
 
-def test_a_higher_level_is_accepted(proconnect, world):
-    user = member_with(REINFORCED, world)
+@pytest.mark.parametrize("agent", [REINFORCED, CHECKED])
+def test_a_higher_level_or_an_identity_proconnect_checked_is_accepted(proconnect, world, agent):
+    user = member_with(agent, world)
     client = Client()
-    response = proconnect_login(client, REINFORCED)
+    response = proconnect_login(client, agent)
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_authenticate")  # amr pwd only: Binôme's code still
     assert SocialAccount.objects.get(provider="proconnect").user == user

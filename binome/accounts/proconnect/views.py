@@ -37,10 +37,20 @@ JWKS_CACHE_SECONDS = 60 * 60
 # Clocks of ProConnect and of this server may differ by a few seconds: `exp` and `iat` get this margin.
 LEEWAY_SECONDS = 60
 # eIDAS levels (doc_fs/projet_fca/projet_fca_niveau_eidas.md): Binôme asks for eidas1 (« faible »), the
-# only level ProConnect offers service providers, and accepts it or higher. Anything else, or no `acr`
-# at all, is refused: ProConnect's own account service (« ProConnect Identité ») answers with
-# https://proconnect.gouv.fr/assurance/… levels, some of them self-declared identities.
-ACCEPTED_ACR = frozenset({"eidas1", "eidas2", "eidas3"})
+# only level ProConnect offers service providers, and accepts it or higher. ProConnect's own account
+# service (« ProConnect Identité », used by agents whose employer has no identity provider of its own,
+# as many départements) answers with https://proconnect.gouv.fr/assurance/… levels: those whose identity
+# ProConnect checked against its employer are accepted, a self-declared one (`self-asserted`) or no
+# `acr` at all is refused.
+ACCEPTED_ACR = frozenset(
+    {
+        "eidas1",
+        "eidas2",
+        "eidas3",
+        "https://proconnect.gouv.fr/assurance/consistency-checked",
+        "https://proconnect.gouv.fr/assurance/consistency-checked-2fa",
+    }
+)
 DISCOVERY_KEYS = ("issuer", "authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri")
 
 
