@@ -36,6 +36,9 @@ SHOTS = [
     ("pilot-steering-settings", "pilote@cd44.example", "/pilotage/reglages/"),
     ("referrer-service-mentors", "referent.nantes@cd44.example", "/mentors/"),
     ("manager-label", "responsable@tremplin.example", "/equipe/label/"),
+    ("manager-details", "responsable@tremplin.example", "/equipe/coordonnees/"),
+    ("admin-organisations", "admin@binome.example", "/plateforme/organisations/"),
+    ("admin-new-departement", "admin@binome.example", "/plateforme/departements/nouveau/"),
 ]
 
 
