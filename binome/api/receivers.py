@@ -5,9 +5,10 @@ counts and colour: `pair_changed`). Other bulk writes send no signal: the import
 recorded when its job is done (web, command through the job) or by the API view itself.
 
 One operation often writes the same row several times (a meeting: the pair's next steps, its counts, its
-colour). An event only tells the client to read the object again, so within one transaction — at one
-savepoint depth, so that in tests each service call, run in a savepoint, counts apart — a change is
-recorded once. Events stay in the transaction that makes the change, so a rollback takes both."""
+colour). An event only tells the client to read the object again, so within one transaction a change is
+recorded once — at one savepoint depth, so that in tests each service call (a savepoint in the test's
+transaction) counts apart; in production a service run inside another's transaction may add one more,
+never fewer. Events stay in the transaction that makes the change, so a rollback takes both."""
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save, pre_save

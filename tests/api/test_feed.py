@@ -15,6 +15,7 @@ from binome.mentorships.models import Mentorship
 from binome.references.models import ReferenceKind
 from binome.youths import services as youth_services
 from binome.youths.models import ReferralState
+from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.mentorships.factories import active_pair, log_meeting
 from tests.youths.factories import ReferralFactory, YouthFactory, reference
 
@@ -179,3 +180,26 @@ def test_the_services_bookkeeping_on_a_youth_records_nothing(world, member, rout
     youth.proposal_date = youth.proposal_date - datetime.timedelta(days=1)
     youth.save(update_fields=["proposal_date", "updated_at"])
     assert ChangeEvent.objects.count() == events
+
+
+# --- With real commits, as in production (no test transaction around) ------------------------------------
+
+
+def test_committed_operations_are_one_event_each(e2e_world, api_for):
+    world = e2e_world
+    coordinator = MembershipFactory(
+        user=UserFactory(with_totp=True), organisation=world["association"], role=Role.COORDINATOR
+    ).user
+    pair = active_pair(world, coordinator)
+    client = api_for(world["association"], ["pairs:read"])
+    start = client.get("/api/v1/events/").json()["next"]
+    # Each writes the pair two or three times: its next steps (a save), its counts, its colour.
+    for modality in ("in_person", "remote"):
+        services.meeting_save(
+            mentorship=pair, at=timezone.now(), status="held", modality=modality, next_steps="Réviser"
+        )
+    services.concern_raise(mentorship=pair, message="Absences répétées.", by_mentor=True)
+    stored = Mentorship.objects.get(pk=pair.pk)
+    assert (stored.meetings_in_person, stored.meetings_remote, stored.colour) == (1, 1, "red")
+    events = client.get(f"/api/v1/events/?after={start}").json()["events"]
+    assert [(e["kind"], e["object_id"]) for e in events] == [("pair", str(pair.pk))] * 3
