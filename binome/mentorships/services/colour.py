@@ -14,6 +14,7 @@ from binome.mentorships.models import (
     Mentorship,
 )
 from binome.mentorships.services.alerts import alert_staff
+from binome.mentorships.services.common import store_shown
 from binome.notifications.reminders import first_time
 
 
@@ -49,9 +50,7 @@ def _store_status(mentorship, status: followup.Status, now) -> bool:
     if not changes:
         return False
     turned_red = status.colour == Colour.RED and mentorship.colour != Colour.RED
-    Mentorship.objects.filter(pk=mentorship.pk).update(**changes)
-    for name, value in changes.items():
-        setattr(mentorship, name, value)
+    store_shown(mentorship, **changes)
     return turned_red
 
 

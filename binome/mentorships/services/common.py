@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from binome.audit.services import log_access
 from binome.conventions.models import Convention
-from binome.mentorships.models import MentorshipState
+from binome.mentorships.models import Mentorship, MentorshipState
+from binome.mentorships.signals import pair_changed
 
 
 def _log(by, organisation, mentorship, action="update") -> None:
@@ -18,6 +19,18 @@ def _log(by, organisation, mentorship, action="update") -> None:
         obj=mentorship,
         departement=mentorship.departement,
     )
+
+
+def store_shown(mentorship, **changes) -> None:
+    """Write values derived from other rows that the pair shows outside (meeting counts, last meeting,
+    colour) with update(): no save, so no row in the pair's history for each recomputation. Yet as a
+    save would, `updated_at` moves and the change is announced (the API's change feed listens), or a
+    client following the pair would never hear of it. Only call it with values that changed."""
+    changes["updated_at"] = timezone.now()
+    Mentorship.objects.filter(pk=mentorship.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(mentorship, name, value)
+    pair_changed.send(sender=Mentorship, mentorship=mentorship, fields=sorted(changes))
 
 
 def _today():

@@ -22,7 +22,7 @@ from binome.mentorships.models import (
 )
 from binome.mentorships.services.agreements import current_agreement
 from binome.mentorships.services.colour import refresh_follow_up
-from binome.mentorships.services.common import _check_open, _log, _today
+from binome.mentorships.services.common import _check_open, _log, _today, store_shown
 from binome.utils.months import add_months_same_day
 from binome.youths import rules
 
@@ -108,12 +108,18 @@ def refresh_meetings(mentorship) -> None:
     last = Meeting.objects.filter(mentorship=mentorship, status=MeetingStatus.HELD).aggregate(
         last=models.Max("at")
     )["last"]
-    Mentorship.objects.filter(pk=mentorship.pk).update(
-        meetings_in_person=counts.get(MeetingModality.IN_PERSON, 0),
-        meetings_remote=counts.get(MeetingModality.REMOTE, 0),
-        last_meeting_on=timezone.localdate(last) if last else None,
-    )
-    mentorship.refresh_from_db(fields=["meetings_in_person", "meetings_remote", "last_meeting_on"])
+    values = {
+        "meetings_in_person": counts.get(MeetingModality.IN_PERSON, 0),
+        "meetings_remote": counts.get(MeetingModality.REMOTE, 0),
+        "last_meeting_on": timezone.localdate(last) if last else None,
+    }
+    # Compared with the row, not the instance, which a caller may hold from before another write.
+    stored = Mentorship.objects.filter(pk=mentorship.pk).values(*values).first()
+    if stored is not None and stored != values:
+        store_shown(mentorship, **values)
+    else:
+        for name, value in values.items():
+            setattr(mentorship, name, value)
 
 
 @transaction.atomic
