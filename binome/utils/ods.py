@@ -65,6 +65,12 @@ class OdsWriter:
         reference = sheet_reference(sheet, column, 2, max(2, count + 1))
         return self._validation(f"of:cell-content-is-in-list({reference})", error, allow_empty)
 
+    def in_values(self, values, error: str, allow_empty=True) -> str:
+        """A drop-down of a few fixed values, written in the rule itself (as LibreOffice writes one
+        typed into Données › Validité › « Plage de cellules » / « Liste »)."""
+        items = ";".join('"' + str(v).replace('"', '""') + '"' for v in values)
+        return self._validation(f"of:cell-content-is-in-list({items})", error, allow_empty)
+
     def whole_between(self, low: int, high: int, error: str) -> str:
         condition = f"of:cell-content-is-whole-number() and of:cell-content-is-between({low};{high})"
         return self._validation(condition, error, True)
