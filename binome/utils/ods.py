@@ -3,8 +3,8 @@ bold headers, column widths, and drop-down lists or whole-number checks (content
 are kept as XML text until the file is written (no object per cell).
 
 No library writes .ods validations without building a whole document tree in memory (odfpy), and
-the format needs only a handful of elements: this module writes them, escaped, and
-tests/reporting/test_imports.py opens the result with LibreOffice.
+the format needs only a handful of elements: this module writes them, escaped, and the tests of the
+association template, the honorability export and the youths template open the result with LibreOffice.
 """
 
 import datetime
