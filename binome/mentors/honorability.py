@@ -13,7 +13,7 @@ from django.utils import timezone
 from binome.mentors import services
 from binome.mentors.models import CheckResult, HonorabilityCheck, Mentor, MentorStage
 from binome.utils.spreadsheets import neutralise
-from binome.utils.tabular import ImportReport, Rollback, RowError, norm, parse_date, read_table
+from binome.utils.tabular import ImportReport, Rollback, RowError, norm, parse_date, read_numbered_table
 
 RENEWAL_NOTICE_DAYS = 60
 MAX_ROWS = 20_000
@@ -132,24 +132,45 @@ def export_xlsx(items) -> bytes:
     return buffer.getvalue()
 
 
+EXPORT_WIDTHS_CM = (7.0, 3.8, 3.4, 3.0, 3.8, 5.6, 4.2, 2.4, 2.8, 3.2)  # as the xlsx export's widths
+
+
+def export_ods(items) -> bytes:
+    """The same file for LibreOffice: same columns, same « conforme / non conforme » drop-down on
+    Résultat, so a département on LibreOffice fills it and sends it back without converting it."""
+    from binome.utils.ods import OdsWriter
+
+    book = OdsWriter()
+    sheet = book.sheet("Contrôles à demander", EXPORT_WIDTHS_CM)
+    sheet.validations[EXPORT_HEADERS.index("Résultat") + 1] = book.in_values(
+        ["conforme", "non conforme"], "Choisissez « conforme » ou « non conforme »."
+    )
+    book.append(sheet, EXPORT_HEADERS, bold=True)
+    for row in export_rows(items):
+        book.append(sheet, [neutralise(v) for v in row])
+    return book.save()
+
+
 def import_results(upload, *, departement, by) -> ImportReport:
     """Results filled in the exported file (Identifiant, Résultat, Date du résultat; optionally
     Date de demande). All or nothing; rows with an empty Résultat are skipped."""
     report = ImportReport()
-    rows = read_table(upload, MAX_ROWS, report)
+    # Each row keeps its number as the spreadsheet shows it: a blank line does not shift the report.
+    rows = read_numbered_table(upload, MAX_ROWS, report)
     if rows is None:
         return report
-    headers = [norm(h) for h in rows[0]]
-    wanted = {"id": "identifiant", "result": "resultat", "result_on": "date du resultat"}
-    index = {key: headers.index(name) for key, name in wanted.items() if name in headers}
+    header_row, header = rows[0]
+    headers = [norm(h) for h in header]
+    wanted = {"id": "Identifiant", "result": "Résultat", "result_on": "Date du résultat"}
+    index = {key: headers.index(norm(name)) for key, name in wanted.items() if norm(name) in headers}
     requested_column = headers.index("date de demande") if "date de demande" in headers else None
     missing = [name for key, name in wanted.items() if key not in index]
     if missing:
-        report.errors += [RowError(1, "", f"Colonne « {m} » absente.") for m in missing]
+        report.errors += [RowError(header_row, "", f"Colonne « {m} » absente.") for m in missing]
         return report
     mentors = {str(m.pk): m for m in mentors_of(departement)}
     seen, todo = {}, []
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in rows[1:]:
 
         def cell(i, row=row):
             return row[i] if i is not None and i < len(row) else None

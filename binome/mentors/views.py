@@ -463,7 +463,7 @@ def check_list(request, import_form=None, report=None):
 
 @policy("honorability.manage")
 def check_export(request, fmt):
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in ("csv", "xlsx", "ods"):
         raise Http404
     departement = request.organisation
     items = honorability.checks_to_do(departement)
@@ -485,6 +485,11 @@ def check_export(request, fmt):
     if fmt == "csv":
         response = HttpResponse(honorability.export_csv(items), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="controles-honorabilite-{stamp}.csv"'
+    elif fmt == "ods":
+        response = HttpResponse(
+            honorability.export_ods(items), content_type="application/vnd.oasis.opendocument.spreadsheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="controles-honorabilite-{stamp}.ods"'
     else:
         response = HttpResponse(
             honorability.export_xlsx(items),

@@ -3,8 +3,8 @@ bold headers, column widths, and drop-down lists or whole-number checks (content
 are kept as XML text until the file is written (no object per cell).
 
 No library writes .ods validations without building a whole document tree in memory (odfpy), and
-the format needs only a handful of elements: this module writes them, escaped, and
-tests/reporting/test_imports.py opens the result with LibreOffice.
+the format needs only a handful of elements: this module writes them, escaped, and the tests of the
+association template, the honorability export and the youths template open the result with LibreOffice.
 """
 
 import datetime
@@ -64,6 +64,12 @@ class OdsWriter:
     def in_list(self, sheet: str, column: int, count: int, error: str, allow_empty=True) -> str:
         reference = sheet_reference(sheet, column, 2, max(2, count + 1))
         return self._validation(f"of:cell-content-is-in-list({reference})", error, allow_empty)
+
+    def in_values(self, values, error: str, allow_empty=True) -> str:
+        """A drop-down of a few fixed values, written in the rule itself (as LibreOffice writes one
+        typed into Données › Validité › « Plage de cellules » / « Liste »)."""
+        items = ";".join('"' + str(v).replace('"', '""') + '"' for v in values)
+        return self._validation(f"of:cell-content-is-in-list({items})", error, allow_empty)
 
     def whole_between(self, low: int, high: int, error: str) -> str:
         condition = f"of:cell-content-is-whole-number() and of:cell-content-is-between({low};{high})"

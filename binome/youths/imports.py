@@ -22,6 +22,7 @@ from binome.references.models import ReferenceItem, ReferenceKind
 from binome.territories.models import Commune
 from binome.utils import jobs
 from binome.utils.choices import Gender
+from binome.utils.spreadsheets import neutralise
 from binome.utils.tabular import (
     ImportReport,
     Rollback,
@@ -440,3 +441,124 @@ def sweep_jobs() -> tuple[int, int]:
         requeue={YouthImportStatus.QUEUED: restart, YouthImportStatus.IMPORTING: restart},
         tell=tell_import_failed,
     )
+
+
+# --- The template to fill ----------------------------------------------------------------------------
+
+TEMPLATE_SHEET = "Jeunes"
+TEMPLATE_LISTS_SHEET = "Listes"
+TEMPLATE_GENDERS = ["F", "M", "X"]
+
+
+def _template_columns(organisation) -> list[str]:
+    """The columns the import reads, in the order of the import page; « Service ASE » only for the
+    département (a service imports its own youths)."""
+    keys = [
+        "external_id",
+        "last_name",
+        "first_name",
+        "birth_date",
+        "gender",
+        "legal_status",
+        "care_measure",
+        "school_level",
+        "school_year",
+        "care_started_on",
+        "commune",
+        "ase_service",
+        "authority_holders",
+        "placement_structure",
+    ]
+    if not organisation.is_departement:
+        keys.remove("ase_service")
+    return [COLUMN_LABELS[key] for key in keys]
+
+
+def _template_lists(organisation) -> dict[str, list[str]]:
+    """Column label → the values its drop-down offers: the département's active reference lists, and
+    the labels the import reads for the fixed choices. Commune stays free (code INSEE or name)."""
+    departement = organisation if organisation.is_departement else organisation.departement
+    references = ReferenceItem.objects.filter(departement=departement, is_active=True).order_by(
+        "position", "label"
+    )
+    lists = {
+        COLUMN_LABELS["gender"]: TEMPLATE_GENDERS,
+        COLUMN_LABELS["legal_status"]: [label for _, label in LegalStatus.choices],
+        COLUMN_LABELS["care_measure"]: [i.label for i in references.filter(kind=ReferenceKind.CARE_MEASURE)],
+        COLUMN_LABELS["school_level"]: [i.label for i in references.filter(kind=ReferenceKind.SCHOOL_LEVEL)],
+    }
+    if organisation.is_departement:
+        services = Organisation.objects.ase_services().filter(departement=departement).order_by("name")
+        lists[COLUMN_LABELS["ase_service"]] = [s.name for s in services]
+    return {name: values for name, values in lists.items() if values}
+
+
+TEMPLATE_ERROR = "Choisissez une valeur de la liste (onglet Listes)."
+
+
+def build_template(organisation, fmt="xlsx") -> bytes:
+    """The file to fill when the ASE software exports nothing usable: the expected headers, and the
+    département's lists as drop-downs down to row 20,001 (.xlsx, or .ods with `fmt="ods"`)."""
+    columns = _template_columns(organisation)
+    lists = {name: [neutralise(v) for v in values] for name, values in _template_lists(organisation).items()}
+    required = {COLUMN_LABELS[key] for key, (_, needed) in COLUMNS.items() if needed}
+    if organisation.is_departement:
+        required.add(COLUMN_LABELS["ase_service"])
+    if fmt == "ods":
+        return _template_ods(columns, lists, required)
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = TEMPLATE_SHEET
+    sheet.append(columns)
+    for i, name in enumerate(columns, start=1):
+        sheet.cell(row=1, column=i).font = Font(bold=True)
+        sheet.column_dimensions[get_column_letter(i)].width = max(14, len(name) + 4)
+    sheet.freeze_panes = "A2"
+    lists_sheet = workbook.create_sheet(TEMPLATE_LISTS_SHEET)
+    for i, (name, values) in enumerate(lists.items(), start=1):
+        letter = get_column_letter(i)
+        lists_sheet.cell(row=1, column=i, value=name).font = Font(bold=True)
+        for row, value in enumerate(values, start=2):
+            lists_sheet.cell(row=row, column=i, value=value)
+        lists_sheet.column_dimensions[letter].width = max(16, *(len(v) + 2 for v in [name, *values]))
+        rule = DataValidation(
+            type="list",
+            formula1=f"='{TEMPLATE_LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}",
+            allow_blank=name not in required,
+            showErrorMessage=True,
+            errorTitle="Valeur hors liste",
+            error=TEMPLATE_ERROR,
+        )
+        sheet.add_data_validation(rule)
+        target = get_column_letter(columns.index(name) + 1)
+        rule.add(f"{target}2:{target}{MAX_ROWS + 1}")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _template_ods(columns, lists, required) -> bytes:
+    from binome.utils.ods import OdsWriter
+
+    book = OdsWriter()
+    sheet = book.sheet(TEMPLATE_SHEET, [max(3.0, (len(name) + 4) * 0.22) for name in columns])
+    lists_sheet = book.sheet(
+        TEMPLATE_LISTS_SHEET, [max(4.0, max(len(v) for v in [n, *vs]) * 0.22) for n, vs in lists.items()]
+    )
+    for position, (name, values) in enumerate(lists.items(), start=1):
+        sheet.validations[columns.index(name) + 1] = book.in_list(
+            TEMPLATE_LISTS_SHEET, position, len(values), TEMPLATE_ERROR, allow_empty=name not in required
+        )
+    book.append(sheet, columns, bold=True)
+    sheet.blank_rows_with_validation = MAX_ROWS
+    book.append(lists_sheet, list(lists), bold=True)
+    for row in range(max((len(values) for values in lists.values()), default=0)):
+        book.append(lists_sheet, [values[row] if row < len(values) else None for values in lists.values()])
+    return book.save()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("jeunes/", views.youth_list, name="list"),
     path("jeunes/nouveau/", views.youth_edit, name="create"),
     path("jeunes/importer/", views.youth_import, name="import"),
+    path("jeunes/importer/modele.<str:fmt>", views.youth_import_template, name="import_template"),
     path("jeunes/importer/<uuid:job_id>/", views.youth_import_job, name="import_job"),
     path("jeunes/importer/<uuid:job_id>/etat/", views.youth_import_job_status, name="import_job_status"),
     path("jeunes/<uuid:youth_id>/", views.youth_detail, name="detail"),

@@ -496,6 +496,25 @@ def youth_import(request):
     )
 
 
+TEMPLATE_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+
+
+@policy("youths.edit")
+def youth_import_template(request, fmt):
+    """« Modèle à remplir »: the expected headers and the département's lists as drop-downs, for a
+    service whose ASE software exports nothing usable (no personal data in it)."""
+    if fmt not in TEMPLATE_TYPES:
+        raise Http404
+    response = HttpResponse(
+        imports.build_template(request.organisation, fmt), content_type=TEMPLATE_TYPES[fmt]
+    )
+    response["Content-Disposition"] = f'attachment; filename="modele-import-jeunes.{fmt}"'
+    return response
+
+
 def _import_job_context(job):
     return {"job": job, "progress": live_progress(job, job.progress), "errors": job.errors[:500]}
 

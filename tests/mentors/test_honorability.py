@@ -536,11 +536,21 @@ def test_an_unreadable_date_is_reported(world, pilot, client_for):
     assert error_rows(response) == [("2", "Date du résultat", "date illisible : attendu JJ/MM/AAAA")]
 
 
+@freeze_time(TODAY)
+def test_a_blank_line_does_not_shift_the_row_numbers(world, pilot, client_for):
+    # The pilot reads the row number in the spreadsheet: line 2 left blank, the bad row is line 3.
+    mentor = mentor_of(world, vetting=True)
+    response = import_file(
+        client_for(pilot), csv_upload(IMPORT_HEADER, "", ";;;;", line(mentor, "peut-être", "01/03/2026"))
+    )
+    assert error_rows(response) == [("4", "Résultat", "attendu « conforme » ou « non conforme »")]
+
+
 def test_a_missing_column_is_reported(world, pilot, client_for):
     mentor = mentor_of(world, vetting=True)
     response = import_file(client_for(pilot), csv_upload("Identifiant;Résultat", f"{mentor.pk};conforme"))
     assert response.status_code == 422
-    assert error_rows(response) == [("1", "—", "Colonne « date du resultat » absente.")]
+    assert error_rows(response) == [("1", "—", "Colonne « Date du résultat » absente.")]
 
 
 def test_a_file_without_data_is_reported(world, pilot, client_for):

@@ -1,17 +1,22 @@
 """Files as people have them (issue 18): the same rows saved by LibreOffice as .ods and .xlsx, by
-openpyxl, and as CSV in UTF-8 and Windows-1252 give the same import; a wrong value gives the same
-row-by-row error in every format."""
+openpyxl, and as CSV (UTF-8 with or without BOM, Windows-1252; `;` or `,`) give the same import; a
+wrong value gives the same row-by-row error in every format; an .ods goes through the upload page."""
 
+import csv
 import datetime
+import html
 import io
+import re
 import shutil
 import subprocess
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from openpyxl import Workbook
 
 from binome.accounts.models import Role
+from binome.utils.ods import OdsWriter
 from binome.youths.imports import import_youths
 from binome.youths.models import Youth
 from tests.youths.factories import CommuneFactory, TerritoryFactory
@@ -50,8 +55,10 @@ def referrer(member):
     return member(Role.REFERRER)
 
 
-def csv_bytes(rows, encoding="utf-8-sig") -> bytes:
-    return "\n".join(";".join(row) for row in [HEADER, *rows]).encode(encoding) + b"\n"
+def csv_bytes(rows, encoding="utf-8-sig", delimiter=";") -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows([HEADER, *rows])
+    return buffer.getvalue().encode(encoding)
 
 
 def openpyxl_bytes(rows) -> bytes:
@@ -111,9 +118,14 @@ def imported(content: bytes, referrer, name="jeunes") -> tuple:
 
 
 def formats(rows, tmp_path, with_libreoffice=True):
+    latin = all(_latin(r) for r in rows)
     made = {
         "csv utf-8": csv_bytes(rows, "utf-8-sig"),
-        "csv windows-1252": csv_bytes(rows, "cp1252") if all(_latin(r) for r in rows) else None,
+        "csv utf-8 sans BOM": csv_bytes(rows, "utf-8"),
+        "csv windows-1252": csv_bytes(rows, "cp1252") if latin else None,
+        "csv utf-8 ,": csv_bytes(rows, "utf-8-sig", ","),
+        "csv utf-8 sans BOM ,": csv_bytes(rows, "utf-8", ","),
+        "csv windows-1252 ,": csv_bytes(rows, "cp1252", ",") if latin else None,
         "xlsx openpyxl": openpyxl_bytes(rows),
     }
     if with_libreoffice:
@@ -162,3 +174,35 @@ def test_a_wrong_value_gives_the_same_error_in_every_format(referrer, tmp_path):
     for name, (ok, created, youths, errors) in results.items():
         assert (ok, created, youths) == (False, 0, []), name
         assert errors == [(3, "Date de naissance", "date illisible : attendu JJ/MM/AAAA")], name
+
+
+def ods_bytes(rows) -> bytes:
+    """An .ods as LibreOffice users send it (our own writer: no LibreOffice needed); None is a blank row."""
+    book = OdsWriter()
+    sheet = book.sheet("Jeunes")
+    book.append(sheet, HEADER, bold=True)
+    for row in rows:
+        book.append(sheet, row or [None])
+    return book.save()
+
+
+def posted(client, content: bytes) -> tuple[int, str]:
+    """Post to the import page; the worker runs at once in tests, and its job page answers."""
+    response = client.post(reverse("youths:import"), {"file": SimpleUploadedFile("jeunes.ods", content)})
+    if response.status_code == 302:
+        response = client.get(response["Location"])
+    return response.status_code, html.unescape(response.content.decode())
+
+
+def test_an_ods_goes_through_the_upload_page(referrer, client_for):
+    client = client_for(referrer)
+    status, text = posted(client, ods_bytes([ROWS[0], None, WRONG]))
+    assert "Rien n'a été importé" in text
+    assert re.search(r"<td[^>]*>4</td>\s*<td[^>]*>Date de naissance</td>", text), text
+    assert not Youth.objects.exists()
+    status, text = posted(client, ods_bytes([ROWS[0], None, ROWS[1]]))
+    assert status == 200 and "Import réussi" in text
+    assert sorted(Youth.objects.values_list("external_id", "commune__insee_code")) == [
+        ("A-001", "44109"),
+        ("A-002", "44162"),
+    ]
