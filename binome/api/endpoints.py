@@ -10,7 +10,7 @@ import datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 
 from binome.accounts.models import Organisation
 from binome.api import serializers as s
-from binome.api.errors import Invalid
+from binome.api.errors import Invalid, InvalidCursor
 from binome.api.models import ChangeEvent, EventKind, Scope
 from binome.api.services import event_record
 from binome.audit.services import log_access
@@ -56,7 +56,26 @@ class Pagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
     ordering = "created_at"
-    invalid_cursor_message = "Curseur de pagination invalide : reprenez le lien « next » d'une réponse."
+    # A cursor is ours only if its position reads as a creation date of this century or so: any other
+    # text, or a date Python cannot shift to UTC (year 1 east of Greenwich), crashed the query (500).
+    position_years = (2000, 2999)
+
+    def decode_cursor(self, request):
+        try:
+            cursor = super().decode_cursor(request)
+        except exceptions.NotFound:
+            raise InvalidCursor() from None
+        if cursor is not None and cursor.position is not None and not self._readable(cursor.position):
+            raise InvalidCursor()
+        return cursor
+
+    def _readable(self, position: str) -> bool:
+        try:
+            value = models.DateTimeField().to_python(position)
+        except ValidationError:
+            return False
+        low, high = self.position_years
+        return value is not None and low <= value.year <= high
 
 
 class ApiView(APIView):

@@ -341,7 +341,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["binome.api.access.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("BINOME_API_RATE", "120/min")},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["binome.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "binome.api.errors.exception_handler",
 }

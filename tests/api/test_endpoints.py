@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 from freezegun import freeze_time
+from rest_framework.test import APIClient
 
 from binome.accounts.models import Role
 from binome.api import endpoints
@@ -85,7 +86,7 @@ def test_cursor_pagination(world, api):
     ids = {r["id"] for r in first["results"]} | {r["id"] for r in second["results"]}
     assert len(ids) == 3
     bad = api.get("/api/v1/orientations/?cursor=nimportequoi")
-    assert bad.status_code == 404 and bad.json()["code"] == "not_found"
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid_cursor"
 
 
 # --- Pairs --------------------------------------------------------------------------------------------
@@ -295,8 +296,16 @@ def test_a_change_is_served_once_settled(world, api_for):
 
 def test_json_errors_in_french_with_a_stable_code(world, api):
     assert api.get("/api/v1/nimportequoi/").json()["code"] == "not_found"
-    response = api.delete("/api/v1/pairs/")
-    assert response.status_code in (403, 405)
+    for method, url in [
+        ("delete", "/api/v1/pairs/"),
+        ("put", "/api/v1/reports/"),
+        ("get", "/api/v1/reported-meetings/"),
+    ]:
+        response = getattr(api, method)(url)
+        assert (response.status_code, response.json()["code"]) == (405, "method_not_allowed"), url
+        assert response.json()["message"] == "Méthode HTTP non prise en charge par ce point d'accès."
+    # Without a token, the method is not looked at: 401, as for any other request.
+    assert APIClient().delete("/api/v1/pairs/").status_code == 401
     response = api.post("/api/v1/reported-pairs/", "{pas du json", content_type="application/json")
     assert response.status_code == 400 and response.json()["code"] == "invalid_json"
     response = api.post("/api/v1/reported-pairs/", {"pairs": "x"}, format="json")
