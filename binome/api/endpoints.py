@@ -10,7 +10,7 @@ import datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 
 from binome.accounts.models import Organisation
 from binome.api import serializers as s
-from binome.api.errors import Invalid, InvalidCursor
+from binome.api.errors import Conflict, Invalid, InvalidCursor
 from binome.api.models import ChangeEvent, EventKind, Scope
 from binome.api.services import event_record
 from binome.audit.services import log_access
@@ -309,6 +309,10 @@ class BatchMixin:
                 changed = sum(counts[k] for k in counts if k.endswith(("_created", "_updated")))
                 if changed and not dry_run:
                     event_record(association_id=self.association.pk, kind=EventKind.REPORTED_PAIRS)
+        except IntegrityError:
+            # The association's row is locked while writing (`reported_data_save`): what still
+            # collides comes from elsewhere, and sending the batch again is the answer.
+            raise Conflict() from None
         except ValidationError as error:  # the data moved between validation and writing
             raise Invalid(
                 "Lot refusé : rien n'a été enregistré.",
