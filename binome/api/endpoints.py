@@ -69,6 +69,24 @@ class Pagination(CursorPagination):
             raise InvalidCursor()
         return cursor
 
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Curseur : reprenez le lien « next » (ou « previous ») d'une réponse.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Éléments par page : {self.page_size} par défaut, {self.max_page_size} au plus.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+        ]
+
     def _readable(self, position: str) -> bool:
         try:
             value = models.DateTimeField().to_python(position)
@@ -80,6 +98,9 @@ class Pagination(CursorPagination):
 
 class ApiView(APIView):
     scopes: dict = {}
+    # A list sets `pagination_class = Pagination`: the schema then shows its {next, previous, results}.
+    pagination_class = None
+    error_statuses: tuple = ()  # answered besides those every operation may give (binome/api/schema.py)
 
     def perform_authentication(self, request):
         super().perform_authentication(request)
@@ -113,7 +134,7 @@ class ApiView(APIView):
         )
 
     def paginate(self, queryset, serializer_class, *, each=None):
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, self.request, view=self)
         if each:
             for item in page:
@@ -133,6 +154,7 @@ def _orientations(view):
 
 
 class OrientationList(ApiView):
+    pagination_class = Pagination
     scopes = {"GET": Scope.PAIRS_READ}
 
     @extend_schema(
@@ -168,6 +190,7 @@ def _pairs(view):
 
 
 class PairList(ApiView):
+    pagination_class = Pagination
     scopes = {"GET": Scope.PAIRS_READ}
 
     @extend_schema(
@@ -274,6 +297,8 @@ def _item_error(error) -> dict:
 
 
 class BatchMixin:
+    error_statuses = ("409",)
+
     def save_batch(self, request, *, pairs, meetings):
         data = request.data if isinstance(request.data, dict) else {}
         departement = _departement(self.association, data.get("departement"))
@@ -330,6 +355,7 @@ DRY_RUN = OpenApiParameter(
 
 
 class ReportedPairList(BatchMixin, ApiView):
+    pagination_class = Pagination
     scopes = {"GET": Scope.PAIRS_READ, "POST": Scope.PAIRS_WRITE}
     # A part of the body that needs one more scope: docs/permissions.md and the matrix test read it.
     body_scopes = {"POST": {"meetings": Scope.MEETINGS_WRITE}}
@@ -396,6 +422,7 @@ def _with_revision(reports):
 
 
 class ReportList(ApiView):
+    pagination_class = Pagination
     scopes = {"GET": Scope.FIGURES_READ}
 
     @extend_schema(
@@ -403,7 +430,7 @@ class ReportList(ApiView):
         responses=s.ReportSerializer(many=True),
     )
     def get(self, request):
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = _with_revision(paginator.paginate_queryset(_reports(self), request, view=self))
         return paginator.get_paginated_response(s.ReportSerializer(page, many=True).data)
 
@@ -474,6 +501,7 @@ class ReportDetail(ApiView):
 
 
 class IndicatorList(ApiView):
+    error_statuses = ("404", "422")
     scopes = {"GET": Scope.FIGURES_READ}
 
     @extend_schema(
@@ -537,6 +565,7 @@ KIND_SCOPES = {
 
 
 class EventList(ApiView):
+    error_statuses = ("400", "410")
     scopes = {"GET": (Scope.PAIRS_READ, Scope.FIGURES_READ)}
 
     @extend_schema(
