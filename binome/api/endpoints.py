@@ -14,7 +14,7 @@ from django.db import IntegrityError, models, transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
@@ -29,7 +29,7 @@ from binome.api.services import event_record
 from binome.audit.services import log_access
 from binome.conventions.models import Convention
 from binome.mentorships.models import Mentorship
-from binome.reporting.forms import FundingLineForm, ReportForm
+from binome.reporting.forms import FundingFormSet, FundingLineForm, ReportForm
 from binome.reporting.imports import (
     MEETING_COLUMNS,
     MEETINGS_SHEET,
@@ -39,9 +39,12 @@ from binome.reporting.imports import (
 )
 from binome.reporting.models import AssociationReport, ReportedPair, ReportFigures, ReportRevision
 from binome.reporting.services import report_save, reported_data_save
-from binome.steering.indicators import INDICATORS, build_report
+from binome.steering.breakdowns import breakdowns
 from binome.steering.indicators import Scope as SteeringScope
+from binome.steering.indicators import build_report
+from binome.steering.models import CustomIndicator
 from binome.steering.periods import Period, default_period
+from binome.steering.report import custom_figures
 from binome.youths.models import Referral
 
 MAX_BATCH = 1000
@@ -349,6 +352,22 @@ class BatchMixin:
         return Response({"dry_run": dry_run, **counts})
 
 
+def _updated_after(text):
+    if not text:
+        return None
+    try:
+        value = models.DateTimeField().to_python(text.strip())
+    except ValidationError:
+        value = None
+    if value is None or not 2000 <= value.year <= 2999:
+        raise Invalid(
+            "« updated_after » : date et heure ISO 8601 attendues, ex. 2026-03-01T00:00:00Z.",
+            [{"field": "updated_after", "message": "date et heure ISO 8601 attendues"}],
+            code="invalid",
+        )
+    return value if timezone.is_aware(value) else timezone.make_aware(value)
+
+
 DRY_RUN = OpenApiParameter(
     "dry_run", OpenApiTypes.BOOL, description="Vérifier et compter sans rien enregistrer (aperçu)."
 )
@@ -362,13 +381,28 @@ class ReportedPairList(BatchMixin, ApiView):
 
     @extend_schema(
         summary="Binômes déclarés par l'association (pseudonymes)",
+        description="Avec ?updated_after=, seulement les binômes créés ou modifiés depuis (ce qu'un "
+        "changement « reported_pairs » du fil annonce, sans identifiant d'objet).",
+        parameters=[
+            OpenApiParameter(
+                "updated_after",
+                OpenApiTypes.DATETIME,
+                description="ISO 8601, ex. 2026-03-01T00:00:00Z : modifiés strictement après.",
+            )
+        ],
         responses=s.ReportedPairSerializer(many=True),
     )
     def get(self, request):
-        self.log("list", object_type="reporting.reportedpair")
         pairs = ReportedPair.objects.visible_to(self.membership).select_related(
             "departement", "school_level", "care_measure", "territory", "objective"
         )
+        since = _updated_after(request.query_params.get("updated_after"))
+        if since is not None:
+            pairs = pairs.filter(updated_at__gt=since)
+        # One line per département concerned, so that each département's journal shows the read.
+        departements = Organisation.objects.filter(pk__in=pairs.values("departement")).order_by("pk")
+        for departement in departements or [None]:
+            self.log("list", object_type="reporting.reportedpair", departement=departement)
         return self.paginate(pairs, s.ReportedPairSerializer)
 
     @extend_schema(
@@ -447,9 +481,14 @@ class ReportDetail(ApiView):
         summary="Compléter la copie de travail d'un suivi mensuel",
         description="Les champs donnés remplacent ceux de la copie de travail (mêmes règles que la page "
         "web) ; « funding » remplace toutes les lignes de financement. La transmission, qui fige une "
-        "version, reste faite par une personne sur Binôme.",
+        "version, reste faite par une personne sur Binôme. La réponse donne le suivi entier si le jeton a "
+        "aussi figures:read, sinon seulement les champs écrits.",
         request=s.FiguresSerializer,
-        responses=s.ReportSerializer,
+        responses=PolymorphicProxySerializer(
+            component_name="ReportPatchResult",
+            serializers=[s.ReportSerializer, s.ReportWrittenSerializer],
+            resource_type_field_name=None,
+        ),
     )
     def patch(self, request, report_id):
         report = get_object_or_404(_reports(self), pk=report_id)
@@ -467,6 +506,16 @@ class ReportDetail(ApiView):
         lines = []
         if not isinstance(funding_data, list):
             errors.append({"field": "funding", "message": "liste attendue"})
+            funding_data = []
+        elif len(funding_data) > FundingFormSet.max_num:
+            # The web page's formset stops at the same number: a report is not a ledger.
+            errors.append(
+                {
+                    "field": "funding",
+                    "message": f"{FundingFormSet.max_num} lignes de financement au plus "
+                    "(regroupez les petits montants d'un même financeur).",
+                }
+            )
             funding_data = []
         for index, line in enumerate(funding_data):
             line_form = FundingLineForm(line if isinstance(line, dict) else {})
@@ -493,6 +542,9 @@ class ReportDetail(ApiView):
                 "Suivi non enregistré : corrigez les champs indiqués.", errors, code="report_invalid"
             )
         self.log("update", obj=report, departement=report.period.departement)
+        if not request.user.has_scope(Scope.FIGURES_READ):
+            # reports:write writes; reading the figures (and the submitted version) is figures:read's.
+            return Response({"id": str(report.pk), "updated": sorted(set(data) & known)})
         report.refresh_from_db()
         return Response(s.ReportSerializer(_with_revision([report])[0]).data)
 
@@ -530,12 +582,17 @@ class IndicatorList(ApiView):
             )
             if departement is None:
                 raise exceptions.NotFound()
-        report = build_report(
-            SteeringScope(association=self.association, departement=departement),
-            period,
-            compare=False,
-            details=False,
+        scope = SteeringScope(association=self.association, departement=departement)
+        report = build_report(scope, period, compare=False, details=False)
+        # What the association's dashboard shows for that département: less the indicators the
+        # département hides, plus its own ones (read from the breakdowns, as `build_report` does with
+        # `details`, without the trend and the rest the API does not serve).
+        own = (
+            list(CustomIndicator.objects.filter(departement=departement).select_related("item"))
+            if departement
+            else []
         )
+        custom = custom_figures(own, breakdowns(scope, [period]), compared=False) if own else []
         return Response(
             {
                 "period": period.key,
@@ -548,8 +605,9 @@ class IndicatorList(ApiView):
                         "unit": i.unit,
                         "value": report.values.get(i.key),
                     }
-                    for i in INDICATORS
+                    for i in report.indicators()
                 ],
+                "custom": [{"label": f.label, "definition": f.definition, "value": f.value} for f in custom],
             }
         )
 
