@@ -8,6 +8,7 @@ the web pages and the xlsx import."""
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -22,8 +23,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from binome.accounts.models import Organisation
+from binome.api import feed
 from binome.api import serializers as s
-from binome.api.errors import Conflict, Invalid, InvalidCursor
+from binome.api.errors import Conflict, CursorExpired, Invalid, InvalidCursor
 from binome.api.models import ChangeEvent, EventKind, Scope
 from binome.api.services import event_record
 from binome.audit.services import log_access
@@ -630,7 +632,8 @@ class EventList(ApiView):
         summary="Ce qui a changé depuis un curseur",
         description="Chaque changement donne son type et l'identifiant de l'objet, à relire par son point "
         "d'accès (un objet sorti de votre périmètre y répond 404). Repassez « next » en ?after=. Les "
-        "types servis dépendent des portées du jeton.",
+        "types servis dépendent des portées du jeton. Le fil remonte à 90 jours "
+        "(BINOME_API_EVENTS_RETENTION_DAYS) : un curseur plus ancien répond 410 (cursor_expired).",
         parameters=[
             OpenApiParameter("after", str, description="Curseur reçu (« next ») ; absent : depuis le début."),
             OpenApiParameter("limit", int, description=f"{EVENTS_LIMIT} au plus."),
@@ -643,26 +646,33 @@ class EventList(ApiView):
             cursor = int(after)
             limit = min(int(request.query_params.get("limit") or EVENTS_LIMIT), EVENTS_LIMIT)
         except ValueError:
-            raise Invalid(
-                "Curseur ou limite illisible : repassez la valeur « next » reçue.", code="invalid_cursor"
-            ) from None
-        if cursor < 0 or limit < 1:
-            raise Invalid("Curseur ou limite hors limites.", code="invalid_cursor")
+            raise InvalidCursor("Curseur ou limite illisible : repassez la valeur « next » reçue.") from None
+        if not 0 <= cursor < 2**63 or limit < 1:  # past a 64-bit id, the database cannot even compare
+            raise InvalidCursor("Curseur ou limite hors limites : repassez la valeur « next » reçue.")
+        if feed.cursor_expired(cursor):
+            raise CursorExpired(
+                f"Curseur expiré : les changements sont gardés {settings.BINOME_API_EVENTS_RETENTION_DAYS} "
+                "jours. Relisez vos objets par leurs listes, puis reprenez le fil sans « after »."
+            )
+        now = timezone.now()
         kinds = [kind for kind, scope in KIND_SCOPES.items() if request.user.has_scope(scope)]
         events = list(
             ChangeEvent.objects.filter(
                 association=self.association,
                 id__gt=cursor,
                 kind__in=kinds,
-                at__lte=timezone.now() - EVENTS_SETTLE,
+                at__lte=now - EVENTS_SETTLE,
             ).order_by("id")[: limit + 1]
         )
         has_more = len(events) > limit
         events = events[:limit]
+        following = events[-1].id if events else cursor
+        if not has_more:
+            following = feed.advanced_cursor(following, now=now)
         return Response(
             {
                 "events": s.EventSerializer(events, many=True).data,
-                "next": str(events[-1].id if events else cursor),
+                "next": str(following),
                 "has_more": has_more,
             }
         )
