@@ -71,7 +71,8 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
 
 
 class HasScope(permissions.BasePermission):
-    """Each endpoint declares `scopes = {"GET": "pairs:read", …}`; a method it does not list is refused."""
+    """Each endpoint declares `scopes = {"GET": "pairs:read", …}`; a method it does not list is refused:
+    405 when the endpoint has no such method at all, 403 otherwise."""
 
     message = "La portée de ce jeton ne permet pas cette action."
 
@@ -81,6 +82,12 @@ class HasScope(permissions.BasePermission):
             return False  # DRF then answers 401 (no credentials) rather than 403
         required = required_scope(view, request.method)
         if required is None:
+            # DRF looks for the handler only after the permissions: without this, DELETE on a list
+            # answered 403 « scope_missing », as if some token could ever do it.
+            if request.method.lower() not in view.http_method_names or not hasattr(
+                view, request.method.lower()
+            ):
+                raise exceptions.MethodNotAllowed(request.method)
             return False
         if isinstance(required, tuple):  # any of them
             return any(client.has_scope(s) for s in required)

@@ -8,13 +8,14 @@ the web pages and the xlsx import."""
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
@@ -22,14 +23,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from binome.accounts.models import Organisation
+from binome.api import feed
 from binome.api import serializers as s
-from binome.api.errors import Invalid
+from binome.api.errors import Conflict, CursorExpired, Invalid, InvalidCursor
 from binome.api.models import ChangeEvent, EventKind, Scope
 from binome.api.services import event_record
 from binome.audit.services import log_access
 from binome.conventions.models import Convention
 from binome.mentorships.models import Mentorship
-from binome.reporting.forms import FundingLineForm, ReportForm
+from binome.reporting.forms import FundingFormSet, FundingLineForm, ReportForm
 from binome.reporting.imports import (
     MEETING_COLUMNS,
     MEETINGS_SHEET,
@@ -39,9 +41,12 @@ from binome.reporting.imports import (
 )
 from binome.reporting.models import AssociationReport, ReportedPair, ReportFigures, ReportRevision
 from binome.reporting.services import report_save, reported_data_save
-from binome.steering.indicators import INDICATORS, build_report
+from binome.steering.breakdowns import breakdowns
 from binome.steering.indicators import Scope as SteeringScope
+from binome.steering.indicators import build_report
+from binome.steering.models import CustomIndicator
 from binome.steering.periods import Period, default_period
+from binome.steering.report import custom_figures
 from binome.youths.models import Referral
 
 MAX_BATCH = 1000
@@ -56,11 +61,51 @@ class Pagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
     ordering = "created_at"
-    invalid_cursor_message = "Curseur de pagination invalide : reprenez le lien « next » d'une réponse."
+    # A cursor is ours only if its position reads as a creation date of this century or so: any other
+    # text, or a date Python cannot shift to UTC (year 1 east of Greenwich), crashed the query (500).
+    position_years = (2000, 2999)
+
+    def decode_cursor(self, request):
+        try:
+            cursor = super().decode_cursor(request)
+        except exceptions.NotFound:
+            raise InvalidCursor() from None
+        if cursor is not None and cursor.position is not None and not self._readable(cursor.position):
+            raise InvalidCursor()
+        return cursor
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Curseur : reprenez le lien « next » (ou « previous ») d'une réponse.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Éléments par page : {self.page_size} par défaut, {self.max_page_size} au plus.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+        ]
+
+    def _readable(self, position: str) -> bool:
+        try:
+            value = models.DateTimeField().to_python(position)
+        except ValidationError:
+            return False
+        low, high = self.position_years
+        return value is not None and low <= value.year <= high
 
 
 class ApiView(APIView):
     scopes: dict = {}
+    # A list sets `pagination_class = Pagination`: the schema then shows its {next, previous, results}.
+    pagination_class = None
+    error_statuses: tuple = ()  # answered besides those every operation may give (binome/api/schema.py)
 
     def perform_authentication(self, request):
         super().perform_authentication(request)
@@ -94,7 +139,7 @@ class ApiView(APIView):
         )
 
     def paginate(self, queryset, serializer_class, *, each=None):
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, self.request, view=self)
         if each:
             for item in page:
@@ -114,6 +159,7 @@ def _orientations(view):
 
 
 class OrientationList(ApiView):
+    pagination_class = Pagination
     scopes = {"GET": Scope.PAIRS_READ}
 
     @extend_schema(
@@ -149,6 +195,7 @@ def _pairs(view):
 
 
 class PairList(ApiView):
+    pagination_class = Pagination
     scopes = {"GET": Scope.PAIRS_READ}
 
     @extend_schema(
@@ -255,6 +302,8 @@ def _item_error(error) -> dict:
 
 
 class BatchMixin:
+    error_statuses = ("409",)
+
     def save_batch(self, request, *, pairs, meetings):
         data = request.data if isinstance(request.data, dict) else {}
         departement = _departement(self.association, data.get("departement"))
@@ -290,6 +339,10 @@ class BatchMixin:
                 changed = sum(counts[k] for k in counts if k.endswith(("_created", "_updated")))
                 if changed and not dry_run:
                     event_record(association_id=self.association.pk, kind=EventKind.REPORTED_PAIRS)
+        except IntegrityError:
+            # The association's row is locked while writing (`reported_data_save`): what still
+            # collides comes from elsewhere, and sending the batch again is the answer.
+            raise Conflict() from None
         except ValidationError as error:  # the data moved between validation and writing
             raise Invalid(
                 "Lot refusé : rien n'a été enregistré.",
@@ -301,23 +354,57 @@ class BatchMixin:
         return Response({"dry_run": dry_run, **counts})
 
 
+def _updated_after(text):
+    if not text:
+        return None
+    try:
+        value = models.DateTimeField().to_python(text.strip())
+    except ValidationError:
+        value = None
+    if value is None or not 2000 <= value.year <= 2999:
+        raise Invalid(
+            "« updated_after » : date et heure ISO 8601 attendues, ex. 2026-03-01T00:00:00Z.",
+            [{"field": "updated_after", "message": "date et heure ISO 8601 attendues"}],
+            code="invalid",
+        )
+    return value if timezone.is_aware(value) else timezone.make_aware(value)
+
+
 DRY_RUN = OpenApiParameter(
     "dry_run", OpenApiTypes.BOOL, description="Vérifier et compter sans rien enregistrer (aperçu)."
 )
 
 
 class ReportedPairList(BatchMixin, ApiView):
+    pagination_class = Pagination
     scopes = {"GET": Scope.PAIRS_READ, "POST": Scope.PAIRS_WRITE}
+    # A part of the body that needs one more scope: docs/permissions.md and the matrix test read it.
+    body_scopes = {"POST": {"meetings": Scope.MEETINGS_WRITE}}
 
     @extend_schema(
         summary="Binômes déclarés par l'association (pseudonymes)",
+        description="Avec ?updated_after=, seulement les binômes créés ou modifiés depuis (ce qu'un "
+        "changement « reported_pairs » du fil annonce, sans identifiant d'objet).",
+        parameters=[
+            OpenApiParameter(
+                "updated_after",
+                OpenApiTypes.DATETIME,
+                description="ISO 8601, ex. 2026-03-01T00:00:00Z : modifiés strictement après.",
+            )
+        ],
         responses=s.ReportedPairSerializer(many=True),
     )
     def get(self, request):
-        self.log("list", object_type="reporting.reportedpair")
         pairs = ReportedPair.objects.visible_to(self.membership).select_related(
             "departement", "school_level", "care_measure", "territory", "objective"
         )
+        since = _updated_after(request.query_params.get("updated_after"))
+        if since is not None:
+            pairs = pairs.filter(updated_at__gt=since)
+        # One line per département concerned, so that each département's journal shows the read.
+        departements = Organisation.objects.filter(pk__in=pairs.values("departement")).order_by("pk")
+        for departement in departements or [None]:
+            self.log("list", object_type="reporting.reportedpair", departement=departement)
         return self.paginate(pairs, s.ReportedPairSerializer)
 
     @extend_schema(
@@ -332,8 +419,9 @@ class ReportedPairList(BatchMixin, ApiView):
     def post(self, request):
         data = request.data if isinstance(request.data, dict) else {}
         meetings = data.get("meetings")
-        if meetings and not request.user.has_scope(Scope.MEETINGS_WRITE):
-            raise exceptions.PermissionDenied("Les rencontres demandent la portée meetings:write.")
+        for field, scope in self.body_scopes["POST"].items():
+            if data.get(field) and not request.user.has_scope(scope):
+                raise exceptions.PermissionDenied(f"« {field} » demande aussi la portée {scope}.")
         return self.save_batch(request, pairs=data.get("pairs", []), meetings=meetings)
 
 
@@ -370,6 +458,7 @@ def _with_revision(reports):
 
 
 class ReportList(ApiView):
+    pagination_class = Pagination
     scopes = {"GET": Scope.FIGURES_READ}
 
     @extend_schema(
@@ -377,7 +466,7 @@ class ReportList(ApiView):
         responses=s.ReportSerializer(many=True),
     )
     def get(self, request):
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = _with_revision(paginator.paginate_queryset(_reports(self), request, view=self))
         return paginator.get_paginated_response(s.ReportSerializer(page, many=True).data)
 
@@ -394,9 +483,14 @@ class ReportDetail(ApiView):
         summary="Compléter la copie de travail d'un suivi mensuel",
         description="Les champs donnés remplacent ceux de la copie de travail (mêmes règles que la page "
         "web) ; « funding » remplace toutes les lignes de financement. La transmission, qui fige une "
-        "version, reste faite par une personne sur Binôme.",
+        "version, reste faite par une personne sur Binôme. La réponse donne le suivi entier si le jeton a "
+        "aussi figures:read, sinon seulement les champs écrits.",
         request=s.FiguresSerializer,
-        responses=s.ReportSerializer,
+        responses=PolymorphicProxySerializer(
+            component_name="ReportPatchResult",
+            serializers=[s.ReportSerializer, s.ReportWrittenSerializer],
+            resource_type_field_name=None,
+        ),
     )
     def patch(self, request, report_id):
         report = get_object_or_404(_reports(self), pk=report_id)
@@ -414,6 +508,16 @@ class ReportDetail(ApiView):
         lines = []
         if not isinstance(funding_data, list):
             errors.append({"field": "funding", "message": "liste attendue"})
+            funding_data = []
+        elif len(funding_data) > FundingFormSet.max_num:
+            # The web page's formset stops at the same number: a report is not a ledger.
+            errors.append(
+                {
+                    "field": "funding",
+                    "message": f"{FundingFormSet.max_num} lignes de financement au plus "
+                    "(regroupez les petits montants d'un même financeur).",
+                }
+            )
             funding_data = []
         for index, line in enumerate(funding_data):
             line_form = FundingLineForm(line if isinstance(line, dict) else {})
@@ -440,6 +544,9 @@ class ReportDetail(ApiView):
                 "Suivi non enregistré : corrigez les champs indiqués.", errors, code="report_invalid"
             )
         self.log("update", obj=report, departement=report.period.departement)
+        if not request.user.has_scope(Scope.FIGURES_READ):
+            # reports:write writes; reading the figures (and the submitted version) is figures:read's.
+            return Response({"id": str(report.pk), "updated": sorted(set(data) & known)})
         report.refresh_from_db()
         return Response(s.ReportSerializer(_with_revision([report])[0]).data)
 
@@ -448,6 +555,7 @@ class ReportDetail(ApiView):
 
 
 class IndicatorList(ApiView):
+    error_statuses = ("404", "422")
     scopes = {"GET": Scope.FIGURES_READ}
 
     @extend_schema(
@@ -476,12 +584,17 @@ class IndicatorList(ApiView):
             )
             if departement is None:
                 raise exceptions.NotFound()
-        report = build_report(
-            SteeringScope(association=self.association, departement=departement),
-            period,
-            compare=False,
-            details=False,
+        scope = SteeringScope(association=self.association, departement=departement)
+        report = build_report(scope, period, compare=False, details=False)
+        # What the association's dashboard shows for that département: less the indicators the
+        # département hides, plus its own ones (read from the breakdowns, as `build_report` does with
+        # `details`, without the trend and the rest the API does not serve).
+        own = (
+            list(CustomIndicator.objects.filter(departement=departement).select_related("item"))
+            if departement
+            else []
         )
+        custom = custom_figures(own, breakdowns(scope, [period]), compared=False) if own else []
         return Response(
             {
                 "period": period.key,
@@ -494,8 +607,9 @@ class IndicatorList(ApiView):
                         "unit": i.unit,
                         "value": report.values.get(i.key),
                     }
-                    for i in INDICATORS
+                    for i in report.indicators()
                 ],
+                "custom": [{"label": f.label, "definition": f.definition, "value": f.value} for f in custom],
             }
         )
 
@@ -511,13 +625,15 @@ KIND_SCOPES = {
 
 
 class EventList(ApiView):
+    error_statuses = ("400", "410")
     scopes = {"GET": (Scope.PAIRS_READ, Scope.FIGURES_READ)}
 
     @extend_schema(
         summary="Ce qui a changé depuis un curseur",
         description="Chaque changement donne son type et l'identifiant de l'objet, à relire par son point "
         "d'accès (un objet sorti de votre périmètre y répond 404). Repassez « next » en ?after=. Les "
-        "types servis dépendent des portées du jeton.",
+        "types servis dépendent des portées du jeton. Le fil remonte à 90 jours "
+        "(BINOME_API_EVENTS_RETENTION_DAYS) : un curseur plus ancien répond 410 (cursor_expired).",
         parameters=[
             OpenApiParameter("after", str, description="Curseur reçu (« next ») ; absent : depuis le début."),
             OpenApiParameter("limit", int, description=f"{EVENTS_LIMIT} au plus."),
@@ -530,26 +646,33 @@ class EventList(ApiView):
             cursor = int(after)
             limit = min(int(request.query_params.get("limit") or EVENTS_LIMIT), EVENTS_LIMIT)
         except ValueError:
-            raise Invalid(
-                "Curseur ou limite illisible : repassez la valeur « next » reçue.", code="invalid_cursor"
-            ) from None
-        if cursor < 0 or limit < 1:
-            raise Invalid("Curseur ou limite hors limites.", code="invalid_cursor")
+            raise InvalidCursor("Curseur ou limite illisible : repassez la valeur « next » reçue.") from None
+        if not 0 <= cursor < 2**63 or limit < 1:  # past a 64-bit id, the database cannot even compare
+            raise InvalidCursor("Curseur ou limite hors limites : repassez la valeur « next » reçue.")
+        if feed.cursor_expired(cursor):
+            raise CursorExpired(
+                f"Curseur expiré : les changements sont gardés {settings.BINOME_API_EVENTS_RETENTION_DAYS} "
+                "jours. Relisez vos objets par leurs listes, puis reprenez le fil sans « after »."
+            )
+        now = timezone.now()
         kinds = [kind for kind, scope in KIND_SCOPES.items() if request.user.has_scope(scope)]
         events = list(
             ChangeEvent.objects.filter(
                 association=self.association,
                 id__gt=cursor,
                 kind__in=kinds,
-                at__lte=timezone.now() - EVENTS_SETTLE,
+                at__lte=now - EVENTS_SETTLE,
             ).order_by("id")[: limit + 1]
         )
         has_more = len(events) > limit
         events = events[:limit]
+        following = events[-1].id if events else cursor
+        if not has_more:
+            following = feed.advanced_cursor(following, now=now)
         return Response(
             {
                 "events": s.EventSerializer(events, many=True).data,
-                "next": str(events[-1].id if events else cursor),
+                "next": str(following),
                 "has_more": has_more,
             }
         )

@@ -3,7 +3,9 @@
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -32,6 +34,28 @@ CODES = {
 }
 
 
+class InvalidCursor(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid_cursor"
+    default_detail = "Curseur de pagination invalide : reprenez le lien « next » d'une réponse."
+
+
+class CursorExpired(exceptions.APIException):
+    status_code = status.HTTP_410_GONE
+    default_code = "cursor_expired"
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_detail = "Un autre envoi a modifié les mêmes binômes au même moment : rien n'a été enregistré, renvoyez le lot."
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+
+
 class Invalid(exceptions.APIException):
     """A batch or a form refused as a whole: nothing was written; `errors` says where and why."""
 
@@ -49,6 +73,11 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+        exc = PayloadTooLarge(
+            f"Corps de la requête trop volumineux ({limit:g} Mo au plus) : découpez l'envoi en plusieurs lots."
+        )
     if isinstance(exc, Invalid):
         return Response(
             {"code": exc.code, "message": str(exc.detail), "errors": exc.errors}, status=exc.status_code

@@ -184,6 +184,13 @@ for _name in ReportFigures.TEXT_FIELDS:
     FiguresSerializer._declared_fields[_name] = serializers.CharField(required=False, allow_blank=True)
 
 
+class ReportWrittenSerializer(serializers.Serializer):
+    """The answer to a PATCH by a token without figures:read: what was written, not the figures."""
+
+    id = serializers.UUIDField()
+    updated = serializers.ListField(child=serializers.CharField(), help_text="Champs enregistrés.")
+
+
 class RevisionSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     submitted_at = serializers.DateTimeField()
@@ -227,10 +234,17 @@ class IndicatorSerializer(serializers.Serializer):
     value = serializers.JSONField(allow_null=True)
 
 
+class CustomIndicatorSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    definition = serializers.CharField(allow_blank=True)
+    value = serializers.IntegerField(allow_null=True)
+
+
 class IndicatorsSerializer(serializers.Serializer):
     period = serializers.CharField()
     departement = serializers.CharField(allow_null=True)
-    indicators = IndicatorSerializer(many=True)
+    indicators = IndicatorSerializer(many=True, help_text="Avec ?departement=, sans ceux qu'il masque.")
+    custom = CustomIndicatorSerializer(many=True, help_text="Avec ?departement= : ses indicateurs propres.")
 
 
 class EventSerializer(serializers.Serializer):

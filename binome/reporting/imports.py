@@ -509,7 +509,7 @@ def _birth_year(value, today):
         return value.year
     try:
         year = int(float(text.replace(",", ".")))
-    except ValueError:
+    except (ValueError, OverflowError):  # "abc", "nan"; "1e400" or 400 digits: float gives inf
         raise ValidationError("attendu : une année sur 4 chiffres, ex. 2011") from None
     if not today.year - 30 <= year <= today.year - 5:
         raise ValidationError(

@@ -413,6 +413,11 @@ def reported_data_save(
     import's preview). Rows are cleaned beforehand (`reporting.imports.validate`, or a form).
 
     Returns {pairs,meetings}_{created,updated,unchanged}."""
+    if not dry_run:
+        # Two batches of one association at once (two API calls, an API call and an import) both read
+        # an external id as new and both create it: the second broke the unique constraint (a 500).
+        # Holding the association's row makes the second wait, then read what the first wrote.
+        list(Organisation.objects.select_for_update().filter(pk=association.pk).values_list("pk"))
     counts = dict.fromkeys(
         [f"{kind}_{what}" for kind in ("pairs", "meetings") for what in ("created", "updated", "unchanged")],
         0,

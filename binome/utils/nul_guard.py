@@ -6,15 +6,18 @@ Where it is refused, each time with a French message:
   form is shown again with what was typed (422), as any other error;
 - a search (`utils.search`): the words are read outside a form, so it checks them itself;
 - the path and the query string, which views read directly (page numbers, filters, tabs): this
-  middleware answers a 400 page before any view runs.
+  middleware answers a 400 page before any view runs (under /api/, JSON with the code `nul_character`).
 """
 
+from django.http import JsonResponse
 from django.shortcuts import render
 
 MESSAGE = (
     "L'adresse demandée contient un caractère invisible non autorisé (caractère nul). Rien n'a été fait : "
     "revenez à la page précédente."
 )
+
+API_MESSAGE = "L'adresse demandée contient un caractère nul (U+0000), non autorisé : rien n'a été fait."
 
 
 def holds_nul(request) -> bool:
@@ -29,5 +32,8 @@ class RejectNulMiddleware:
 
     def __call__(self, request):
         if holds_nul(request):
+            if request.path_info.startswith("/api/"):
+                # The API's clients read JSON with a stable code (as binome/api/errors.py answers), not a page.
+                return JsonResponse({"code": "nul_character", "message": API_MESSAGE}, status=400)
             return render(request, "400.html", {"message": MESSAGE}, status=400)
         return self.get_response(request)

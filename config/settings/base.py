@@ -326,6 +326,8 @@ BINOME_INVITATION_DAYS = int(os.environ.get("BINOME_INVITATION_DAYS", "7"))
 # Number of reverse proxies in front of gunicorn that set X-Forwarded-For (for per-visitor limits).
 BINOME_TRUSTED_PROXIES = int(os.environ.get("BINOME_TRUSTED_PROXIES", "0"))
 BINOME_ACCESS_LOG_RETENTION_MONTHS = int(os.environ.get("BINOME_ACCESS_LOG_RETENTION_MONTHS", "12"))
+# The API's change feed goes back this far (binome/api/feed.py); an older cursor answers 410.
+BINOME_API_EVENTS_RETENTION_DAYS = int(os.environ.get("BINOME_API_EVENTS_RETENTION_DAYS", "90"))
 # An import with no heartbeat for this long has lost its worker: re-queued once, then failed (utils/jobs.py).
 BINOME_STALE_JOB_MINUTES = int(os.environ.get("BINOME_STALE_JOB_MINUTES", "15"))
 # An e-mail claimed this long ago and not sent has lost its sender: the sweep puts it back (notifications/outbox.py).
@@ -341,8 +343,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["binome.api.access.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("BINOME_API_RATE", "120/min")},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": ["binome.api.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "binome.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "binome.api.errors.exception_handler",
 }
 

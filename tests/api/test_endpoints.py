@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 from freezegun import freeze_time
+from rest_framework.test import APIClient
 
 from binome.accounts.models import Role
 from binome.api import endpoints
@@ -85,7 +86,7 @@ def test_cursor_pagination(world, api):
     ids = {r["id"] for r in first["results"]} | {r["id"] for r in second["results"]}
     assert len(ids) == 3
     bad = api.get("/api/v1/orientations/?cursor=nimportequoi")
-    assert bad.status_code == 404 and bad.json()["code"] == "not_found"
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid_cursor"
 
 
 # --- Pairs --------------------------------------------------------------------------------------------
@@ -295,8 +296,16 @@ def test_a_change_is_served_once_settled(world, api_for):
 
 def test_json_errors_in_french_with_a_stable_code(world, api):
     assert api.get("/api/v1/nimportequoi/").json()["code"] == "not_found"
-    response = api.delete("/api/v1/pairs/")
-    assert response.status_code in (403, 405)
+    for method, url in [
+        ("delete", "/api/v1/pairs/"),
+        ("put", "/api/v1/reports/"),
+        ("get", "/api/v1/reported-meetings/"),
+    ]:
+        response = getattr(api, method)(url)
+        assert (response.status_code, response.json()["code"]) == (405, "method_not_allowed"), url
+        assert response.json()["message"] == "Méthode HTTP non prise en charge par ce point d'accès."
+    # Without a token, the method is not looked at: 401, as for any other request.
+    assert APIClient().delete("/api/v1/pairs/").status_code == 401
     response = api.post("/api/v1/reported-pairs/", "{pas du json", content_type="application/json")
     assert response.status_code == 400 and response.json()["code"] == "invalid_json"
     response = api.post("/api/v1/reported-pairs/", {"pairs": "x"}, format="json")
@@ -338,3 +347,98 @@ def test_a_hostile_batch_item_is_a_french_4xx_and_writes_nothing(world, api, ite
     assert 400 <= response.status_code < 500, response.content[:300]
     assert response.json()["message"]
     assert not ReportedPair.objects.exists()
+
+
+# --- What the audit found (indicators of a département, report writing, journal, reading changes) --------
+
+
+def test_indicators_of_a_departement_are_those_its_dashboard_shows(world, api):
+    from binome.references.models import ReferenceKind
+    from binome.steering.models import CustomIndicator, SteeringSettings
+    from tests.youths.factories import reference
+
+    third = reference(world["departement"], ReferenceKind.SCHOOL_LEVEL, "3e")
+    fourth = reference(world["departement"], ReferenceKind.SCHOOL_LEVEL, "4e")
+    for n, level in enumerate([third, third, fourth]):  # active in March 2026
+        ReportedPairFactory(
+            association=world["association"],
+            departement=world["departement"],
+            youth_external_id=f"J{n}",
+            school_level=level,
+        )
+    SteeringSettings.objects.create(departement=world["departement"], hidden_indicators=["workshops"])
+    CustomIndicator.objects.create(
+        departement=world["departement"], label="Jeunes accompagnés en 3e", item=third
+    )
+    body = api.get("/api/v1/indicators/?period=2026-03&departement=44").json()
+    keys = [i["key"] for i in body["indicators"]]
+    assert "workshops" not in keys and "youths_mentored" in keys
+    [own] = body["custom"]
+    assert (own["label"], own["value"]) == ("Jeunes accompagnés en 3e", 2)
+    assert own["definition"].startswith("Jeunes accompagnés pendant la période dont la valeur")
+    # Without a département, the whole registry and no département's own indicators.
+    everything = api.get("/api/v1/indicators/?period=2026-03").json()
+    assert "workshops" in [i["key"] for i in everything["indicators"]] and everything["custom"] == []
+
+
+def test_a_report_takes_thirty_funding_lines_at_most(world, api):
+    report = AssociationReportFactory(
+        period=ReportingPeriodFactory(departement=world["departement"]), association=world["association"]
+    )
+    line = {"funder": "CAF", "sub_project": "mentoring", "amount": "10"}
+    response = api.patch(f"/api/v1/reports/{report.pk}/", {"funding": [line] * 31}, format="json")
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "field": "funding",
+            "message": "30 lignes de financement au plus (regroupez les petits montants d'un même financeur).",
+        }
+    ]
+    assert (
+        api.patch(f"/api/v1/reports/{report.pk}/", {"funding": [line] * 30}, format="json").status_code == 200
+    )
+    report.refresh_from_db()
+    assert str(report.funding_total) == "300.00"
+
+
+def test_a_write_only_token_gets_an_acknowledgement_not_the_figures(world, api_for):
+    report = AssociationReportFactory(
+        period=ReportingPeriodFactory(departement=world["departement"]), association=world["association"]
+    )
+    writer = api_for(world["association"], ["reports:write"])
+    response = writer.patch(f"/api/v1/reports/{report.pk}/", {"workshops": 4}, format="json")
+    assert response.status_code == 200
+    assert response.json() == {"id": str(report.pk), "updated": ["workshops"]}
+    reader = api_for(world["association"], ["reports:write", "figures:read"])
+    body = reader.patch(f"/api/v1/reports/{report.pk}/", {"workshops": 5}, format="json").json()
+    assert body["working_copy"]["workshops"] == 5
+
+
+def test_the_reported_pairs_list_is_in_each_departements_journal(world, api):
+    from tests.accounts.factories import ConventionFactory
+
+    ConventionFactory(departement=world["other_departement"], association=world["association"])
+    for departement in (world["departement"], world["other_departement"]):
+        ReportedPairFactory(association=world["association"], departement=departement)
+    AccessLog.objects.all().delete()
+    assert len(api.get("/api/v1/reported-pairs/").json()["results"]) == 2
+    logged = AccessLog.objects.filter(action="list", object_type="reporting.reportedpair")
+    assert sorted(logged.values_list("departement__insee_code", flat=True)) == ["44", "85"]
+    assert set(logged.values_list("organisation", flat=True)) == {world["association"].pk}
+
+
+def test_the_reported_pairs_changed_after_a_moment(world, api):
+    with freeze_time("2026-03-01 10:00:00"):
+        old = ReportedPairFactory(association=world["association"], departement=world["departement"])
+    with freeze_time("2026-03-05 10:00:00"):
+        recent = ReportedPairFactory(association=world["association"], departement=world["departement"])
+    ids = lambda query: [r["id"] for r in api.get(f"/api/v1/reported-pairs/?{query}").json()["results"]]  # noqa: E731
+    assert ids("updated_after=2026-03-02T00:00:00Z") == [str(recent.pk)]
+    assert ids("updated_after=2026-03-05T10:00:00%2B00:00") == []  # strictly after
+    assert ids("updated_after=2026-02-01") == [str(old.pk), str(recent.pk)]
+    for bad in ("hier", "0001-01-01", "2026-13-01T00:00:00Z"):
+        response = api.get("/api/v1/reported-pairs/", {"updated_after": bad})
+        assert response.status_code == 422, bad
+        assert response.json()["errors"] == [
+            {"field": "updated_after", "message": "date et heure ISO 8601 attendues"}
+        ]

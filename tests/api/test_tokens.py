@@ -118,6 +118,14 @@ def test_the_command_prints_the_token_on_its_last_line(world, capsys):
     assert bearer(raw).get("/api/v1/pairs/").status_code == 200
     call_command("api_token", "revoke", "--id", str(token.pk))
     assert bearer(raw).get("/api/v1/pairs/").status_code == 401
+    # Made and revoked from the command line: in the association's journal all the same.
+    logged = AccessLog.objects.filter(object_type="api.apitoken", object_id=str(token.pk)).order_by(
+        "at", "pk"
+    )
+    assert [(e.action, e.organisation, e.user) for e in logged] == [
+        ("create", world["association"], None),
+        ("update", world["association"], None),
+    ]
 
 
 def test_the_command_refuses_an_unknown_scope(world):

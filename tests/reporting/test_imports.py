@@ -217,6 +217,9 @@ def test_one_bad_row_among_thousands_changes_nothing_and_is_named(setup):
         ),
         ({"Territoire": "Atlantide"}, "Territoire", "inconnu dans le département"),
         ({"Année de naissance": 1980}, "Année de naissance", "année improbable"),
+        # float() reads these as infinity, which int() refused with an OverflowError (a 500).
+        ({"Année de naissance": "1e400"}, "Année de naissance", "une année sur 4 chiffres"),
+        ({"Année de naissance": "9" * 5000}, "Année de naissance", "une année sur 4 chiffres"),
         ({"Identifiant jeune": None}, "Identifiant jeune", "obligatoire"),
         ({"Reconduction": "peut-être"}, "Reconduction", "Oui ou Non"),
     ],

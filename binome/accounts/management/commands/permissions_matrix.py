@@ -59,13 +59,17 @@ def api_matrix() -> list[str]:
         scopes = getattr(getattr(route.view, "cls", None), "scopes", None)
         if route.third_party != "api" or not scopes:
             continue
+        body_scopes = getattr(route.view.cls, "body_scopes", {})
         for method, scope in scopes.items():
             needed = " or ".join(f"`{s}`" for s in scope) if isinstance(scope, tuple) else f"`{scope}`"
+            for field, extra in body_scopes.get(method, {}).items():
+                needed += f"; with `{field}` in the body, also `{extra}`"
             lines.append(f"| `/{route.pattern}` | {method} | {needed} |")
     lines += [
         "",
         "A token acts as its association's staff: an object of another association answers **404**; a",
-        "scope the token lacks answers **403**; no token, or a revoked or expired one, **401**.",
+        "scope the token lacks answers **403**; a method the endpoint does not offer, **405**; no token, or a",
+        "revoked or expired one, **401**.",
     ]
     return lines
 

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from binome.api.models import ApiToken, Scope
 from binome.api.services import token_create, token_revoke
+from binome.audit.services import log_access
 from binome.reporting.management.commands.import_report import resolve_association
 
 
@@ -43,6 +44,9 @@ class Command(BaseCommand):
                 )
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from None
+            # As the manager's page does: the association's journal shows every token made for it
+            # (no person: the command is run by whoever operates the server).
+            log_access(user=None, organisation=association, action="create", obj=token)
             self.stdout.write(
                 f"Jeton « {token.name} » créé pour {association.name} ({', '.join(token.scopes)}), "
                 f"valable jusqu'au {token.expires_at:%d/%m/%Y}. Il ne sera plus affiché :"
@@ -61,4 +65,6 @@ class Command(BaseCommand):
             except (ValueError, ApiToken.DoesNotExist):
                 raise CommandError("Jeton inconnu.") from None
             done = token_revoke(token=token)
+            if done:
+                log_access(user=None, organisation=token.association, action="update", obj=token)
             self.stdout.write("Jeton révoqué." if done else "Ce jeton était déjà révoqué.")
