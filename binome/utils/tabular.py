@@ -369,11 +369,14 @@ def _ods_check(part: bytes):
     """Lay out each table's rows as calamine will (repeated rows and cells expanded, trailing empty
     ones dropped) and refuse a sheet past the limits, before calamine allocates it. A row never
     closed ends where the next one starts."""
-    if part.count(b"<table:table ") + part.count(b"<table:table>") > MAX_ODS_TABLES:
-        _refuse(UNREADABLE)
     if part.count(_ODS_ROW_OPEN) > MAX_ODS_ROW_TAGS:  # each row costs a few steps below
         _refuse(f"Ce classeur a plus de {MAX_ODS_ROW_TAGS:,} lignes : découpez-le.".replace(",", " "))
-    tables = [found.start() for found in _ODS_TABLE.finditer(part)] + [len(part)]
+    tables = []
+    for found in _ODS_TABLE.finditer(part):
+        tables.append(found.start())
+        if len(tables) > MAX_ODS_TABLES:
+            _refuse(UNREADABLE)
+    tables.append(len(part))
     for table_start, table_end in itertools.pairwise(tables):
         rows = last_valued_row = width = 0
         close = -1  # the next </table:table-row>, searched again only once passed

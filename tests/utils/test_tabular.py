@@ -713,6 +713,13 @@ def test_ods_columns_are_counted_as_calamine_lays_them_out(row, refused):
         tabular._ods_check(part)
 
 
+def test_an_ods_of_more_than_1000_tables_is_refused():
+    another = b'</table:table><table:table\ttable:name="T">'  # a tab: not only `<table:table ` counts
+    tabular._ods_check(_ODS_HEAD + another * 999 + _ODS_TAIL)  # 1,000 tables
+    with pytest.raises(ValidationError, match="illisible"):
+        tabular._ods_check(_ODS_HEAD + another * 1000 + _ODS_TAIL)
+
+
 def test_ods_rows_after_a_table_restart_their_count():
     """25,000 valued rows in each of two tables: each table is its own sheet."""
     table = b'<table:table-row table:number-rows-repeated="25000">' + ods_cell(b"x") + b"</table:table-row>"
