@@ -7,7 +7,10 @@ text, numbers, dates, empty cells) and 10,000 monthly meeting rows in `Rencontre
 openpyxl's write-only mode as bench_import_report writes it. Runs alternate (before, after, before…)
 so that the machine's load weighs on both alike. Prints one JSON line per reader, then a table.
 
-    .venv/bin/python bench/import_read.py [--rows 10000] [--runs 7]
+With `--ods` (LibreOffice needed): the same file converted to .ods by LibreOffice, read by
+`utils/tabular.py` as of commit 08e0aa3 (its .ods check used a regex per row, issue 19) and as now.
+
+    .venv/bin/python bench/import_read.py [--rows 10000] [--runs 7] [--ods]
 """
 
 import argparse
@@ -26,19 +29,34 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 BEFORE_COMMIT = "3685195"
+ODS_BEFORE_COMMIT = "08e0aa3"
 
 
-def old_reader():
+def old_reader(commit=BEFORE_COMMIT, path="binome/reporting/xlsx.py"):
     source = subprocess.run(  # noqa: S603 — git, with a fixed revision and path
-        ["git", "show", f"{BEFORE_COMMIT}:binome/reporting/xlsx.py"],  # noqa: S607
+        ["git", "show", f"{commit}:{path}"],  # noqa: S607
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    module = types.ModuleType("old_xlsx")
-    exec(compile(source, "reporting/xlsx.py@" + BEFORE_COMMIT, "exec"), module.__dict__)  # noqa: S102
+    module = types.ModuleType("old_" + path.rsplit("/", 1)[-1].removesuffix(".py"))
+    exec(compile(source, f"{path}@{commit}", "exec"), module.__dict__)  # noqa: S102
     return module
+
+
+def to_ods(content: bytes) -> bytes:
+    """The xlsx converted by LibreOffice, as a person saving it as .ods would."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "suivi.xlsx").write_bytes(content)
+        subprocess.run(  # noqa: S603 — LibreOffice, on a file of our own
+            ["soffice", f"-env:UserInstallation=file://{folder}/profile", "--headless",  # noqa: S607
+             "--convert-to", "ods", "--outdir", folder, f"{folder}/suivi.xlsx"],
+            capture_output=True, check=True, timeout=300,
+        )  # fmt: skip
+        return (Path(folder) / "suivi.ods").read_bytes()
 
 
 def build_file(rows: int, seed: int = 7) -> bytes:
@@ -79,10 +97,11 @@ def read_before(module, content):
         return sum(1 for name in ("Données", "Rencontres") for _ in book.rows(name))
 
 
-def read_after(content):
-    from binome.utils.tabular import Workbook
+def read_after(content, module=None):
+    if module is None:
+        from binome.utils import tabular as module
 
-    with Workbook(io.BytesIO(content)) as book:
+    with module.Workbook(io.BytesIO(content)) as book:
         return sum(1 for name in ("Données", "Rencontres") for _ in book.rows(name))
 
 
@@ -90,16 +109,22 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--ods", action="store_true", help="the same rows as .ods, tabular.py before/after")
     options = parser.parse_args()
     content = build_file(options.rows)
-    before = old_reader()
     expected = 2 * options.rows + 2
-    times = {"before (reporting/xlsx.py)": [], "after (utils/tabular.py + calamine)": []}
+    if options.ods:
+        content = to_ods(content)
+        before = old_reader(ODS_BEFORE_COMMIT, "binome/utils/tabular.py")
+        times = {f".ods, before (utils/tabular.py at {ODS_BEFORE_COMMIT})": [], ".ods, after (one scan)": []}
+        readers = (lambda: read_after(content, before), lambda: read_after(content))
+    else:
+        before = old_reader()
+        times = {"before (reporting/xlsx.py)": [], "after (utils/tabular.py + calamine)": []}
+        readers = (lambda: read_before(before, content), lambda: read_after(content))
     read_after(content)  # imports numpy and calamine once, outside the timings
     for _ in range(options.runs):
-        for name, read in zip(
-            times, (lambda: read_before(before, content), lambda: read_after(content)), strict=True
-        ):
+        for name, read in zip(times, readers, strict=True):
             started = time.perf_counter()
             rows = read()
             times[name].append(time.perf_counter() - started)
@@ -117,9 +142,8 @@ def main():
         table.append(
             f"| {name} | {expected:,} | {line['median_s']} | {line['min_s']} | {line['max_s']} | {len(values)} |"
         )
-    ratio = statistics.median(times["after (utils/tabular.py + calamine)"]) / statistics.median(
-        times["before (reporting/xlsx.py)"]
-    )
+    before_times, after_times = times.values()
+    ratio = statistics.median(after_times) / statistics.median(before_times)
     print("\n".join(table))
     print(f"after / before (medians): {ratio:.2f}")
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from binome.reporting.models import COST_FIELDS, AssociationReport, ReportFigures, SubProject
 from binome.reporting.months import month_label, month_start, parse_month
 from binome.utils.months import add_months_first_day
+from binome.utils.tabular import ACCEPT
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -151,6 +152,7 @@ class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="Fichier (.xlsx, .ods ou CSV)",
         help_text="Le modèle complété, enregistré par Excel ou LibreOffice, 10 Mo au plus.",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
     departement = forms.ChoiceField(label="Département concerné")
 

@@ -44,7 +44,6 @@ from binome.utils.tabular import norm as _norm
 # The same few labels fill thousands of cells: normalise each once.
 norm = functools.lru_cache(maxsize=8192)(_norm)
 
-MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000  # per sheet
 MAX_STORED_ERRORS = 1000
 PROGRESS_EVERY = 500
@@ -248,6 +247,8 @@ def _optional_choice(mapping, expected):
 
 
 def _boolean(value):
+    if isinstance(value, bool):  # a real boolean cell (Excel's TRUE, LibreOffice's VRAI)
+        return value
     text = norm(_text(value))
     if not text:
         return None
@@ -329,7 +330,15 @@ def read_workbook(source, report: ImportReport) -> dict | None:
             for key, name in wanted.items():
                 if name is None:
                     continue
-                rows = list(workbook.rows(name, limit=MAX_ROWS + 2))
+                columns = PAIR_COLUMNS if key == PAIRS_SHEET else MEETING_COLUMNS
+                # Only the mapped columns are held: a CRM's other columns cost nothing (issue 19).
+                rows = list(
+                    workbook.rows(
+                        name,
+                        limit=MAX_ROWS + 2,
+                        keep=lambda headers, c=columns, k=key: _map_headers(headers, c, k)[0].values(),
+                    )
+                )
                 headers = list(rows.pop(0)[1]) if rows else []
                 sheets[key] = (headers, rows)
         except ValidationError as error:

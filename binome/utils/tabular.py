@@ -10,7 +10,10 @@ dense rectangle of cells. So before calamine sees a workbook, every part it read
 (its true size, CRC checked) and scanned for what would blow memory up: a value beyond the columns
 or rows we read, one text longer than a cell needs, a shared string repeated in every cell, an .ods
 cell or row repeated a million times. Such a file is refused in French; any file of at most 10 MB
-is read in well under 300 MB (tests/utils/test_tabular.py measures it in a separate process).
+is read in well under 300 MB, Django and the rows an import holds included (tests/utils/
+test_tabular.py measures each import's reader in a separate process). Every scan is linear in the
+part it reads (no pattern runs past the next `<`), and an archive zipfile cannot read, or a panic
+of calamine, is refused in French as a damaged file.
 
 Each import validates every row first and reports errors by row and column in French; nothing is
 written unless every row is valid.
@@ -40,9 +43,22 @@ MAX_UNZIPPED_BYTES = 128 * 1024 * 1024  # all the parts calamine reads, unzipped
 MAX_CELLS = 1_500_000  # cells of one sheet, as calamine lays them out (e.g. 20,000 rows × 75 columns)
 MAX_SHARED_TEXT_BYTES = 48 * 1024 * 1024  # text of the cells that point to a shared string
 MAX_PARTS = 1_000
+MAX_ODS_TABLES = 1_000  # sheets of an .ods
+MAX_ODS_ROW_TAGS = 200_000  # <table:table-row> tags of an .ods (LibreOffice writes empty rows as one)
+# Values an import holds once read, per sheet: every row is kept until all are valid, and 20,002
+# rows of 128 short texts peaked at 322 MB with Django loaded. The youths' and the association's
+# imports keep only the columns they map (`keep`); this bounds a reader that keeps every column
+# (twice the 320,000 values of the largest honest file: 20,000 rows × 16 columns).
+MAX_HELD_VALUES = 640_000
 
 XLSX, ODS, CSV = "xlsx", "ods", "csv"
 ACCEPTED = "Déposez un classeur .xlsx ou .ods, ou un fichier CSV."
+# The file picker's filter (a convenience only: the bytes decide). CSV files come as .csv or .txt,
+# and with several MIME types depending on the system.
+ACCEPT = (
+    ".xlsx,.ods,.csv,.txt,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+    "application/vnd.oasis.opendocument.spreadsheet,text/csv"
+)
 UNREADABLE = "Ce classeur est illisible ou endommagé : ouvrez-le et enregistrez-le à nouveau."
 
 
@@ -131,7 +147,11 @@ class TableUploadForm(forms.Form):
     """The upload field every import shares (youths, honorability results): the file is checked by its
     size and its bytes (`check_upload`) before anything reads it; each page says what file it wants."""
 
-    file = forms.FileField(label="Fichier (.xlsx, .ods ou CSV)", help_text="10 Mo et 20 000 lignes au plus.")
+    file = forms.FileField(
+        label="Fichier (.xlsx, .ods ou CSV)",
+        help_text="10 Mo et 20 000 lignes au plus.",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
 
     def __init__(self, *args, help_text=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -164,7 +184,9 @@ def _kind(data: bytes) -> str:
                     _refuse(
                         "Les classeurs .xlsb ne sont pas acceptés : enregistrez-le au format .xlsx ou .ods."
                     )
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError):
+        except ValidationError:
+            raise
+        except Exception:  # zipfile raises many kinds for a hostile archive (issue 19)
             _refuse(UNREADABLE)
         _refuse(f"Ce fichier compressé n'est pas un classeur. {ACCEPTED}")
     if not data.strip():
@@ -203,6 +225,21 @@ def _xlsx_beyond() -> re.Pattern:
 _BEYOND = _xlsx_beyond()
 
 
+def _valued_beyond(part: bytes) -> bool:
+    """Whether a cell beyond the limits holds something. A cell with nothing in it (`<c r="XFD1"
+    s="1"/>`, formatting only) is not laid out by calamine; a tag never closed counts as a value.
+    The next `>` is searched again only once passed: linear, even for a thousand tags never closed."""
+    closing = -1
+    for found in _BEYOND.finditer(part):
+        if closing < found.end():
+            closing = part.find(b">", found.end())
+            if closing < 0:
+                return True
+        if part[closing - 1] != ord("/"):
+            return True
+    return False
+
+
 class _XlsxScan:
     def __init__(self):
         self.string_refs = 0
@@ -219,13 +256,12 @@ class _XlsxScan:
                 f"Un onglet du classeur a plus de {MAX_CELLS:,} cellules : découpez-le.".replace(",", " ")
             )
         if part.count(b"<" + prefix + b'c r="') < cells:  # a cell placed by its position only
-            for attributes in re.findall(rb"<" + prefix + rb"c((?:\s[^>]*)?)>", part):
+            for attributes in re.findall(rb"<" + prefix + rb"c((?:\s[^<>]*)?)>", part):
                 if b' r="' not in attributes and b"\tr=" not in attributes and b"\nr=" not in attributes:
                     _refuse(
                         "Ce classeur a des cellules sans référence : ouvrez-le et enregistrez-le à nouveau."
                     )
-        # A cell with nothing in it (`<c r="XFD1" s="1"/>`, formatting only) is not laid out by calamine.
-        if any(part[part.index(b">", found.end()) - 1] != ord("/") for found in _BEYOND.finditer(part)):
+        if _valued_beyond(part):
             _refuse(
                 f"Ce classeur a des valeurs au-delà de la colonne {column_letter(MAX_COLUMNS)} ou de la "
                 f"ligne {MAX_SHEET_ROW:,} : supprimez ces cellules ou découpez le fichier.".replace(",", " ")
@@ -258,7 +294,7 @@ class _XlsxScan:
             return
         total = 0
         for part in self.sheets:
-            indexes = np.array(re.findall(rb'\bt="s"[^>]*>\s*<(?:\w+:)?v>(\d+)<', part), dtype=np.int64)
+            indexes = np.array(re.findall(rb'\bt="s"[^<>]*>\s*<(?:\w+:)?v>(\d{1,9})<', part), dtype=np.int64)
             if len(indexes):
                 indexes = indexes[indexes < len(lengths)]
                 total += int(lengths[indexes].sum())
@@ -269,57 +305,120 @@ class _XlsxScan:
             )
 
 
-_ODS_ROW = re.compile(rb"<table:table-row\b([^>]*?)(?:/>|>(.*?)</table:table-row>)", re.S)
-_ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*?)(/?)>")
-_ODS_REPEAT_COLUMNS = re.compile(rb'table:number-columns-repeated="(\d+)"')
-_ODS_REPEAT_ROWS = re.compile(rb'table:number-rows-repeated="(\d+)"')
+# content.xml is walked once, row by row, with the C-level `find`, `rfind` and `count` of bytes: each
+# search starts where the last one stopped or stays inside one row, and no tag pattern may run past
+# the next `<` (`[^<>]*`; a run without `<` is at most MAX_TEXT_BYTES). So the work is linear in the
+# part whatever its rows or cells, closed or not, and nothing but counters is kept (issue 19: a row
+# regex searched to the end of the file for every row never closed, and one row's cells were listed).
+_ODS_TABLE = re.compile(rb"<table:table[\s/>]")
+_ODS_ROW_TAG = re.compile(rb"<table:table-row(?=[\s/>])([^<>]*)>")
+_ODS_REPEAT_COLUMNS = re.compile(rb'table:number-columns-repeated="(\d{1,9})"')
+_ODS_REPEAT_ROWS = re.compile(rb'table:number-rows-repeated="(\d{1,9})"')
+_ODS_ROW_OPEN, _ODS_ROW_CLOSE = b"<table:table-row", b"</table:table-row>"
+_ODS_CELLS = (b"<table:table-cell", b"<table:covered-table-cell")
+
+
+def _ods_column(part: bytes, start: int, end: int) -> int:
+    """The column of the last cell opened in part[start:end] (one row's body), repeats counted; more
+    than MAX_COLUMNS is refused (it is the column of a value)."""
+    column = part.count(_ODS_CELLS[0], start, end) + part.count(_ODS_CELLS[1], start, end)
+    if column <= MAX_COLUMNS:
+        for repeat in _ODS_REPEAT_COLUMNS.finditer(part, start, end):
+            column += max(int(repeat.group(1)), 1) - 1
+            if column > MAX_COLUMNS:
+                break
+    if column > MAX_COLUMNS:
+        _refuse(
+            f"Ce classeur a des valeurs au-delà de la colonne {column_letter(MAX_COLUMNS)} : "
+            "supprimez ces cellules."
+        )
+    return column
+
+
+def _ods_last_value(part: bytes, start: int, end: int) -> int:
+    """The column of a row's last cell holding a value (a value type, or text), 0 for none."""
+    last = 0
+    typed = part.rfind(b"value-type", start, end)
+    if typed >= 0:
+        tag_end = part.find(b">", typed, end)
+        last = _ods_column(part, start, end if tag_end < 0 else tag_end)
+    # The column only grows along the row: text counts only after the typed cell, in a later cell.
+    text = part.rfind(b"<text:", max(start, typed), end)
+    if text > typed and (typed < 0 or part.find(b"table-cell", typed, text) >= 0):
+        last = max(last, _ods_column(part, start, text))
+    return last
+
+
+def _ods_next_row(part: bytes, position: int, end: int) -> int:
+    """Where the next <table:table-row …> starts (not <table:table-rows> nor -row-group), or -1."""
+    while (found := part.find(_ODS_ROW_OPEN, position, end)) >= 0:
+        if part[found + len(_ODS_ROW_OPEN) : found + len(_ODS_ROW_OPEN) + 1] in (
+            b" ",
+            b"\t",
+            b"\n",
+            b"\r",
+            b"/",
+            b">",
+        ):
+            return found
+        position = found + 1
+    return -1
 
 
 def _ods_check(part: bytes):
     """Lay out each table's rows as calamine will (repeated rows and cells expanded, trailing empty
-    ones dropped) and refuse a sheet past the limits, before calamine allocates it."""
-    tables = [m.start() for m in re.finditer(rb"<table:table\b[\s>]", part)] + [len(part)]
-    for start, end in itertools.pairwise(tables):
-        row_position = last_valued_row = width = 0
-        for row in _ODS_ROW.finditer(part, start, end):
-            repeat = _ODS_REPEAT_ROWS.search(row.group(1))
-            repeated = int(repeat.group(1)) if repeat else 1
-            column, last_valued = 0, 0
-            body = row.group(2) or b""
-            cells = list(_ODS_CELL.finditer(body))
-            for index, cell in enumerate(cells):
-                attributes, closed = cell.group(1), cell.group(2)
-                count = _ODS_REPEAT_COLUMNS.search(attributes)
-                count = int(count.group(1)) if count else 1
-                column += count
-                following = cells[index + 1].start() if index + 1 < len(cells) else len(body)
-                if b"value-type" in attributes or (not closed and b"<text:" in body[cell.end() : following]):
-                    last_valued = column
-                if last_valued > MAX_COLUMNS:
-                    _refuse(
-                        f"Ce classeur a des valeurs au-delà de la colonne {column_letter(MAX_COLUMNS)} : "
-                        "supprimez ces cellules."
-                    )
-            row_position += repeated
+    ones dropped) and refuse a sheet past the limits, before calamine allocates it. A row never
+    closed ends where the next one starts."""
+    if part.count(_ODS_ROW_OPEN) > MAX_ODS_ROW_TAGS:  # each row costs a few steps below
+        _refuse(f"Ce classeur a plus de {MAX_ODS_ROW_TAGS:,} lignes : découpez-le.".replace(",", " "))
+    tables = []
+    for found in _ODS_TABLE.finditer(part):
+        tables.append(found.start())
+        if len(tables) > MAX_ODS_TABLES:
+            _refuse(UNREADABLE)
+    tables.append(len(part))
+    for table_start, table_end in itertools.pairwise(tables):
+        rows = last_valued_row = width = 0
+        close = -1  # the next </table:table-row>, searched again only once passed
+        row = _ods_next_row(part, table_start, table_end)
+        while row >= 0:
+            tag = _ODS_ROW_TAG.match(part, row, table_end)
+            if tag is None:  # a broken tag: not a row
+                row = _ods_next_row(part, row + 1, table_end)
+                continue
+            repeat = _ODS_REPEAT_ROWS.search(tag.group(1))
+            rows += int(repeat.group(1)) if repeat else 1
+            next_row = _ods_next_row(part, tag.end(), table_end)
+            if tag.group(1).endswith(b"/"):
+                row = next_row
+                continue
+            if close < tag.end():
+                close = part.find(_ODS_ROW_CLOSE, tag.end(), table_end)
+                close = table_end if close < 0 else close
+            body_end = close if next_row < 0 else min(close, next_row)
+            last_valued = _ods_last_value(part, tag.end(), body_end)
             if last_valued:
                 width = max(width, last_valued)
-                last_valued_row = row_position
+                last_valued_row = rows
                 if last_valued_row > MAX_SHEET_ROW:
                     _refuse(
                         f"Ce classeur a des valeurs au-delà de la ligne {MAX_SHEET_ROW:,} : "
                         "découpez le fichier.".replace(",", " ")
                     )
-        if last_valued_row * width > MAX_CELLS:
-            _refuse(
-                f"Un onglet du classeur a plus de {MAX_CELLS:,} cellules : découpez-le.".replace(",", " ")
-            )
+                if last_valued_row * width > MAX_CELLS:
+                    _refuse(
+                        f"Un onglet du classeur a plus de {MAX_CELLS:,} cellules : découpez-le.".replace(
+                            ",", " "
+                        )
+                    )
+            row = next_row
 
 
 def _check_workbook(data: bytes, kind: str):
     """Unzip every part calamine may read (its real size: a lying header fails the CRC) and scan it."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError):
+    except Exception:  # a damaged central directory raises ValueError, among others
         _refuse(UNREADABLE)
     with archive:
         infos = archive.infolist()
@@ -341,7 +440,9 @@ def _check_workbook(data: bytes, kind: str):
                                 "Ce classeur est bien trop volumineux une fois décompressé : découpez-le "
                                 "ou enregistrez-le en CSV."
                             )
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError):
+            except ValidationError:
+                raise
+            except Exception:  # encrypted entry, bad CRC, zlib or lzma error…
                 _refuse(UNREADABLE)
             if _longest_run_without_tag(part) > MAX_TEXT_BYTES:
                 _refuse(
@@ -370,7 +471,11 @@ def _trim(values) -> tuple:
 
 class Workbook:
     """An uploaded table: `sheet_names`, and `rows(name)` giving (row number, values) for each row
-    holding a value, numbered as the spreadsheet shows them. A CSV file is one sheet named « CSV »."""
+    holding a value, numbered as the spreadsheet shows them. A CSV file is one sheet named « CSV ».
+
+    `rows(name, keep=…)` keeps, after the first row (the headers, given whole), only the columns
+    `keep(headers)` names by position; the others read as None, so positions are unchanged and an
+    import holds 20,000 rows of its own columns, not of whatever else the export carried."""
 
     def __init__(self, source):
         data = _read_bytes(source)
@@ -386,13 +491,38 @@ class Workbook:
         try:
             self._book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
             self.sheet_names = list(self._book.sheet_names)
-        except Exception as error:  # calamine raises several kinds for a damaged file
-            raise ValidationError(UNREADABLE, code="unreadable") from error
+        except BaseException as error:  # calamine raises several kinds for a damaged file, or panics
+            _calamine_failed(error)
 
-    def rows(self, name: str, limit: int | None = None):
-        if self.kind == CSV:
-            yield from self._csv_rows(limit)
-            return
+    def rows(self, name: str, limit: int | None = None, keep=None):
+        rows = self._csv_rows(limit) if self.kind == CSV else self._sheet_rows(name, limit)
+        try:
+            first = next(rows, None)
+            if first is None:
+                return
+            yield first
+            positions = sorted({i for i in keep(first[1]) if 0 <= i < MAX_COLUMNS}) if keep else None
+            held = len(first[1])
+            for number, values in rows:
+                if positions is not None:
+                    kept = [None] * (positions[-1] + 1) if positions else []
+                    for i in positions:
+                        if i < len(values):
+                            kept[i] = values[i]
+                    while kept and kept[-1] is None:
+                        kept.pop()
+                    values = tuple(kept)
+                held += len(values) - values.count(None)  # None is one shared object: free
+                if held > MAX_HELD_VALUES:
+                    _refuse(
+                        f"Ce fichier a plus de {MAX_HELD_VALUES:,} valeurs à lire : supprimez les colonnes "
+                        "inutiles ou découpez-le.".replace(",", " ")
+                    )
+                yield number, values
+        finally:
+            rows.close()
+
+    def _sheet_rows(self, name: str, limit: int | None):
         try:
             sheet = self._book.get_sheet_by_name(name)
             start = sheet.start or (0, 0)
@@ -413,8 +543,8 @@ class Workbook:
                     return
         except ValidationError:
             raise
-        except Exception as error:
-            raise ValidationError(UNREADABLE, code="unreadable") from error
+        except BaseException as error:
+            _calamine_failed(error)
 
     def _csv_rows(self, limit):
         text = self._text
@@ -455,6 +585,15 @@ class Workbook:
         self.close()
 
 
+def _calamine_failed(error: BaseException):
+    """A damaged file, in French. Calamine raises several kinds of Exception, and a Rust panic comes
+    as pyo3's PanicException, which derives from BaseException: it is refused too. Anything else of
+    BaseException's own (Ctrl-C, exit, a generator closed by its reader) goes on."""
+    if isinstance(error, Exception) or type(error).__name__ == "PanicException":
+        raise ValidationError(UNREADABLE, code="unreadable") from error
+    raise error
+
+
 def _bounded_lines(lines):
     """Refuse a line long enough to hold thousands of fields before the csv module splits it."""
     limit = MAX_COLUMNS * 200
@@ -468,18 +607,20 @@ class _Semicolon(csv.excel):
     delimiter = ";"
 
 
-def read_rows(upload, max_rows: int) -> list[tuple[int, tuple]]:
+def read_rows(upload, max_rows: int, keep=None) -> list[tuple[int, tuple]]:
     """The first sheet's rows holding a value, as (row number, values): headers first; at most
-    `max_rows` + 2, so that a caller can tell a file that is too long."""
+    `max_rows` + 2, so that a caller can tell a file that is too long. `keep`: see `Workbook`."""
     with Workbook(upload) as book:
-        return list(book.rows(book.sheet_names[0], limit=max_rows + 2)) if book.sheet_names else []
+        return list(book.rows(book.sheet_names[0], limit=max_rows + 2, keep=keep)) if book.sheet_names else []
 
 
-def read_numbered_table(upload, max_rows: int, report: "ImportReport") -> list[tuple[int, tuple]] | None:
+def read_numbered_table(
+    upload, max_rows: int, report: "ImportReport", keep=None
+) -> list[tuple[int, tuple]] | None:
     """Headers then data rows, each with its row number as the spreadsheet shows it; None (with the
-    reason in `report`) when the file is unreadable, empty or too long."""
+    reason in `report`) when the file is unreadable, empty or too long. `keep`: see `Workbook`."""
     try:
-        rows = read_rows(upload, max_rows)
+        rows = read_rows(upload, max_rows, keep)
     except ValidationError as error:
         report.errors.append(RowError(0, "", error.messages[0]))
         return None
@@ -492,10 +633,10 @@ def read_numbered_table(upload, max_rows: int, report: "ImportReport") -> list[t
     return rows
 
 
-def read_table(upload, max_rows: int, report: "ImportReport") -> list[list] | None:
+def read_table(upload, max_rows: int, report: "ImportReport", keep=None) -> list[list] | None:
     """Headers then data rows (blank rows dropped) as lists; None (with the reason in `report`) when
-    the file is unreadable, empty or too long."""
-    rows = read_numbered_table(upload, max_rows, report)
+    the file is unreadable, empty or too long. `keep`: see `Workbook`."""
+    rows = read_numbered_table(upload, max_rows, report, keep)
     return None if rows is None else [list(values) for _, values in rows]
 
 

@@ -164,6 +164,12 @@ def _map_headers(headers) -> tuple[dict[str, int], list[str]]:
     return index, problems
 
 
+def mapped_columns(headers):
+    """The positions of the columns the import reads: only they are held, row after row, so an
+    export's other columns cost no memory (issue 19)."""
+    return _map_headers(headers)[0].values()
+
+
 class _Lookups:
     """Reference data loaded once, so validating 10,000 rows costs a handful of queries."""
 
@@ -305,7 +311,7 @@ def import_youths(upload, *, organisation, by, progress=None) -> ImportReport:
     report = ImportReport()
     importer = organisation
     departement = importer if importer.is_departement else importer.departement
-    rows = read_numbered_table(upload, MAX_ROWS, report)
+    rows = read_numbered_table(upload, MAX_ROWS, report, keep=mapped_columns)
     if rows is None:
         return report
     index, problems = _map_headers(rows[0][1])

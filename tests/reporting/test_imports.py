@@ -280,6 +280,49 @@ def test_a_missing_column_and_a_wrong_file_are_reported(setup):
     assert report.errors[0].message == UNREADABLE
 
 
+def test_real_boolean_cells_read_as_yes_and_no(setup):
+    """Excel's TRUE and LibreOffice's VRAI are boolean cells, not the text « True » (issue 19)."""
+    closed = {
+        "État": "Clôturé",
+        "Date de fin": datetime.date(2026, 3, 1),
+        "Motif de clôture": "Fin prévue de l'accompagnement",
+    }
+    upload = workbook(
+        [
+            pair_row(1, {**closed, "Objectif atteint": True, "Reconduction": False}),
+            pair_row(2, {**closed, "Objectif atteint": False, "Reconduction": True}),
+        ]
+    )
+    with Workbook_(reopen(upload)) as book:  # openpyxl wrote real booleans, read back as bool
+        assert list(book.rows("Données"))[1][1][-2:] == (True, False)
+    report, _ = run(setup, upload)
+    assert report.ok, report.errors
+    assert dict(ReportedPair.objects.values_list("external_id", "objective_reached")) == {
+        "B-00001": True,
+        "B-00002": False,
+    }
+    assert dict(ReportedPair.objects.values_list("external_id", "is_renewal")) == {
+        "B-00001": False,
+        "B-00002": True,
+    }
+
+
+def test_an_encrypted_or_damaged_upload_answers_422_in_french(setup, client_for):
+    """check_upload once let zipfile's RuntimeError and ValueError through: a 500 (issue 19)."""
+    from tests.utils.test_tabular import flag_encrypted, shift_central_directory, small_ods
+
+    client = client_for(setup["manager"])
+    assert 'accept=".xlsx,.ods,.csv,' in page(client.get(reverse("reporting:import_start")))
+    for content in (flag_encrypted(small_ods(), "mimetype"), shift_central_directory(small_ods())):
+        response = client.post(
+            reverse("reporting:import_start"),
+            {"file": SimpleUploadedFile("suivi.ods", content), "departement": str(setup["departement"].pk)},
+        )
+        assert response.status_code == 422
+        assert UNREADABLE in page(response)
+    assert not ImportJob.objects.exists()
+
+
 def test_a_pair_already_reported_for_another_departement_is_refused(setup, world):
     from tests.accounts.factories import ConventionFactory
 
