@@ -151,17 +151,26 @@ def export_ods(items) -> bytes:
     return book.save()
 
 
+RESULT_COLUMNS = {"id": "Identifiant", "result": "Résultat", "result_on": "Date du résultat"}
+
+
+def _read_columns(headers):
+    """Only the columns the import reads are held, row after row: the export's others cost nothing."""
+    names = {norm(name) for name in (*RESULT_COLUMNS.values(), "Date de demande")}
+    return [i for i, header in enumerate(headers) if norm(header) in names]
+
+
 def import_results(upload, *, departement, by) -> ImportReport:
     """Results filled in the exported file (Identifiant, Résultat, Date du résultat; optionally
     Date de demande). All or nothing; rows with an empty Résultat are skipped."""
     report = ImportReport()
     # Each row keeps its number as the spreadsheet shows it: a blank line does not shift the report.
-    rows = read_numbered_table(upload, MAX_ROWS, report)
+    rows = read_numbered_table(upload, MAX_ROWS, report, keep=_read_columns)
     if rows is None:
         return report
     header_row, header = rows[0]
     headers = [norm(h) for h in header]
-    wanted = {"id": "Identifiant", "result": "Résultat", "result_on": "Date du résultat"}
+    wanted = RESULT_COLUMNS
     index = {key: headers.index(norm(name)) for key, name in wanted.items() if norm(name) in headers}
     requested_column = headers.index("date de demande") if "date de demande" in headers else None
     missing = [name for key, name in wanted.items() if key not in index]

@@ -633,13 +633,6 @@ def read_numbered_table(
     return rows
 
 
-def read_table(upload, max_rows: int, report: "ImportReport", keep=None) -> list[list] | None:
-    """Headers then data rows (blank rows dropped) as lists; None (with the reason in `report`) when
-    the file is unreadable, empty or too long. `keep`: see `Workbook`."""
-    rows = read_numbered_table(upload, max_rows, report, keep)
-    return None if rows is None else [list(values) for _, values in rows]
-
-
 def parse_date(value):
     """A date read from a file or an API batch, within the years a form accepts (`plausible_year`)."""
     date = _read_date(value)
