@@ -341,3 +341,6 @@ def test_the_launch_meeting_is_planned_then_recorded_as_the_start(world, people,
     assert launch(client, mentorship).status_code == 302
     planned.refresh_from_db()
     assert planned.status == "held" and mentorship.meetings.count() == 1
+    # The launch meeting is the pair's last meeting until the next one (shown on lists and the API).
+    mentorship.refresh_from_db()
+    assert mentorship.last_meeting_on == timezone.localdate(planned.at)

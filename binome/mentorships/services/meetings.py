@@ -96,6 +96,7 @@ def mentorship_launch(
             "updated_at",
         ]
     )
+    refresh_meetings(mentorship)  # the launch meeting is the pair's first: its last meeting date
     refresh_contacts(mentorship)
     refresh_follow_up(mentorship)
     _log(by, organisation, mentorship, "update")
