@@ -186,7 +186,7 @@ def _kind(data: bytes) -> str:
                     )
         except ValidationError:
             raise
-        except Exception:  # zipfile raises many kinds for a hostile archive (issue 19)
+        except Exception:  # zipfile raises many kinds for a hostile archive (issue 18)
             _refuse(UNREADABLE)
         _refuse(f"Ce fichier compressé n'est pas un classeur. {ACCEPTED}")
     if not data.strip():
@@ -308,7 +308,7 @@ class _XlsxScan:
 # content.xml is walked once, row by row, with the C-level `find`, `rfind` and `count` of bytes: each
 # search starts where the last one stopped or stays inside one row, and no tag pattern may run past
 # the next `<` (`[^<>]*`; a run without `<` is at most MAX_TEXT_BYTES). So the work is linear in the
-# part whatever its rows or cells, closed or not, and nothing but counters is kept (issue 19: a row
+# part whatever its rows or cells, closed or not, and nothing but counters is kept (issue 18: a row
 # regex searched to the end of the file for every row never closed, and one row's cells were listed).
 _ODS_TABLE = re.compile(rb"<table:table[\s/>]")
 _ODS_ROW_TAG = re.compile(rb"<table:table-row(?=[\s/>])([^<>]*)>")

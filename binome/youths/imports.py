@@ -166,7 +166,7 @@ def _map_headers(headers) -> tuple[dict[str, int], list[str]]:
 
 def mapped_columns(headers):
     """The positions of the columns the import reads: only they are held, row after row, so an
-    export's other columns cost no memory (issue 19)."""
+    export's other columns cost no memory (issue 18)."""
     return _map_headers(headers)[0].values()
 
 
