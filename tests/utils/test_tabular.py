@@ -561,7 +561,7 @@ def test_ods_empty_repeats_as_libreoffice_writes_them_are_read():
     assert read(content) == [(1, ("a",))]
 
 
-# --- Hostile files: a French refusal, never a 500 (issue 19) ------------------------------------------
+# --- Hostile files: a French refusal, never a 500 (issue 18) ------------------------------------------
 
 
 def flag_encrypted(content: bytes, name: str) -> bytes:
@@ -666,7 +666,7 @@ def test_ctrl_c_while_calamine_reads_is_not_swallowed(monkeypatch):
         read(openpyxl_file())
 
 
-# --- .ods scanned once (issue 19) -------------------------------------------------------------------
+# --- .ods scanned once (issue 18) -------------------------------------------------------------------
 
 
 def test_ods_rows_never_closed_are_scanned_in_linear_time():
@@ -729,7 +729,7 @@ def test_ods_rows_after_a_table_restart_their_count():
         tabular._ods_check(_ODS_HEAD + table + table + _ODS_TAIL)
 
 
-# --- Only the columns an import maps are held (issue 19) ------------------------------------------------
+# --- Only the columns an import maps are held (issue 18) ------------------------------------------------
 
 
 def test_keep_holds_only_the_mapped_columns_at_their_positions():
