@@ -6,8 +6,6 @@ Rows are loaded only through the `visible_to(membership)` querysets the web page
 association as membership: another association's object answers 404. Writes call the same services as
 the web pages and the xlsx import."""
 
-import datetime
-
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
@@ -53,7 +51,6 @@ MAX_BATCH = 1000
 EVENTS_LIMIT = 500
 # A change is served once it is this old: a transaction still open when a later one committed would
 # otherwise have its event skipped by a client that already moved past the later one's cursor.
-EVENTS_SETTLE = datetime.timedelta(seconds=2)
 
 
 class Pagination(CursorPagination):
@@ -661,7 +658,7 @@ class EventList(ApiView):
                 association=self.association,
                 id__gt=cursor,
                 kind__in=kinds,
-                at__lte=now - EVENTS_SETTLE,
+                at__lte=feed.settled_before(now),
             ).order_by("id")[: limit + 1]
         )
         has_more = len(events) > limit

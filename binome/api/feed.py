@@ -8,6 +8,7 @@ event is never swept, so that this stays decidable on a platform quiet for three
 import datetime
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from binome.api.models import ChangeEvent
@@ -38,9 +39,36 @@ def advanced_cursor(cursor: int, *, now: datetime.datetime) -> int:
     the sweep has not passed. An hour is far past any transaction still open (the usual 2 s wait is
     for those), so no event of the association below it can still appear."""
     settled = (
-        ChangeEvent.objects.filter(at__lte=now - ADVANCE_AFTER).order_by("-id").values_list("id", flat=True)
+        ChangeEvent.objects.filter(at__lte=min(now - ADVANCE_AFTER, settled_before(now)))
+        .order_by("-id")
+        .values_list("id", flat=True)
     )
     return max(cursor, settled.first() or 0)
 
 
 ADVANCE_AFTER = datetime.timedelta(hours=1)
+
+
+# A change is recorded inside its transaction and gets its id there; it becomes visible only at the
+# commit. Served at once, a change of a later id committed sooner would move a cursor past it.
+EVENTS_SETTLE = datetime.timedelta(seconds=2)
+
+
+def settled_before(now: datetime.datetime) -> datetime.datetime:
+    """Changes recorded before this instant are all committed (or rolled back): the feed serves only
+    those. `EVENTS_SETTLE` covers the ordinary short transaction and the clocks of several web
+    servers; on PostgreSQL the oldest transaction still open that has written anything (an import
+    of 10,000 pairs takes seconds) holds the bound further back, for as long as it runs. That reads
+    `pg_stat_activity`, which shows the application role its own sessions: every Binôme process
+    connects with the same role."""
+    bound = now - EVENTS_SETTLE
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()"
+            )
+            oldest = cursor.fetchone()[0]
+        if oldest is not None:
+            bound = min(bound, oldest - EVENTS_SETTLE)
+    return bound

@@ -1,6 +1,7 @@
 """Two batches of one association at the same moment: the second waits for the first, never a 500."""
 
 import contextlib
+import datetime
 import threading
 
 import pytest
@@ -60,3 +61,45 @@ def test_two_batches_creating_the_same_pair_at_once_both_succeed(e2e_world, api_
         (1, 0),
     ]
     assert ReportedPair.objects.filter(external_id="CRM-1").count() == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="transactions run side by side on PostgreSQL only"
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_change_still_being_written_is_not_jumped_over_by_a_later_one(e2e_world, api_for, monkeypatch):
+    """A long transaction (an import) records its change first and commits last: the feed must not serve
+    the later change before it, or a client's cursor would move past the import's for good."""
+    from django.db import transaction
+
+    from binome.api import feed
+    from binome.api.models import ChangeEvent, EventKind
+    from binome.api.services import event_record
+
+    monkeypatch.setattr(feed, "EVENTS_SETTLE", datetime.timedelta(0))
+    association = e2e_world["association"]
+    client = api_for(association, ["pairs:read", "reports:write", "figures:read"])
+    recorded, release = threading.Event(), threading.Event()
+
+    def long_import():
+        try:
+            with transaction.atomic():
+                event_record(association_id=association.pk, kind=EventKind.REPORTED_PAIRS)
+                recorded.set()
+                release.wait(timeout=10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=long_import)
+    thread.start()
+    try:
+        assert recorded.wait(timeout=10)
+        event_record(association_id=association.pk, kind=EventKind.REPORTED_PAIRS)  # committed at once
+        page = client.get("/api/v1/events/").json()
+        assert page["events"] == [] and page["next"] == "0"  # neither: the first may still commit
+    finally:
+        release.set()
+        thread.join()
+    ids = sorted(ChangeEvent.objects.values_list("id", flat=True))
+    page = client.get("/api/v1/events/").json()
+    assert [int(e["cursor"]) for e in page["events"]] == ids and len(ids) == 2

@@ -8,7 +8,7 @@ from freezegun import freeze_time
 from rest_framework.test import APIClient
 
 from binome.accounts.models import Role
-from binome.api import endpoints
+from binome.api import feed
 from binome.api.models import ChangeEvent
 from binome.audit.models import AccessLog
 from binome.reporting.models import ReportedMeetings, ReportedPair
@@ -255,7 +255,7 @@ def test_indicators_of_the_association_only(world, api):
 
 
 def test_the_change_feed_pulls_what_changed_after_a_cursor(world, api_for, monkeypatch):
-    monkeypatch.setattr(endpoints, "EVENTS_SETTLE", datetime.timedelta(0))
+    monkeypatch.setattr(feed, "EVENTS_SETTLE", datetime.timedelta(0))
     client = api_for(world["association"], ["pairs:read"])
     start = client.get("/api/v1/events/").json()
     referral = ReferralFactory(

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from binome.accounts.models import Role
-from binome.api import endpoints
+from binome.api import feed
 from binome.api.models import ChangeEvent
 from binome.mentorships import services
 from binome.mentorships.models import Mentorship
@@ -22,7 +22,7 @@ from tests.youths.factories import ReferralFactory, YouthFactory, reference
 
 @pytest.fixture(autouse=True)
 def settled_at_once(monkeypatch):
-    monkeypatch.setattr(endpoints, "EVENTS_SETTLE", datetime.timedelta(0))
+    monkeypatch.setattr(feed, "EVENTS_SETTLE", datetime.timedelta(0))
 
 
 @pytest.fixture

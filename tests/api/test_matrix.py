@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from binome.accounts.models import Role
 from binome.accounts.urlwalk import walk
-from binome.api import endpoints
+from binome.api import feed
 from binome.api.access import required_scope
 from binome.api.models import Scope
 from binome.reporting.models import ReportedMeetings, ReportedPair
@@ -113,7 +113,7 @@ def test_another_associations_object_answers_404_whatever_the_scopes(world, memb
 
 
 def test_lists_hold_only_the_associations_own_rows(world, member, api_for, monkeypatch):
-    monkeypatch.setattr(endpoints, "EVENTS_SETTLE", datetime.timedelta(0))
+    monkeypatch.setattr(feed, "EVENTS_SETTLE", datetime.timedelta(0))
     objects = _objects(world, member)
     ours, theirs = (
         ReportedPairFactory(association=world[key], departement=world[dep], external_id="CRM-1")
