@@ -4,13 +4,11 @@ import; a wrong value gives the same row-by-row error in every format. The expor
 .ods, with the « conforme / non conforme » drop-down, and what LibreOffice saves of it imports back."""
 
 import contextlib
-import csv
 import datetime
 import html
 import io
 import re
 import shutil
-import subprocess
 import zipfile
 from xml.etree import ElementTree
 
@@ -26,14 +24,12 @@ from binome.mentors.honorability import EXPORT_HEADERS, import_results
 from binome.mentors.models import HonorabilityCheck, MentorStage
 from binome.utils.ods import OdsWriter
 from binome.utils.tabular import Workbook as Table
+from tests import spreadsheets
 from tests.mentors.factories import MentorFactory
+from tests.spreadsheets import libreoffice_from_csv, needs_libreoffice, soffice
 
 TODAY = "2026-03-02 10:00"
 HEADER = ["Identifiant", "Nom", "Prénom", "Résultat", "Date du résultat"]
-
-needs_libreoffice = pytest.mark.skipif(
-    shutil.which("soffice") is None, reason="LibreOffice n'est pas installé"
-)
 
 
 @pytest.fixture
@@ -61,9 +57,7 @@ def rows_for(mentors, results):
 
 
 def csv_bytes(rows, encoding="utf-8-sig", delimiter=";") -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows([HEADER, *rows])
-    return buffer.getvalue().encode(encoding)
+    return spreadsheets.csv_bytes(HEADER, rows, encoding, delimiter)
 
 
 def openpyxl_bytes(rows) -> bytes:
@@ -84,30 +78,8 @@ def openpyxl_bytes(rows) -> bytes:
     return buffer.getvalue()
 
 
-def soffice(path, fmt: str, tmp_path, infilter=None) -> bytes:
-    """`path` opened by LibreOffice Calc (a CSV read as French: dates DD/MM/YYYY) and saved as `fmt`."""
-    outdir = tmp_path / f"out-{fmt}"
-    command = [
-        shutil.which("soffice"),
-        "--headless",
-        "--norestore",
-        f"-env:UserInstallation=file://{tmp_path}/lo",
-        *([f"--infilter={infilter}"] if infilter else []),
-        "--convert-to",
-        fmt,
-        "--outdir",
-        str(outdir),
-        str(path),
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=180)
-    assert result.returncode == 0, result.stderr
-    return (outdir / f"{path.stem}.{fmt}").read_bytes()
-
-
 def libreoffice(rows, fmt, tmp_path) -> bytes:
-    source = tmp_path / "resultats.csv"
-    source.write_bytes(csv_bytes(rows, "utf-8"))
-    return soffice(source, fmt, tmp_path, infilter="CSV:59,34,76,1,,1036")
+    return libreoffice_from_csv(HEADER, rows, fmt, tmp_path, "resultats")
 
 
 def formats(rows, tmp_path) -> dict[str, bytes]:

@@ -3,13 +3,10 @@ as .ods and .xlsx, by openpyxl, and as CSV (UTF-8 with or without BOM, Windows-1
 the same import; a wrong value gives the same row-by-row error in every format. An .ods goes through
 the upload page and the `import_report` command like an .xlsx."""
 
-import csv
 import datetime
 import io
 import shutil
-import subprocess
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
@@ -20,7 +17,9 @@ from openpyxl import Workbook
 from binome.reporting.imports import MEETING_COLUMNS, PAIR_COLUMNS, import_file
 from binome.reporting.models import ImportJob, ImportStatus, ReportedMeetings, ReportedPair
 from binome.utils.ods import OdsWriter
+from tests import spreadsheets
 from tests.reporting.test_imports import page, pair_row, setup  # noqa: F401 — `setup` is a fixture
+from tests.spreadsheets import libreoffice_from_csv
 
 TODAY = "2026-04-02 10:00"
 HEADERS = [c.header for c in PAIR_COLUMNS]
@@ -31,10 +30,6 @@ CLOSED = {
     "Objectif atteint": "Oui",
     "Modalité": "À distance",
 }
-
-needs_libreoffice = pytest.mark.skipif(
-    shutil.which("soffice") is None, reason="LibreOffice n'est pas installé"
-)
 
 
 def as_text(value) -> str:
@@ -47,10 +42,9 @@ def as_text(value) -> str:
 
 def csv_bytes(rows, encoding="utf-8-sig", delimiter=";") -> bytes:
     """The `Données` tab as a CRM writes it; a None row is a blank line."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
-    writer.writerows([HEADERS, *([as_text(v) for v in row] if row else [] for row in rows)])
-    return buffer.getvalue().encode(encoding)
+    return spreadsheets.csv_bytes(
+        HEADERS, [[as_text(v) for v in row] if row else [] for row in rows], encoding, delimiter
+    )
 
 
 def openpyxl_bytes(rows) -> bytes:
@@ -68,29 +62,9 @@ def openpyxl_bytes(rows) -> bytes:
 
 
 def libreoffice(rows, fmt: str, tmp_path) -> bytes:
-    """The test's own CSV opened by LibreOffice Calc in French (dates DD/MM/YYYY) and saved as `fmt`."""
-    source = tmp_path / "donnees.csv"
-    source.write_bytes(csv_bytes(rows, "utf-8"))
-    outdir = tmp_path / fmt
-    result = subprocess.run(
-        [
-            shutil.which("soffice"),
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--infilter=CSV:59,34,76,1,,1036",
-            "--convert-to",
-            fmt,
-            "--outdir",
-            str(outdir),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
+    return libreoffice_from_csv(
+        HEADERS, [[as_text(v) for v in row] if row else [] for row in rows], fmt, tmp_path
     )
-    assert result.returncode == 0, result.stderr
-    return (outdir / f"donnees.{fmt}").read_bytes()
 
 
 def formats(rows, tmp_path) -> dict[str, bytes]:

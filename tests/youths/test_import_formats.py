@@ -2,13 +2,11 @@
 openpyxl, and as CSV (UTF-8 with or without BOM, Windows-1252; `;` or `,`) give the same import; a
 wrong value gives the same row-by-row error in every format; an .ods goes through the upload page."""
 
-import csv
 import datetime
 import html
 import io
 import re
 import shutil
-import subprocess
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,6 +17,8 @@ from binome.accounts.models import Role
 from binome.utils.ods import OdsWriter
 from binome.youths.imports import import_youths
 from binome.youths.models import Youth
+from tests import spreadsheets
+from tests.spreadsheets import libreoffice_from_csv, needs_libreoffice
 from tests.youths.factories import CommuneFactory, TerritoryFactory
 
 HEADER = [
@@ -38,10 +38,6 @@ ROWS = [
 ]
 WRONG = ["A-004", "Durand", "Théo", "31/02/2011", "M", "parents", "44109", "4e"]  # no 31 February
 
-needs_libreoffice = pytest.mark.skipif(
-    shutil.which("soffice") is None, reason="LibreOffice n'est pas installé"
-)
-
 
 @pytest.fixture(autouse=True)
 def communes(world):
@@ -56,9 +52,7 @@ def referrer(member):
 
 
 def csv_bytes(rows, encoding="utf-8-sig", delimiter=";") -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows([HEADER, *rows])
-    return buffer.getvalue().encode(encoding)
+    return spreadsheets.csv_bytes(HEADER, rows, encoding, delimiter)
 
 
 def openpyxl_bytes(rows) -> bytes:
@@ -80,28 +74,7 @@ def openpyxl_bytes(rows) -> bytes:
 
 
 def libreoffice(rows, fmt: str, tmp_path) -> bytes:
-    """The test's own CSV opened by LibreOffice Calc in French (dates DD/MM/YYYY) and saved as `fmt`."""
-    source = tmp_path / f"jeunes-{fmt}.csv"
-    source.write_bytes(csv_bytes(rows, "utf-8"))
-    result = subprocess.run(
-        [
-            shutil.which("soffice"),
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation=file://{tmp_path}/lo-{fmt}",
-            "--infilter=CSV:59,34,76,1,,1036",
-            "--convert-to",
-            fmt,
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert result.returncode == 0, result.stderr
-    return (tmp_path / f"jeunes-{fmt}.{fmt}").read_bytes()
+    return libreoffice_from_csv(HEADER, rows, fmt, tmp_path, f"jeunes-{fmt}")
 
 
 def imported(content: bytes, referrer, name="jeunes") -> tuple:
