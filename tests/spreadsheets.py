@@ -49,3 +49,25 @@ def libreoffice_from_csv(header, rows, fmt: str, tmp_path, name="donnees") -> by
     source = tmp_path / f"{name}.csv"
     source.write_bytes(csv_bytes(header, rows, "utf-8"))
     return soffice(source, fmt, tmp_path, infilter=FRENCH_CSV)
+
+
+# Name → (encoding, delimiter): every CSV a spreadsheet or a CRM may write.
+CSV_VARIANTS = {
+    "csv utf-8 BOM ;": ("utf-8-sig", ";"),
+    "csv utf-8 ;": ("utf-8", ";"),
+    "csv windows-1252 ;": ("cp1252", ";"),
+    "csv utf-8 BOM ,": ("utf-8-sig", ","),
+    "csv utf-8 ,": ("utf-8", ","),
+    "csv windows-1252 ,": ("cp1252", ","),
+}
+
+
+def every_format(rows, tmp_path, *, csv_for, openpyxl_for, libreoffice_for) -> dict[str, bytes]:
+    """The same rows as each CSV variant, as openpyxl writes them and, with LibreOffice, as it saves
+    them in .ods and .xlsx: name → file content."""
+    made = {name: csv_for(rows, encoding, delimiter) for name, (encoding, delimiter) in CSV_VARIANTS.items()}
+    made["xlsx openpyxl"] = openpyxl_for(rows)
+    if shutil.which("soffice"):
+        made["ods libreoffice"] = libreoffice_for(rows, "ods", tmp_path)
+        made["xlsx libreoffice"] = libreoffice_for(rows, "xlsx", tmp_path)
+    return made

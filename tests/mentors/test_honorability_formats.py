@@ -26,7 +26,7 @@ from binome.utils.ods import OdsWriter
 from binome.utils.tabular import Workbook as Table
 from tests import spreadsheets
 from tests.mentors.factories import MentorFactory
-from tests.spreadsheets import libreoffice_from_csv, needs_libreoffice, soffice
+from tests.spreadsheets import every_format, libreoffice_from_csv, needs_libreoffice, soffice
 
 TODAY = "2026-03-02 10:00"
 HEADER = ["Identifiant", "Nom", "Prénom", "Résultat", "Date du résultat"]
@@ -83,19 +83,9 @@ def libreoffice(rows, fmt, tmp_path) -> bytes:
 
 
 def formats(rows, tmp_path) -> dict[str, bytes]:
-    made = {
-        "csv utf-8 BOM ;": csv_bytes(rows, "utf-8-sig"),
-        "csv utf-8 ;": csv_bytes(rows, "utf-8"),
-        "csv windows-1252 ;": csv_bytes(rows, "cp1252"),
-        "csv utf-8 BOM ,": csv_bytes(rows, "utf-8-sig", ","),
-        "csv utf-8 ,": csv_bytes(rows, "utf-8", ","),
-        "csv windows-1252 ,": csv_bytes(rows, "cp1252", ","),
-        "xlsx openpyxl": openpyxl_bytes(rows),
-    }
-    if shutil.which("soffice"):
-        made["ods libreoffice"] = libreoffice(rows, "ods", tmp_path)
-        made["xlsx libreoffice"] = libreoffice(rows, "xlsx", tmp_path)
-    return made
+    return every_format(
+        rows, tmp_path, csv_for=csv_bytes, openpyxl_for=openpyxl_bytes, libreoffice_for=libreoffice
+    )
 
 
 def imported(content: bytes, world, pilot, mentors) -> tuple:

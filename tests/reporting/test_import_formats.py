@@ -19,7 +19,7 @@ from binome.reporting.models import ImportJob, ImportStatus, ReportedMeetings, R
 from binome.utils.ods import OdsWriter
 from tests import spreadsheets
 from tests.reporting.test_imports import page, pair_row, setup  # noqa: F401 — `setup` is a fixture
-from tests.spreadsheets import libreoffice_from_csv
+from tests.spreadsheets import every_format, libreoffice_from_csv
 
 TODAY = "2026-04-02 10:00"
 HEADERS = [c.header for c in PAIR_COLUMNS]
@@ -68,19 +68,9 @@ def libreoffice(rows, fmt: str, tmp_path) -> bytes:
 
 
 def formats(rows, tmp_path) -> dict[str, bytes]:
-    made = {
-        "csv utf-8 BOM ;": csv_bytes(rows, "utf-8-sig"),
-        "csv utf-8 ;": csv_bytes(rows, "utf-8"),
-        "csv windows-1252 ;": csv_bytes(rows, "cp1252"),
-        "csv utf-8 BOM ,": csv_bytes(rows, "utf-8-sig", ","),
-        "csv utf-8 ,": csv_bytes(rows, "utf-8", ","),
-        "csv windows-1252 ,": csv_bytes(rows, "cp1252", ","),
-        "xlsx openpyxl": openpyxl_bytes(rows),
-    }
-    if shutil.which("soffice"):
-        made["ods libreoffice"] = libreoffice(rows, "ods", tmp_path)
-        made["xlsx libreoffice"] = libreoffice(rows, "xlsx", tmp_path)
-    return made
+    return every_format(
+        rows, tmp_path, csv_for=csv_bytes, openpyxl_for=openpyxl_bytes, libreoffice_for=libreoffice
+    )
 
 
 def imported(content: bytes, setup) -> tuple:  # noqa: F811
