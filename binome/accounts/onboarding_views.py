@@ -206,23 +206,34 @@ def platform_departement_create(request):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            # Shown once on this page, not carried by a redirect's message: the one-time link must
-            # not travel in a cookie. Posting again is harmless (nothing to do, no new link).
-            return render(
-                request,
-                "accounts/platform_departement_done.html",
-                {
-                    "report": report,
-                    "link": settings.BINOME_SITE_URL.rstrip("/") + report.link_path
-                    if report.link_path
-                    else "",
-                },
-            )
+            # Kept in the server-side session, shown once by the page the browser is sent to: a double
+            # click lands there too (utils.submit_once), and the one-time link never travels in a cookie.
+            request.session[SETUP_RESULT] = {
+                "organisation": str(report.organisation.pk),
+                "changes": report.changes,
+                "notes": report.notes,
+                "link": settings.BINOME_SITE_URL.rstrip("/") + report.link_path if report.link_path else "",
+            }
+            return redirect("accounts:platform_departement_done")
     return render(
         request,
         "accounts/platform_departement_form.html",
         {"form": form},
         status=422 if form.errors else 200,
+    )
+
+
+SETUP_RESULT = "platform:departement_setup"
+
+
+@policy("platform.admin")
+def platform_departement_done(request):
+    result = request.session.pop(SETUP_RESULT, None)
+    if result is None:  # already shown (a reload): the département's page says the rest
+        return redirect("accounts:platform_organisations")
+    organisation = get_object_or_404(Organisation, pk=result.pop("organisation"))
+    return render(
+        request, "accounts/platform_departement_done.html", {**result, "organisation": organisation}
     )
 
 

@@ -47,6 +47,11 @@ urlpatterns = [
         name="platform_departement_create",
     ),
     path(
+        "plateforme/departements/mise-en-place/",
+        onboarding_views.platform_departement_done,
+        name="platform_departement_done",
+    ),
+    path(
         "plateforme/comptes/<uuid:user_id>/desactiver/",
         onboarding_views.platform_account_deactivate,
         name="platform_account_deactivate",

@@ -437,8 +437,8 @@ def test_the_administrator_creates_a_departement_like_the_command(admin_client):
         {"code": "85", "name": "", "pilot_email": "pilote@cd85.example"},
     )
     departement = Organisation.objects.get(insee_code="85")
-    assert response.status_code == 200
-    page = response.content.decode()
+    assert response.url == reverse("accounts:platform_departement_done")
+    page = admin_client.get(response.url).content.decode()
     assert departement.name == "Département de la Vendée"
     assert "Département de la Vendée" in page and "Invitation envoyée à pilote@cd85.example" in page
     assert Territory.objects.filter(departement=departement).exists()
@@ -450,15 +450,29 @@ def test_the_administrator_creates_a_departement_like_the_command(admin_client):
     assert organisation_url in page
     assert "pilote@cd85.example" in admin_client.get(organisation_url).content.decode()  # pending invitation
 
+    # Shown once: a reload goes to the organisations.
+    assert admin_client.get(reverse("accounts:platform_departement_done")).url == reverse(
+        "accounts:platform_organisations"
+    )
+
     # Again: nothing to do and no link; with « Renvoyer l'invitation », a new link replaces the first.
     data = {"code": "85", "name": "", "pilot_email": "pilote@cd85.example"}
-    again = admin_client.post(reverse("accounts:platform_departement_create"), data).content.decode()
-    assert "Rien à faire" in again and "/invitation/" not in again
+    again = admin_client.post(reverse("accounts:platform_departement_create"), data, follow=True)
+    assert "Rien à faire" in again.content.decode() and "/invitation/" not in again.content.decode()
     renewed = admin_client.post(
-        reverse("accounts:platform_departement_create"), {**data, "reinvite": "on"}
+        reverse("accounts:platform_departement_create"), {**data, "reinvite": "on"}, follow=True
     ).content.decode()
     new_link = re.search(r'value="(https?://[^"]+/invitation/[^"]+)"', renewed).group(1)
     assert new_link != link and Invitation.objects.pending().filter(organisation=departement).count() == 1
+
+    # A double click (the same one-time form token twice): one set-up, and the second click lands on
+    # the same result page, so the link is not lost.
+    once = {"code": "2B", "name": "", "pilot_email": "pilote@cd2b.example", "envoi_unique": "x" * 32}
+    first = admin_client.post(reverse("accounts:platform_departement_create"), once)
+    second = admin_client.post(reverse("accounts:platform_departement_create"), once)
+    assert first.url == second.url == reverse("accounts:platform_departement_done")
+    assert "/invitation/" in admin_client.get(second.url).content.decode()
+    assert Invitation.objects.filter(email="pilote@cd2b.example").count() == 1
 
     response = admin_client.post(
         reverse("accounts:platform_departement_create"),
